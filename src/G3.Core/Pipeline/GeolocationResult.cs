@@ -1,0 +1,40 @@
+using G3.Core.Candidates;
+using G3.Core.Geo;
+using G3.Core.Options;
+
+namespace G3.Core.Pipeline;
+
+/// <summary>Wall time of each stage of one request.</summary>
+public sealed record StageTimings(TimeSpan Encode, TimeSpan Retrieve, TimeSpan Generate, TimeSpan Verify, TimeSpan Total);
+
+/// <summary>Everything one G3 run decided, and why.</summary>
+public sealed record GeolocationResult
+{
+    /// <summary>The answer: the top-ranked candidate.</summary>
+    public required ScoredCandidate Best { get; init; }
+
+    public GeoPoint Point => Best.Candidate.Point!.Value;
+
+    /// <summary>Valid candidates, best first, with the verifier's scores (null scores when verification is off).</summary>
+    public required IReadOnlyList<ScoredCandidate> Ranked { get; init; }
+
+    /// <summary>Every LMM candidate in generation order (variant, then sample), failures included.</summary>
+    public required IReadOnlyList<Candidate> LmmCandidates { get; init; }
+
+    /// <summary>The retrieved candidates that entered verification (the S most similar photos).</summary>
+    public required IReadOnlyList<Candidate> RetrievedCandidates { get; init; }
+
+    public required IReadOnlyList<ReferencePhoto> Similar { get; init; }
+    public required IReadOnlyList<ReferencePhoto> Dissimilar { get; init; }
+
+    /// <summary>The verifier's confidence in <see cref="Best"/> (0..1), when it reports one.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>True when the LMM stage was configured but produced no valid candidate.</summary>
+    public bool Degraded { get; init; }
+    public string? DegradedReason { get; init; }
+
+    public required StageTimings Timings { get; init; }
+    public required G3Options Options { get; init; }
+    public required string ImageSha256 { get; init; }
+}

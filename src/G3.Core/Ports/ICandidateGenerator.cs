@@ -1,0 +1,35 @@
+using G3.Core.Candidates;
+
+namespace G3.Core.Ports;
+
+/// <summary>
+/// One unit of LMM work: samples [<see cref="FirstSampleIndex"/>, +<see cref="SampleCount"/>) of one
+/// prompt variant. The pipeline fans these out; a generator renders the prompt, calls its provider and
+/// parses the answers.
+/// </summary>
+public sealed record GenerationRequest(
+    QueryImage Image,
+    PromptVariant Variant,
+    IReadOnlyList<ReferencePhoto> Similar,
+    IReadOnlyList<ReferencePhoto> Dissimilar,
+    int FirstSampleIndex,
+    int SampleCount,
+    double? Temperature,
+    PlaceGranularity PlaceText);
+
+/// <summary>Geo-diversification: turns a prompt variant into candidate locations.</summary>
+public interface ICandidateGenerator
+{
+    /// <summary>
+    /// How many samples one call can return (an OpenAI-style <c>n</c>); the pipeline splits N into
+    /// requests of at most this many. 1 means every sample is its own call.
+    /// </summary>
+    int MaxSamplesPerCall { get; }
+
+    /// <summary>
+    /// Returns one candidate per requested sample, valid or failed (unparsable answers are candidates
+    /// with <see cref="ParseOutcome.Unparsable"/>). Throws when the provider fails outright; the pipeline
+    /// records that as provider errors.
+    /// </summary>
+    Task<IReadOnlyList<Candidate>> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken);
+}

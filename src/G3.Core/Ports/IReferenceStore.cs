@@ -1,0 +1,39 @@
+using G3.Core.Candidates;
+using G3.Core.Geo;
+
+namespace G3.Core.Ports;
+
+/// <summary>One database photo as stored: its retrieval vector and the payload returned with hits.</summary>
+public sealed record ReferenceRecord(string Id, float[] Vector, GeoPoint Point, Place? Place = null);
+
+/// <summary>
+/// The MP16-Pro vector index (embedded or Qdrant). Similarity is the inner product of
+/// (normalised) embeddings; results come best first.
+/// </summary>
+public interface IReferenceStore
+{
+    int Dimension { get; }
+
+    Task UpsertAsync(IReadOnlyList<ReferenceRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>The k most similar photos, most similar first. Fewer when the store holds fewer.</summary>
+    Task<IReadOnlyList<ReferencePhoto>> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken);
+
+    /// <summary>The k least similar photos, least similar first (the reference implementation's "dissimilar" references).</summary>
+    Task<IReadOnlyList<ReferencePhoto>> SearchLeastSimilarAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken);
+
+    /// <summary>Several queries at once; stores that can share one pass over memory override this.</summary>
+    async Task<IReadOnlyList<IReadOnlyList<ReferencePhoto>>> SearchBatchAsync(
+        IReadOnlyList<ReadOnlyMemory<float>> queries, int k, CancellationToken cancellationToken)
+    {
+        var results = new IReadOnlyList<ReferencePhoto>[queries.Count];
+        for (var i = 0; i < queries.Count; i++)
+            results[i] = await SearchAsync(queries[i], k, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    Task<long> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes the given ids; returns how many existed.</summary>
+    Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+}

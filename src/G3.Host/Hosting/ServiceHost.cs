@@ -1,0 +1,24 @@
+using G3.Host.Apis;
+
+namespace G3.Host.Hosting;
+
+/// <summary>The composition root of the HTTP service: configuration, services, endpoints.</summary>
+internal static class ServiceHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            // appsettings.json sits beside the binary (copied from the repository root).
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Settings can come from G3_-prefixed environment variables (G3_Section__Key).
+        builder.Configuration.AddEnvironmentVariables(prefix: "G3_");
+        builder.Configuration.AddCommandLine(args);
+
+        var app = builder.Build();
+        app.MapHealthApi();
+        return app;
+    }
+}
