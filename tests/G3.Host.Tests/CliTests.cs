@@ -1,0 +1,24 @@
+using G3.Host.Cli;
+
+namespace G3.Host.Tests;
+
+public class CliTests
+{
+    [Fact]
+    public async Task Help_lists_the_serve_verb()
+    {
+        var output = new StringWriter();
+        var parse = G3Cli.Create().Parse(["--help"]);
+        var exit = await parse.InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output });
+        Assert.Equal(0, exit);
+        Assert.Contains("serve", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Serve_passes_hosting_options_through()
+    {
+        var parse = G3Cli.Create().Parse(["serve", "--urls", "http://127.0.0.1:5999"]);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(["--urls", "http://127.0.0.1:5999"], parse.UnmatchedTokens);
+    }
+}
