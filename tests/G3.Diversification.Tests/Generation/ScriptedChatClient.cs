@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+using G3.Diversification.Providers;
+using Microsoft.Extensions.AI;
+
+namespace G3.Diversification.Tests.Generation;
+
+/// <summary>An in-memory provider: answers with scripted texts and records every request.</summary>
+internal sealed class ScriptedChatClient(Func<int, string> answer) : IChatClient
+{
+    private int _calls;
+    public ConcurrentQueue<(IList<ChatMessage> Messages, ChatOptions? Options)> Requests { get; } = new();
+    public Func<Exception?>? Fail { get; set; }
+    public int Calls => _calls;
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var call = Interlocked.Increment(ref _calls);
+        Requests.Enqueue((messages.ToList(), options));
+        if (Fail?.Invoke() is { } ex) throw ex;
+        var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var choices = Enumerable.Range(0, n).Select(i => new ChatMessage(ChatRole.Assistant, answer((call - 1) * 100 + i))).ToList();
+        return Task.FromResult(new ChatResponse(choices));
+    }
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose() { }
+}
+
+internal sealed record ScriptedProvider(LmmProviderInfo Info, IChatClient Client) : ILmmProvider;
