@@ -63,7 +63,7 @@ internal sealed class OracleVerifier(GeoPoint truth) : IVerifier
     public int Calls;
     public IReadOnlyList<Candidate> LastCandidates = [];
 
-    public Task<Verification> VerifyAsync(ImageEmbedding image, IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken)
+    public Task<Verdict> VerifyAsync(ImageEmbedding image, IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
         LastCandidates = candidates;
@@ -72,7 +72,7 @@ internal sealed class OracleVerifier(GeoPoint truth) : IVerifier
             .OrderByDescending(x => x.score)
             .Select((x, i) => new ScoredCandidate(x.c, x.score, i))
             .ToList();
-        return Task.FromResult(new Verification(ranked, 0.5));
+        return Task.FromResult(new Verdict(ranked, 0.5));
     }
 }
 
