@@ -45,6 +45,9 @@ internal sealed class InMemoryStore(int dimension) : IReferenceStore
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)_records.Count);
 
+    public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(_records.Select(r => r.Id).Intersect(ids).ToHashSet());
+
     public Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
         Task.FromResult(_records.RemoveAll(r => ids.Contains(r.Id)));
 
