@@ -91,6 +91,34 @@ public sealed class QdrantReferenceStore : IReferenceStore
         return QdrantResponses.Count(result.Body, operation);
     }
 
+    /// <summary>Looks the ids up (ids only, no payloads or vectors), batch by batch.</summary>
+    public async Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var byPoint = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var id in ids.Where(i => !string.IsNullOrEmpty(i)).Distinct(StringComparer.Ordinal))
+        {
+            var point = QdrantPointId.FromId(id);
+            if (!byPoint.TryGetValue(point, out var originals)) byPoint[point] = originals = [];
+            originals.Add(id);
+        }
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        if (byPoint.Count == 0) return existing;
+        await _setup.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        var pointIds = byPoint.Keys.ToList();
+        for (var start = 0; start < pointIds.Count; start += _options.UpsertBatchSize)
+        {
+            var batch = pointIds.GetRange(start, Math.Min(_options.UpsertBatchSize, pointIds.Count - start));
+            var operation = $"lookup of {batch.Count} ids in '{_options.Collection}'";
+            var found = await _http.SendAsync(HttpMethod.Post, _points,
+                QdrantRequests.Retrieve(batch), operation, cancellationToken).ConfigureAwait(false);
+            foreach (var point in QdrantResponses.RecordIds(found.Body, operation))
+                if (byPoint.TryGetValue(point, out var originals)) existing.UnionWith(originals);
+        }
+        return existing;
+    }
+
     /// <summary>
     /// Qdrant's delete does not say how many points it removed, so the ids are first looked up
     /// (ids only, no payloads) to count those that exist, then deleted, batch by batch.

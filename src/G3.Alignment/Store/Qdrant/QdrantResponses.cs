@@ -84,15 +84,22 @@ internal static class QdrantResponses
     }
 
     /// <summary>POST /points (retrieve): how many records came back.</summary>
-    public static int RecordCount(byte[] body, string operation)
+    public static int RecordCount(byte[] body, string operation) => RecordIds(body, operation).Count;
+
+    /// <summary>The point ids of a retrieve answer (UUIDs as strings; integer ids as their digits).</summary>
+    public static List<string> RecordIds(byte[] body, string operation)
     {
         using var doc = Parse(body, operation);
         var result = Result(doc, operation);
         if (result.ValueKind != JsonValueKind.Array) throw Protocol(operation, "result is not an array");
+        var ids = new List<string>(result.GetArrayLength());
         foreach (var record in result.EnumerateArray())
-            if (record.ValueKind != JsonValueKind.Object || !record.TryGetProperty("id", out _))
+        {
+            if (record.ValueKind != JsonValueKind.Object || !record.TryGetProperty("id", out var id))
                 throw Protocol(operation, "a record in result has no id");
-        return result.GetArrayLength();
+            ids.Add(id.ValueKind == JsonValueKind.String ? id.GetString()! : id.GetRawText());
+        }
+        return ids;
     }
 
     private static List<ReferencePhoto> ScoredPoints(JsonElement response, bool negated, string operation, string at)

@@ -119,6 +119,20 @@ public class QdrantReferenceStoreTests
     }
 
     [Fact]
+    public async Task FindExisting_returns_the_stored_ids_among_those_asked()
+    {
+        var server = new FakeQdrantServer();
+        var store = NewStore(server);
+        await store.UpsertAsync(Axes(), None);
+
+        var existing = await store.FindExistingAsync(["a1/b2/north.jpg", "missing.jpg", "c3/d4/west.jpg", "a1/b2/north.jpg"], None);
+
+        Assert.Equal(["a1/b2/north.jpg", "c3/d4/west.jpg"], existing.Order(StringComparer.Ordinal));
+        Assert.Empty(await store.FindExistingAsync(["missing.jpg"], None));
+        Assert.Empty(await store.FindExistingAsync([], None));
+    }
+
+    [Fact]
     public async Task Delete_returns_how_many_existed_and_removes_them()
     {
         var server = new FakeQdrantServer();
