@@ -48,16 +48,16 @@ public sealed record ImageLimits
     {
         if (width <= 0 || height <= 0)
             throw new ImageDecodeException(ImageDecodeErrorKind.Corrupt, $"the {format} header declares an empty image ({width}×{height})");
-        if (width > MaxDimension || height > MaxDimension)
-            throw new ImageDecodeException(ImageDecodeErrorKind.TooManyPixels,
-                $"the {format} image is {width}×{height}, the longest side allowed is {MaxDimension} pixels; downscale it before sending");
         var pixels = width * height;
         if (pixels > MaxPixels)
             throw new ImageDecodeException(ImageDecodeErrorKind.TooManyPixels,
                 $"the {format} image is {width}×{height} = {Megapixels(pixels)} Mpx, the limit is {Megapixels(MaxPixels)} Mpx; downscale it before sending");
+        if (width > MaxDimension || height > MaxDimension)
+            throw new ImageDecodeException(ImageDecodeErrorKind.TooManyPixels,
+                $"the {format} image is {width}×{height}, the longest side allowed is {MaxDimension} pixels; downscale it before sending");
     }
 
-    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.#", CultureInfo.InvariantCulture);
+    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
         ? (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MiB"

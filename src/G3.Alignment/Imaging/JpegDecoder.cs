@@ -21,8 +21,10 @@ internal static unsafe class JpegDecoder
         {
             fixed (byte* src = data)
             {
-                int width, height, subsampling, colorspace;
-                if (TurboJpegNative.tjDecompressHeader3(handle, src, (nuint)data.Length, &width, &height, &subsampling, &colorspace) != 0)
+                int width = 0, height = 0, subsampling, colorspace;
+                // A harmless warning also makes this return -1, with the header fields filled in.
+                if (TurboJpegNative.tjDecompressHeader3(handle, src, (nuint)data.Length, &width, &height, &subsampling, &colorspace) != 0
+                    && !IsHarmlessWarning(handle))
                     throw Failure(handle, "header");
                 limits.CheckDimensions("JPEG", width, height);
 
@@ -92,15 +94,42 @@ internal static unsafe class JpegDecoder
             cmyk[i] = (byte)(255 - cmyk[i]);
     }
 
-    /// <summary>
-    /// libjpeg warns and carries on for damage it can paper over. A premature end means part of the
-    /// photo is grey fill: refuse it. Other warnings (stray bytes before a marker, common in camera
-    /// files) leave a complete image, which Pillow also accepts.
-    /// </summary>
-    private static bool IsHarmlessWarning(nint handle) =>
-        TurboJpegNative.tjGetErrorCode(handle) == TurboJpegNative.ErrorWarning && !IsTruncation(TurboJpegNative.LastError(handle));
+    /// <summary>libjpeg warnings that leave a complete, correct image (Pillow accepts these files too).</summary>
+    private static readonly string[] HarmlessWarnings =
+    [
+        "extraneous bytes before marker",              // stray bytes between segments, common in camera files
+        "Invalid SOS parameters for sequential JPEG",
+        "Inconsistent progression sequence",
+        "unknown JFIF revision number",
+        "Unknown Adobe color transform code",
+        "bad ICC marker",                              // colour profile damaged, pixels intact
+    ];
 
-    private static bool IsTruncation(string message) => message.Contains("Premature end", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// tjDecompress2 returns -1 for warnings as well as errors, and tjGetErrorCode says "warning" once
+    /// any warning happened, even if a fatal error followed, so the code cannot be trusted alone.
+    /// The handle's text is the fatal error's if there was one, else the first warning's; a
+    /// decode is accepted only when that text is a known-harmless warning. Everything else (bad
+    /// Huffman codes, data segments cut short, a premature end) means part of the photo is garbage
+    /// or grey fill. A harmless first warning can hide a later damaging one; Pillow accepts those too.
+    /// </summary>
+    private static bool IsHarmlessWarning(nint handle)
+    {
+        if (TurboJpegNative.tjGetErrorCode(handle) != TurboJpegNative.ErrorWarning)
+            return false;
+        var message = TurboJpegNative.LastError(handle);
+        return HarmlessWarnings.Any(w => message.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static bool IsTruncation(string message) => message.Contains("Premature end of JPEG file", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>libjpeg's messages for valid JPEGs it was not built to decode (arithmetic coding, 12-bit, lossless...).</summary>
+    private static bool IsUnsupportedVariant(string message) =>
+        message.StartsWith("Unsupported JPEG process", StringComparison.OrdinalIgnoreCase)
+        || message.StartsWith("Unsupported JPEG data precision", StringComparison.OrdinalIgnoreCase)
+        || message.StartsWith("Unsupported color conversion", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("not implemented", StringComparison.OrdinalIgnoreCase)
+        || message.Contains("omitted at compile time", StringComparison.OrdinalIgnoreCase);
 
     private static ImageDecodeException Failure(nint handle, string stage)
     {
@@ -108,7 +137,7 @@ internal static unsafe class JpegDecoder
         if (IsTruncation(message))
             return new ImageDecodeException(ImageDecodeErrorKind.Truncated,
                 $"the JPEG ends before its image data does ({message}); the file was cut short, upload it again");
-        if (message.Contains("Unsupported", StringComparison.OrdinalIgnoreCase))
+        if (IsUnsupportedVariant(message))
             return new ImageDecodeException(ImageDecodeErrorKind.Unsupported,
                 $"this JPEG variant is not supported ({message}); re-save it as a standard JPEG or PNG");
         return new ImageDecodeException(ImageDecodeErrorKind.Corrupt,

@@ -101,7 +101,7 @@ public sealed class ClipPreprocessor
     }
 
     /// <summary>torchvision's Resize(int): shorter side to <paramref name="size"/>, longer side int(size × long / short).</summary>
-    internal static (int Width, int Height) ResizedSize(int width, int height, int size)
+    public static (int Width, int Height) ResizedSize(int width, int height, int size)
     {
         if (width <= height)
             return (size, (int)((double)size * height / width));
