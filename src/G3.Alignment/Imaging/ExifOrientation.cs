@@ -66,7 +66,7 @@ public static class ExifOrientation
         var swap = orientation >= 5;
         int ow = swap ? h : w, oh = swap ? w : h;
         var src = image.Rgb;
-        var dst = new byte[src.Length];
+        var dst = GC.AllocateUninitializedArray<byte>(src.Length);
         for (var oy = 0; oy < oh; oy++)
         {
             for (var ox = 0; ox < ow; ox++)

@@ -18,6 +18,9 @@ public sealed record ImageLimits
     /// <summary>Longest side accepted, in pixels. Default 20000 (refuses 1-pixel-high strips of 50 Mpx).</summary>
     public int MaxDimension { get; init; } = 20_000;
 
+    /// <summary>Ceiling for <see cref="MaxPixels"/>: 4 bytes per pixel must fit one .NET array.</summary>
+    public const long MaxSupportedPixels = 500_000_000;
+
     public static ImageLimits Default { get; } = new();
 
     /// <summary>Every problem with these limits, each a sentence naming the setting; empty when valid.</summary>
@@ -26,8 +29,8 @@ public sealed record ImageLimits
         var errors = new List<string>();
         if (MaxEncodedBytes <= 0)
             errors.Add($"ImageLimits.MaxEncodedBytes must be positive (got {MaxEncodedBytes}).");
-        if (MaxPixels <= 0)
-            errors.Add($"ImageLimits.MaxPixels must be positive (got {MaxPixels}).");
+        if (MaxPixels is <= 0 or > MaxSupportedPixels)
+            errors.Add($"ImageLimits.MaxPixels must be between 1 and {MaxSupportedPixels} (got {MaxPixels}).");
         if (MaxDimension <= 0)
             errors.Add($"ImageLimits.MaxDimension must be positive (got {MaxDimension}).");
         return errors;
@@ -48,7 +51,7 @@ public sealed record ImageLimits
     {
         if (width <= 0 || height <= 0)
             throw new ImageDecodeException(ImageDecodeErrorKind.Corrupt, $"the {format} header declares an empty image ({width}×{height})");
-        var pixels = width * height;
+        var pixels = (double)width * height; // double: a forged header cannot overflow it
         if (pixels > MaxPixels)
             throw new ImageDecodeException(ImageDecodeErrorKind.TooManyPixels,
                 $"the {format} image is {width}×{height} = {Megapixels(pixels)} Mpx, the limit is {Megapixels(MaxPixels)} Mpx; downscale it before sending");
@@ -57,7 +60,7 @@ public sealed record ImageLimits
                 $"the {format} image is {width}×{height}, the longest side allowed is {MaxDimension} pixels; downscale it before sending");
     }
 
-    private static string Megapixels(long pixels) => (pixels / 1e6).ToString("0.##", CultureInfo.InvariantCulture);
+    private static string Megapixels(double pixels) => (pixels / 1e6).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
         ? (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MiB"

@@ -33,7 +33,7 @@ internal static unsafe class JpegDecoder
                 var scaledHeight = (height + denominator - 1) / denominator;
                 var cmyk = colorspace is TurboJpegNative.ColorspaceCmyk or TurboJpegNative.ColorspaceYcck;
                 var bytesPerPixel = cmyk ? 4 : 3;
-                var pixels = new byte[checked(scaledWidth * scaledHeight * bytesPerPixel)];
+                var pixels = GC.AllocateUninitializedArray<byte>(scaledWidth * scaledHeight * bytesPerPixel);
                 fixed (byte* dst = pixels)
                 {
                     var rc = TurboJpegNative.tjDecompress2(handle, src, (nuint)data.Length, dst,
@@ -47,7 +47,7 @@ internal static unsafe class JpegDecoder
                 byte[] rgb;
                 if (cmyk)
                 {
-                    rgb = new byte[scaledWidth * scaledHeight * 3];
+                    rgb = GC.AllocateUninitializedArray<byte>(scaledWidth * scaledHeight * 3);
                     if (JpegSegments.TryFind(data, 0xEE, "Adobe"u8, out _))
                         UnInvertAdobeCmyk(pixels);
                     PixelConversions.CmykToRgb(pixels, rgb);

@@ -32,11 +32,11 @@ internal static unsafe class PngDecoder
                 var expected = (long)ihdr.Width * ihdr.Height * 4;
                 if ((long)size != expected)
                     throw new ImageDecodeException(ImageDecodeErrorKind.Corrupt, $"the PNG decoder reported {size} bytes for a {ihdr.Width}×{ihdr.Height} image");
-                var rgba = new byte[expected];
+                var rgba = GC.AllocateUninitializedArray<byte>((int)expected);
                 fixed (byte* dst = rgba)
                     Check(SpngNative.spng_decode_image(ctx, dst, size, SpngNative.FormatRgba8, SpngNative.DecodeTransparency));
 
-                var rgb = new byte[ihdr.Width * ihdr.Height * 3];
+                var rgb = GC.AllocateUninitializedArray<byte>((int)(ihdr.Width * ihdr.Height * 3));
                 PixelConversions.CompositeRgbaOnWhite(rgba, rgb);
                 return new DecodedImage((int)ihdr.Width, (int)ihdr.Height, rgb);
             }

@@ -25,7 +25,7 @@ internal static unsafe class WebPDecoder
             limits.CheckDimensions("WebP", features.Width, features.Height);
 
             var stride = features.Width * 4;
-            var rgba = new byte[(long)stride * features.Height];
+            var rgba = GC.AllocateUninitializedArray<byte>(stride * features.Height);
             fixed (byte* dst = rgba)
             {
                 if (WebPNative.WebPDecodeRGBAInto(src, (nuint)data.Length, dst, (nuint)rgba.Length, stride) == null)
@@ -35,7 +35,7 @@ internal static unsafe class WebPDecoder
                         : new ImageDecodeException(ImageDecodeErrorKind.Corrupt, "the WebP image data is damaged; re-export the image");
                 }
             }
-            var rgb = new byte[features.Width * features.Height * 3];
+            var rgb = GC.AllocateUninitializedArray<byte>(features.Width * features.Height * 3);
             PixelConversions.CompositeRgbaOnWhite(rgba, rgb);
             return new DecodedImage(features.Width, features.Height, rgb);
         }

@@ -41,7 +41,7 @@ public static class BicubicResampler
     private static byte[] Horizontal(byte[] src, int srcWidth, int firstRow, int rows, Coefficients k)
     {
         var outWidth = k.OutSize;
-        var dst = new byte[outWidth * rows * 3];
+        var dst = GC.AllocateUninitializedArray<byte>(outWidth * rows * 3);
         for (var y = 0; y < rows; y++)
         {
             var srcRow = (firstRow + y) * srcWidth * 3;
@@ -69,7 +69,7 @@ public static class BicubicResampler
     private static byte[] Vertical(byte[] src, int width, int outHeight, int firstRow, Coefficients k)
     {
         var stride = width * 3;
-        var dst = new byte[stride * outHeight];
+        var dst = GC.AllocateUninitializedArray<byte>(stride * outHeight);
         for (var yy = 0; yy < outHeight; yy++)
         {
             int min = k.Bounds[yy * 2] - firstRow, count = k.Bounds[yy * 2 + 1], w = yy * k.Size;
