@@ -203,6 +203,27 @@ public sealed partial class EmbeddedReferenceStore : IReferenceStore, IDisposabl
         return photos;
     }
 
+    /// <summary>The stored vector of a live id (widened to float32), or null; for checks and tests, not the search path.</summary>
+    internal unsafe float[]? ReadVector(string id)
+    {
+        int row;
+        lock (_idsGate)
+            if (!_rowsById.TryGetValue(id, out row)) return null;
+        var snapshot = AcquireSnapshot();
+        try
+        {
+            var vector = new float[Dimension];
+            var start = snapshot.VectorPointer + (long)row * Dimension * ElementType.ByteSize();
+            if (ElementType == StoreElementType.Float32) new ReadOnlySpan<float>(start, Dimension).CopyTo(vector);
+            else System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(start, Dimension), vector);
+            return vector;
+        }
+        finally
+        {
+            snapshot.Release();
+        }
+    }
+
     private StoreSnapshot AcquireSnapshot()
     {
         while (true)
