@@ -1,3 +1,4 @@
+using System.Text;
 using G3.Diversification.Resilience;
 
 namespace G3.Diversification.Providers;
@@ -72,4 +73,13 @@ public sealed record LmmProviderOptions
 
     /// <summary>How many choices one call returns (what <see cref="LmmProviderInfo.MaxSamplesPerCall"/> reports).</summary>
     public int MaxSamplesPerCall => Kind == LmmProviderKinds.OpenAI && SupportsN ? MaxChoicesPerCall : 1;
+
+    /// <summary>The record's printout, with the API key redacted: options end up in logs and exception messages.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"Kind = {Kind}, Model = {Model}, Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ");
+        builder.Append($"MaxTokens = {MaxTokens}, TokenLimitField = {TokenLimitField}, ImageDetail = {ImageDetail}, SupportsN = {SupportsN}, ");
+        builder.Append($"KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
+        return true;
+    }
 }

@@ -88,5 +88,15 @@ public sealed class LmmProviderRegistryTests
     }
 
     [Fact]
+    public void Printed_options_never_show_the_api_key()
+    {
+        var printed = new LmmProviderOptions { Model = "gpt-4o", ApiKey = "sk-secret-123" }.ToString();
+
+        Assert.DoesNotContain("sk-secret-123", printed);
+        Assert.Contains("ApiKey = ***", printed);
+        Assert.Contains("Model = gpt-4o", printed);
+    }
+
+    [Fact]
     public void Valid_options_have_no_errors() => Assert.Empty(LmmOptionsValidator.Validate(TwoProviders()));
 }
