@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using G3.Alignment.Models;
 using G3.Core.Geo;
 using G3.Core.Ports;
@@ -66,7 +67,10 @@ public sealed class OnnxLocationEncoder : ILocationEncoder, IDisposable
             throw new OnnxRuntimeException(
                 $"location model '{Spec.OutputName}' returned shape {output.ShapeText} for {points.Count} points; [{points.Count},{Dimension}] expected");
 
-        var data = output.Data.ToArray();
+        // Outputs are fresh arrays owned by us: normalise in place rather than copy.
+        var data = MemoryMarshal.TryGetArray(output.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : output.Data.ToArray();
         if (Spec.Normalize) RowNormalization.L2NormalizeRows(data, Dimension);
         return Task.FromResult(new EmbeddingMatrix(data, points.Count, Dimension));
     }
