@@ -15,12 +15,11 @@ public sealed unsafe partial class OnnxSession
         IReadOnlyDictionary<string, FloatTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var inputSlots = ValidateInputs(inputs);
+        var (inputSlots, tensors) = ValidateInputs(inputs);
         var outputSlots = ValidateOutputs(outputNames);
         var api = Runtime.Api;
 
         var count = inputSlots.Length;
-        var tensors = inputs.Values.ToArray();
         var pins = new MemoryHandle[count];
         var inputValues = new nint[count];
         var inputNamePointers = new nint[count];
@@ -85,11 +84,12 @@ public sealed unsafe partial class OnnxSession
         }
     }
 
-    private int[] ValidateInputs(IReadOnlyDictionary<string, FloatTensor> inputs)
+    private (int[] Slots, FloatTensor[] Tensors) ValidateInputs(IReadOnlyDictionary<string, FloatTensor> inputs)
     {
         if (inputs.Count == 0)
             throw new ArgumentException($"no inputs given; model '{ModelPath}' expects {Describe(Inputs)}", nameof(inputs));
         var slots = new int[inputs.Count];
+        var tensors = new FloatTensor[inputs.Count];
         var k = 0;
         foreach (var (name, tensor) in inputs)
         {
@@ -100,9 +100,10 @@ public sealed unsafe partial class OnnxSession
                 throw new ArgumentException($"input '{name}' has shape {tensor.ShapeText}: an empty batch cannot be run", nameof(inputs));
             if (!ShapeFits(info.Shape, tensor.Shape))
                 throw new ArgumentException($"input '{name}' expects shape {info.ShapeText} (-1 = any), got {tensor.ShapeText}", nameof(inputs));
-            slots[k++] = _inputIndex[name];
+            slots[k] = _inputIndex[name];
+            tensors[k++] = tensor;
         }
-        return slots;
+        return (slots, tensors);
     }
 
     private int[] ValidateOutputs(IReadOnlyList<string> outputNames)
