@@ -14,6 +14,7 @@ internal static class G3Cli
         var serve = ServeCommand();
         root.Subcommands.Add(serve);
         root.Subcommands.Add(EncodeCommands.EncodeLocation());
+        root.Subcommands.Add(EncodeCommands.EncodeImage());
         // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens, ct));
