@@ -15,6 +15,13 @@ public class ConsoleProgressTests
     }
 
     [Fact]
+    public void A_rate_near_zero_shows_no_eta_instead_of_overflowing()
+    {
+        var line = new ConsoleProgress("x", 5_000_000, TextWriter.Null).Format(1, TimeSpan.FromHours(20), null);
+        Assert.Contains("ETA --:--", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_total_shows_count_and_rate()
     {
         var line = new ConsoleProgress("scan", null, TextWriter.Null).Format(42, TimeSpan.FromSeconds(2), null);

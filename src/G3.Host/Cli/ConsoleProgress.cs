@@ -15,7 +15,7 @@ internal sealed class ConsoleProgress(string label, long? total, TextWriter? wri
     private readonly bool _interactive = writer is null && !Console.IsErrorRedirected;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan _lastDraw = TimeSpan.FromDays(-1); // "long ago", without overflowing the subtraction
 
     /// <summary>Reports <paramref name="done"/> units finished; <paramref name="note"/> is appended (e.g. "3 failed").</summary>
     public void Report(long done, string? note = null, bool force = false)
@@ -49,7 +49,9 @@ internal sealed class ConsoleProgress(string label, long? total, TextWriter? wri
             const int width = 24;
             var filled = (int)Math.Round(fraction * width);
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('.', width - filled)}] {fraction * 100,5:0.0}% {done}/{t}"));
-            var eta = rate > 0 ? TimeSpan.FromSeconds((t - done) / rate) : (TimeSpan?)null;
+            // A rate near zero (just started) gives no meaningful ETA.
+            var seconds = rate > 0 ? Math.Max(0, t - done) / rate : double.PositiveInfinity;
+            var eta = seconds < TimeSpan.FromDays(100).TotalSeconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.0}/s ETA {(eta is { } e ? Clock(e) : "--:--")}"));
         }
         else

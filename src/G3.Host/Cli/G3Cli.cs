@@ -15,6 +15,7 @@ internal static class G3Cli
         root.Subcommands.Add(serve);
         root.Subcommands.Add(EncodeCommands.EncodeLocation());
         root.Subcommands.Add(EncodeCommands.EncodeImage());
+        root.Subcommands.Add(IndexCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens, ct));
