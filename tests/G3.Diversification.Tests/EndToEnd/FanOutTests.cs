@@ -27,9 +27,16 @@ public class FanOutTests
     [Fact]
     public async Task K_times_N_calls_are_all_in_flight_together_and_every_answer_is_used()
     {
-        await using var server = await StubLmmServer.StartAsync((ctx, _) =>
-            StubReplies.Slow(ctx, TimeSpan.FromMilliseconds(300), c => StubReplies.OpenAIChoices(c, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}")));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast()) with { SupportsN = false };
+        // No call is answered until all 40 have arrived: calls made one after another would never finish.
+        var arrived = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await StubLmmServer.StartAsync(async (ctx, _) =>
+        {
+            if (Interlocked.Increment(ref arrived) == 40) all.TrySetResult();
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}");
+        });
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 0, timeout: TimeSpan.FromSeconds(30))) with { SupportsN = false };
         using var registry = StubProviders.Registry(64, ("stub", options));
 
         var result = await Pipeline(Generator(registry.Default)).RunAsync(Image, new G3Options(), cancellationToken: default);
@@ -65,7 +72,7 @@ public class FanOutTests
         await using var server = await StubLmmServer.StartAsync((ctx, r) => r.Number % 3 == 0
             ? StubReplies.Error(ctx, 503, "overloaded")
             : StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}"));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6)) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6, breaker: new G3.Diversification.Resilience.LmmCircuitBreakerOptions { Enabled = false })) with { SupportsN = false };
         using var registry = StubProviders.Registry(16, ("stub", options));
         var pipeline = Pipeline(Generator(registry.Default));
 
