@@ -13,6 +13,7 @@ internal static class G3Cli
             "Without a verb, runs `serve`.");
         var serve = ServeCommand();
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(SynthCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
         root.TreatUnmatchedTokensAsErrors = false;
         root.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens, ct));
