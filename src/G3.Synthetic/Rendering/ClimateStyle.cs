@@ -40,7 +40,7 @@ public sealed record ClimateStyle(Biome Biome, Rgb SkyTop, Rgb SkyHorizon, Rgb G
     /// <summary>The great deserts and steppes, as coarse boxes (Sahara/Arabia/Iran, Central Asia, Australia, the US south-west, Atacama, Kalahari).</summary>
     private static bool IsArid(double lat, double lon, string? continent) => continent switch
     {
-        "Africa" => lat is > 15 and < 32 || lat is > -28 and < -18 && lon < 26,
+        "Africa" => lat is > 15 and < 32 || lat is > -28 and < -18 && lon < 26 || lat is > 0 and <= 15 && lon > 38, // + the Horn
         "Asia" => lon is > 34 and < 72 && lat is > 14 and < 42 || lon is > 72 and < 110 && lat is > 36 and < 48,
         "Oceania" => lat is > -33 and < -19 && lon is > 117 and < 145,
         "North America" => lat is > 24 and < 38 && lon is > -119 and < -102,

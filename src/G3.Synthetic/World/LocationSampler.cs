@@ -5,8 +5,10 @@ namespace G3.Synthetic.World;
 
 /// <summary>
 /// Draws photo positions the way Flickr photos fall: most near real cities, picked with weight
-/// population^0.9 and scattered over the city's extent; a share in the countryside (a place picked
-/// with weight population^0.3, then 5–80 km away); never on open water unless allowed.
+/// population^0.9 × a continent factor and scattered over the city's extent; a share in the
+/// countryside (a place picked with weight population^0.3, then 5–80 km away); never on open
+/// water unless allowed. The continent factors tilt the mix toward Europe and North America, as
+/// in MP16 (Flickr's users), instead of following population alone.
 /// </summary>
 public sealed class LocationSampler
 {
@@ -22,7 +24,9 @@ public sealed class LocationSampler
         _geocoder = geocoder;
         _places = geocoder.Data.Cities.Where(c => !c.IsNeighbourhood).ToArray();
         if (_places.Length == 0) throw new SyntheticWorldException("the geography data holds no places to sample photos around");
-        _urbanCdf = Cdf(_places.Select(c => Math.Pow(Math.Max(c.Population, 1000), 0.9)));
+        var countries = geocoder.Data.Countries;
+        _urbanCdf = Cdf(_places.Select(c =>
+            Math.Pow(Math.Max(c.Population, 1000), 0.9) * FlickrFactor(countries.GetValueOrDefault(c.CountryCode)?.Continent)));
         _ruralCdf = Cdf(_places.Select(c => Math.Pow(Math.Max(c.Population, 1000), 0.3)));
     }
 
@@ -47,6 +51,17 @@ public sealed class LocationSampler
             return new Sample(point, lookup, origin, rural, nearBig);
         }
     }
+
+    /// <summary>Photos per person relative to Asia, roughly as Flickr's geotagged photos are spread.</summary>
+    private static double FlickrFactor(string? continent) => continent switch
+    {
+        "Europe" => 5,
+        "North America" => 4,
+        "Oceania" => 4,
+        "South America" => 1.5,
+        "Africa" => 0.6,
+        _ => 1,
+    };
 
     private static GeoPoint Offset(GeoPoint from, double km, double bearing)
     {
