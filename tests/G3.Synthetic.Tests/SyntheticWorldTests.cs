@@ -101,6 +101,7 @@ public sealed class SyntheticWorldTests
             new SyntheticWorldGenerator(SharedWorld.Geocoder).Generate(Path.Combine(dir, "world"), SharedWorld.Tiny, null, cts.Token));
         Assert.False(Directory.Exists(Path.Combine(dir, "world")));
         Assert.Empty(Directory.Exists(dir) ? Directory.GetFileSystemEntries(dir) : []);
+        if (Directory.Exists(dir)) Directory.Delete(dir);
     }
 
     [Fact]

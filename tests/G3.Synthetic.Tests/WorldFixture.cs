@@ -28,9 +28,21 @@ internal static class SharedWorld
     /// <summary>The tiny world with seed 42, generated once.</summary>
     public static string World => LazyWorld.Value;
 
+    private static readonly List<string> Created = [];
+
+    static SharedWorld() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        // Generated worlds live in the temp folder; remove them when the test run ends.
+        lock (Created)
+            foreach (var dir in Created)
+                try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    };
+
     public static string GenerateTo(SyntheticWorldOptions options)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "g3-synth-test-" + Guid.NewGuid().ToString("N"), "world");
+        var parent = Path.Combine(Path.GetTempPath(), "g3-synth-test-" + Guid.NewGuid().ToString("N"));
+        lock (Created) Created.Add(parent);
+        var dir = Path.Combine(parent, "world");
         new SyntheticWorldGenerator(Geocoder).Generate(dir, options);
         return dir;
     }
