@@ -25,8 +25,9 @@ for trx in "$results"/*.trx; do
   files=$((files+1))
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
   get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
-  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); n=$(get notExecuted)
-  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0})); skipped=$((skipped + ${n:-0}))
+  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); total=$(get total); run=$(get executed)
+  # The TRX counters leave notExecuted at 0 for skipped tests; they are total − executed.
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0})); skipped=$((skipped + ${total:-0} - ${run:-0}))
   # Print every skipped test with its reason, so nothing is skipped silently.
   grep -o '<UnitTestResult [^>]*outcome="NotExecuted"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/  skipped: \1/p'
 done

@@ -2,4 +2,9 @@ using BenchmarkDotNet.Running;
 
 // Runs the suites named on the command line, e.g.
 //   dotnet run -c Release --project bench/G3.Bench -- --filter '*GreatCircle*'
+// `store-vs-faiss` is the embedded store's side-by-side runner (bench/store-vs-faiss.sh), not a BenchmarkDotNet suite.
+if (args.Length > 0 && args[0] == "store-vs-faiss")
+    return await G3.Bench.EmbeddedStoreComparison.RunAsync(args[1..]);
+
 BenchmarkSwitcher.FromAssembly(typeof(G3.Bench.GreatCircleBenchmarks).Assembly).Run(args);
+return 0;

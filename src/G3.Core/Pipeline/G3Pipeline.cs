@@ -75,7 +75,7 @@ public sealed class G3Pipeline
         events.Publish(new StageStarted(Stages.Verify));
         sw.Restart();
         var verification = options.Ablations.VerificationOff
-            ? SelectFirstValid(validLmm, retrieved)
+            ? FirstValidOrder.Rank(pool)
             : await _verifier.VerifyAsync(embedding, pool, cancellationToken).ConfigureAwait(false);
         var verifyTime = sw.Elapsed;
         events.Publish(new StageCompleted(Stages.Verify, verifyTime));
@@ -92,6 +92,7 @@ public sealed class G3Pipeline
             Similar = similar,
             Dissimilar = dissimilar,
             Confidence = verification.Confidence,
+            Agreement = verification.Agreement,
             Degraded = degradedReason is not null,
             DegradedReason = degradedReason,
             Timings = new StageTimings(encodeTime, retrieveTime, generateTime, verifyTime, total.Elapsed),
@@ -225,13 +226,6 @@ public sealed class G3Pipeline
         Enumerable.Range(request.FirstSampleIndex, request.SampleCount)
             .Select(i => Candidate.LmmFailure(request.Variant, i, ParseOutcome.ProviderError, null, error))
             .ToList();
-
-    /// <summary>The paper's "w/o Geo-V": the first valid LMM answer, else the most similar photo.</summary>
-    private static Verification SelectFirstValid(IReadOnlyList<Candidate> validLmm, IReadOnlyList<Candidate> retrieved)
-    {
-        var ordered = validLmm.Concat(retrieved).ToList();
-        return new Verification(ordered.Select((c, i) => new ScoredCandidate(c, null, i)).ToList());
-    }
 
     private static string DescribeLmmFailure(IReadOnlyList<Candidate> lmm)
     {

@@ -1,6 +1,7 @@
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Options;
+using G3.Core.Ports;
 
 namespace G3.Core.Pipeline;
 
@@ -29,6 +30,9 @@ public sealed record GeolocationResult
 
     /// <summary>The verifier's confidence in <see cref="Best"/> (0..1), when it reports one.</summary>
     public double? Confidence { get; init; }
+
+    /// <summary>How many candidates agree with <see cref="Best"/> (within 25/200/750 km), when verified.</summary>
+    public CandidateAgreement? Agreement { get; init; }
 
     /// <summary>True when the LMM stage was configured but produced no valid candidate.</summary>
     public bool Degraded { get; init; }

@@ -34,6 +34,9 @@ public interface IReferenceStore
 
     Task<long> CountAsync(CancellationToken cancellationToken);
 
+    /// <summary>Which of the given ids are already stored (lets an interrupted indexing run resume).</summary>
+    Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
+
     /// <summary>Deletes the given ids; returns how many existed.</summary>
     Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 }

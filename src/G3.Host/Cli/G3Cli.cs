@@ -13,6 +13,9 @@ internal static class G3Cli
             "Without a verb, runs `serve`.");
         var serve = ServeCommand();
         root.Subcommands.Add(serve);
+        root.Subcommands.Add(EncodeCommands.EncodeLocation());
+        root.Subcommands.Add(EncodeCommands.EncodeImage());
+        root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
         root.TreatUnmatchedTokensAsErrors = false;

@@ -43,10 +43,10 @@ internal static class SynthCommand
             Console.Error.WriteLine("loading geography data…");
             var geocoder = ReverseGeocoder.Load(geodata);
             var generator = new SyntheticWorldGenerator(geocoder);
-            var started = DateTime.UtcNow;
-            var progress = new Progress<(int Done, int Total)>(p => ReportProgress(p.Done, p.Total, started));
-            var summary = generator.Generate(output, options, progress, ct);
-            Console.Error.WriteLine();
+            var total = options.DatabaseCount + options.QueryCount;
+            var bar = new ConsoleProgress("synth", total);
+            var summary = generator.Generate(output, options, new Progress<(int Done, int Total)>(p => bar.Report(p.Done)), ct);
+            bar.Complete(total);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {summary.DatabaseCount} database + {summary.QueryCount} query photos ({summary.ImageBytes / 1e6:0.0} MB of JPEG) to {summary.OutputDirectory} in {summary.Elapsed.TotalSeconds:0.0} s"));
             return 0;
@@ -63,16 +63,5 @@ internal static class SynthCommand
             Console.Error.WriteLine("g3 synth: cancelled; nothing was written");
             return 130;
         }
-    }
-
-    private static void ReportProgress(int done, int total, DateTime started)
-    {
-        var elapsed = (DateTime.UtcNow - started).TotalSeconds;
-        var rate = done / Math.Max(elapsed, 1e-3);
-        var eta = (total - done) / Math.Max(rate, 1e-9);
-        const int width = 30;
-        var filled = (int)(width * (double)done / total);
-        Console.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total} photos  {rate:0} /s  ETA {eta:0} s   "));
     }
 }

@@ -45,6 +45,9 @@ internal sealed class InMemoryStore(int dimension) : IReferenceStore
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)_records.Count);
 
+    public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>>(_records.Select(r => r.Id).Intersect(ids).ToHashSet());
+
     public Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
         Task.FromResult(_records.RemoveAll(r => ids.Contains(r.Id)));
 
@@ -63,7 +66,7 @@ internal sealed class OracleVerifier(GeoPoint truth) : IVerifier
     public int Calls;
     public IReadOnlyList<Candidate> LastCandidates = [];
 
-    public Task<Verification> VerifyAsync(ImageEmbedding image, IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken)
+    public Task<Verdict> VerifyAsync(ImageEmbedding image, IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Calls);
         LastCandidates = candidates;
@@ -72,7 +75,7 @@ internal sealed class OracleVerifier(GeoPoint truth) : IVerifier
             .OrderByDescending(x => x.score)
             .Select((x, i) => new ScoredCandidate(x.c, x.score, i))
             .ToList();
-        return Task.FromResult(new Verification(ranked, 0.5));
+        return Task.FromResult(new Verdict(ranked, 0.5));
     }
 }
 

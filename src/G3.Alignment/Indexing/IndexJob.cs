@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using G3.Core.Ports;
+
+namespace G3.Alignment.Indexing;
+
+/// <summary>
+/// Streams database photos into a reference store through bounded channels:
+/// skip ids already stored → parallel read + decode + preprocess → batch → one model run per batch →
+/// batched upsert. Each upsert is committed by the store, so cancelling (Ctrl-C) keeps everything
+/// indexed so far and a rerun resumes where it stopped. Unreadable images are counted and written to
+/// a report, never abort the run.
+/// </summary>
+public sealed class IndexJob(IImageBatchEncoder encoder, IReferenceStore store, IndexOptions options)
+{
+    private const int ExistenceCheckChunk = 1024;
+
+    public async Task<IndexSummary> RunAsync(
+        IAsyncEnumerable<IndexItem> items, string? reportPath, Action<IndexProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        options.EnsureValid();
+        var clock = Stopwatch.StartNew();
+        var counters = new Counters();
+        var failures = Channel.CreateUnbounded<IndexFailure>();
+        var toDecode = Channel.CreateBounded<IndexItem>(options.ChannelCapacity);
+        var decoded = Channel.CreateBounded<(IndexItem Item, float[] Tensor)>(options.ChannelCapacity);
+        void Report() => onProgress?.Invoke(counters.Snapshot(clock.Elapsed));
+
+        // Stages share one token; the first stage to fail cancels the others.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ct = stop.Token;
+
+        var produce = Run(() => ProduceAsync(items, toDecode.Writer, counters, Report, ct), ex => toDecode.Writer.TryComplete(ex), stop);
+        var decoders = Enumerable.Range(0, options.Workers)
+            .Select(_ => Task.Run(() => DecodeAsync(toDecode.Reader, decoded.Writer, failures.Writer, counters, ct), ct))
+            .ToArray();
+        var decodeDone = Run(() => Task.WhenAll(decoders), ex => decoded.Writer.TryComplete(ex), stop);
+        var encodeAndStore = Run(() => EncodeAndStoreAsync(decoded.Reader, counters, Report, ct), _ => { }, stop);
+        var writeReport = WriteReportAsync(failures.Reader, reportPath);
+
+        var cancelled = false;
+        try
+        {
+            await Task.WhenAll(produce, decodeDone, encodeAndStore).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        finally
+        {
+            failures.Writer.TryComplete();
+            await writeReport.ConfigureAwait(false);
+        }
+
+        Report();
+        var s = counters.Snapshot(clock.Elapsed);
+        return new IndexSummary(s.Seen, s.Skipped, s.Indexed, s.Failed, s.Elapsed, cancelled,
+            s.Failed > 0 ? reportPath : null);
+    }
+
+    /// <summary>Runs a stage, completes its output channel either way, and cancels the others if it fails.</summary>
+    private static async Task Run(Func<Task> stage, Action<Exception?> complete, CancellationTokenSource stop)
+    {
+        try
+        {
+            await stage().ConfigureAwait(false);
+            complete(null);
+        }
+        catch (Exception ex)
+        {
+            complete(ex);
+            if (ex is not OperationCanceledException) await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task ProduceAsync(IAsyncEnumerable<IndexItem> items, ChannelWriter<IndexItem> output, Counters counters, Action report, CancellationToken ct)
+    {
+        var chunk = new List<IndexItem>(ExistenceCheckChunk);
+        await foreach (var item in items.WithCancellation(ct).ConfigureAwait(false))
+        {
+            chunk.Add(item);
+            if (chunk.Count == ExistenceCheckChunk)
+            {
+                await ForwardNewAsync(chunk, output, counters, ct).ConfigureAwait(false);
+                report();
+                chunk.Clear();
+            }
+        }
+        await ForwardNewAsync(chunk, output, counters, ct).ConfigureAwait(false);
+    }
+
+    private async Task ForwardNewAsync(List<IndexItem> chunk, ChannelWriter<IndexItem> output, Counters counters, CancellationToken ct)
+    {
+        if (chunk.Count == 0) return;
+        var existing = await store.FindExistingAsync(chunk.Select(i => i.Id).ToList(), ct).ConfigureAwait(false);
+        var seenInChunk = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in chunk)
+        {
+            Interlocked.Increment(ref counters.Seen);
+            // Already stored (resume) or listed twice in this chunk: skip.
+            if (existing.Contains(item.Id) || !seenInChunk.Add(item.Id))
+            {
+                Interlocked.Increment(ref counters.Skipped);
+                continue;
+            }
+            await output.WriteAsync(item, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DecodeAsync(ChannelReader<IndexItem> input, ChannelWriter<(IndexItem, float[])> output,
+        ChannelWriter<IndexFailure> failures, Counters counters, CancellationToken ct)
+    {
+        await foreach (var item in input.ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            float[] tensor;
+            try
+            {
+                var bytes = await File.ReadAllBytesAsync(item.ImagePath, ct).ConfigureAwait(false);
+                tensor = new float[encoder.TensorLength];
+                encoder.Preprocess(bytes, tensor);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref counters.Failed);
+                failures.TryWrite(new IndexFailure(item.Id, item.ImagePath, $"{ex.GetType().Name}: {ex.Message}"));
+                continue;
+            }
+            await output.WriteAsync((item, tensor), ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EncodeAndStoreAsync(ChannelReader<(IndexItem Item, float[] Tensor)> input, Counters counters, Action report, CancellationToken ct)
+    {
+        var batch = new List<(IndexItem Item, float[] Tensor)>(options.BatchSize);
+        while (await input.WaitToReadAsync(ct).ConfigureAwait(false))
+        {
+            while (batch.Count < options.BatchSize && input.TryRead(out var next))
+                batch.Add(next);
+            // Only full batches run mid-stream: the model is cheapest per image at its batch size.
+            if (batch.Count == options.BatchSize)
+            {
+                await FlushAsync(batch, counters, ct).ConfigureAwait(false);
+                report();
+            }
+        }
+        await FlushAsync(batch, counters, ct).ConfigureAwait(false);
+    }
+
+    private async Task FlushAsync(List<(IndexItem Item, float[] Tensor)> batch, Counters counters, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        var tensor = new float[batch.Count * encoder.TensorLength];
+        for (var i = 0; i < batch.Count; i++)
+            batch[i].Tensor.CopyTo(tensor, i * encoder.TensorLength);
+        var embeddings = await encoder.EncodeTensorAsync(tensor, batch.Count, ct).ConfigureAwait(false);
+        var records = batch.Select((b, i) => new ReferenceRecord(b.Item.Id, embeddings[i].Retrieval, b.Item.Point, b.Item.Place)).ToList();
+        // The upsert is the commit point: once it returns, these rows survive a crash or Ctrl-C.
+        await store.UpsertAsync(records, ct).ConfigureAwait(false);
+        Interlocked.Add(ref counters.Indexed, batch.Count);
+        batch.Clear();
+    }
+
+    private static async Task WriteReportAsync(ChannelReader<IndexFailure> failures, string? reportPath)
+    {
+        StreamWriter? writer = null;
+        try
+        {
+            await foreach (var f in failures.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (reportPath is null) continue;
+                if (writer is null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
+                    writer = new StreamWriter(reportPath, append: true);
+                }
+                await writer.WriteLineAsync($"{f.Id}\t{f.ImagePath}\t{f.Reason.ReplaceLineEndings(" ")}").ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (writer is not null) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed class Counters
+    {
+        public long Seen, Skipped, Indexed, Failed;
+
+        public IndexProgress Snapshot(TimeSpan elapsed) => new(
+            Interlocked.Read(ref Seen), Interlocked.Read(ref Skipped), Interlocked.Read(ref Indexed), Interlocked.Read(ref Failed), elapsed);
+    }
+}

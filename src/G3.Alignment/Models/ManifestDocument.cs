@@ -1,0 +1,57 @@
+namespace G3.Alignment.Models;
+
+// The manifest as written in JSON (camelCase), every field optional so that validation, not the
+// deserialiser, reports what is missing. ModelManifestLoader turns it into the validated records.
+
+internal sealed class ManifestDocument
+{
+    public int? FormatVersion { get; set; }
+    public string? Id { get; set; }
+    public string? ModelCard { get; set; }
+    public VerificationDocument? Verification { get; set; }
+    public ImageDocument? Image { get; set; }
+    public PreprocessingDocument? Preprocessing { get; set; }
+    public LocationDocument? Location { get; set; }
+}
+
+internal sealed class VerificationDocument
+{
+    public string? Metric { get; set; }
+    public double? LogitScale { get; set; }
+    public double? Temperature { get; set; }
+}
+
+internal sealed class ImageDocument
+{
+    public string? File { get; set; }
+    public string? Input { get; set; }
+    public long[]? InputShape { get; set; }
+    public OutputDocument? Retrieval { get; set; }
+    public OutputDocument? Gps { get; set; }
+}
+
+internal sealed class OutputDocument
+{
+    public string? Output { get; set; }
+    public int? Dim { get; set; }
+    public bool? Normalize { get; set; }
+}
+
+internal sealed class PreprocessingDocument
+{
+    public int? InputSize { get; set; }
+    public string? Resize { get; set; }
+    public string? Crop { get; set; }
+    public float[]? Mean { get; set; }
+    public float[]? Std { get; set; }
+}
+
+internal sealed class LocationDocument
+{
+    public string? File { get; set; }
+    public string? Input { get; set; }
+    public string? Output { get; set; }
+    public int? Dim { get; set; }
+    public string? Projection { get; set; }
+    public bool? Normalize { get; set; }
+}

@@ -1,0 +1,97 @@
+using G3.Core.Geo;
+
+namespace G3.Alignment.Models;
+
+/// <summary>
+/// A validated model manifest: the JSON file beside a model's ONNX files that says which file and
+/// tensor is which, how to preprocess, and how locations are projected (DESIGN.md §2, "Model
+/// manifest"). Paths are absolute, resolved against the manifest's folder. Load with
+/// <see cref="ModelManifestLoader.Load"/>.
+/// </summary>
+public sealed record ModelManifest(
+    string Id,
+    string SourcePath,
+    VerificationSpec Verification,
+    ImageModelSpec? Image,
+    PreprocessingSpec? Preprocessing,
+    LocationModelSpec? Location,
+    string? ModelCardPath)
+{
+    /// <summary>The folder holding the manifest (and, normally, its ONNX files).</summary>
+    public string Directory => Path.GetDirectoryName(SourcePath)!;
+
+    /// <summary>The image part, or a clear error when this manifest has none.</summary>
+    public ImageModelSpec RequireImage() => Image
+        ?? throw new ModelManifestException(SourcePath, ["it declares no image model (\"image\" section), which this use needs"]);
+
+    /// <summary>The location part, or a clear error when this manifest has none.</summary>
+    public LocationModelSpec RequireLocation() => Location
+        ?? throw new ModelManifestException(SourcePath, ["it declares no location model (\"location\" section), which this use needs"]);
+}
+
+/// <summary>
+/// The image model: one ONNX run over a preprocessed [N,3,H,W] float32 batch yields two embeddings,
+/// <see cref="Retrieval"/> (e_img, searched in the reference store) and <see cref="Gps"/>
+/// (e_gps^image, compared with location embeddings by the verifier).
+/// </summary>
+public sealed record ImageModelSpec(
+    string ModelPath,
+    string InputName,
+    IReadOnlyList<long> InputShape,
+    EmbeddingOutputSpec Retrieval,
+    EmbeddingOutputSpec Gps)
+{
+    public int Channels => (int)InputShape[1];
+    public int Height => (int)InputShape[2];
+    public int Width => (int)InputShape[3];
+}
+
+/// <summary>A model output that is an embedding: its tensor name, width, and whether rows are L2-normalised after the run.</summary>
+public sealed record EmbeddingOutputSpec(string OutputName, int Dimension, bool Normalize);
+
+/// <summary>How decoded pixels become the model's input (CLIP's recipe by default).</summary>
+public sealed record PreprocessingSpec(int InputSize, ResizeMode Resize, CropMode Crop, float[] Mean, float[] Std)
+{
+    /// <summary>CLIP's per-channel RGB mean, the default.</summary>
+    public static readonly float[] ClipMean = [0.48145466f, 0.4578275f, 0.40821073f];
+
+    /// <summary>CLIP's per-channel RGB standard deviation, the default.</summary>
+    public static readonly float[] ClipStd = [0.26862954f, 0.26130258f, 0.27577711f];
+}
+
+/// <summary>Resize modes. JSON: "shortest-side-bicubic" (scale so the shorter side equals the input size, bicubic).</summary>
+public enum ResizeMode
+{
+    ShortestSideBicubic,
+}
+
+/// <summary>Crop modes. JSON: "center".</summary>
+public enum CropMode
+{
+    Center,
+}
+
+/// <summary>
+/// The location model: [B,2] projected coordinates → [B,D]. The projection is applied by the encoder
+/// through <see cref="ProjectionMath.ToModelInput"/>, never inside the ONNX graph.
+/// </summary>
+public sealed record LocationModelSpec(
+    string ModelPath,
+    string InputName,
+    string OutputName,
+    int Dimension,
+    LocationProjection Projection,
+    bool Normalize);
+
+/// <summary>How the verifier compares e_gps^image with candidate location embeddings. JSON: "cosine" or "dot".</summary>
+public enum VerificationMetric
+{
+    Cosine,
+    Dot,
+}
+
+/// <summary>
+/// The verification metric and, when the model was trained with one, its logit scale (CLIP's learned
+/// temperature inverse; a manifest may give "temperature" instead, stored here as 1/temperature).
+/// </summary>
+public sealed record VerificationSpec(VerificationMetric Metric, double? LogitScale);

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using G3.Alignment.Onnx;
+using G3.Core.Geo;
+
+namespace G3.Alignment.Models;
+
+/// <summary>
+/// Reads and validates a model manifest (JSON beside the ONNX files). Unknown properties are errors,
+/// so a typo ("inputshape") is reported instead of silently ignored. Every problem is collected and
+/// reported together in one <see cref="ModelManifestException"/>.
+/// </summary>
+public static class ModelManifestLoader
+{
+    public const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static ModelManifest Load(string manifestPath)
+    {
+        var path = Path.GetFullPath(manifestPath);
+        if (!File.Exists(path))
+            throw new ModelManifestException(path, ["the file does not exist"]);
+        ManifestDocument? document;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            document = JsonSerializer.Deserialize<ManifestDocument>(stream, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ModelManifestException(path, [$"not valid manifest JSON at {e.Path ?? "$"} (line {e.LineNumber + 1}): {e.Message}"], e);
+        }
+        if (document is null)
+            throw new ModelManifestException(path, ["the file holds JSON null, not a manifest object"]);
+        return Validate(path, document);
+    }
+
+    private static ModelManifest Validate(string path, ManifestDocument d)
+    {
+        var problems = new List<string>();
+        var folder = Path.GetDirectoryName(path)!;
+
+        if (d.FormatVersion is { } version && version != FormatVersion)
+            problems.Add($"formatVersion {version} is not supported (this build reads {FormatVersion})");
+        if (string.IsNullOrWhiteSpace(d.Id))
+            problems.Add("id is required (a short name for the model, e.g. \"g3-mp16pro\")");
+        if (d.Image is null && d.Location is null)
+            problems.Add("declares neither an \"image\" nor a \"location\" model; at least one is required");
+
+        var verification = ValidateVerification(d.Verification, problems);
+        var image = d.Image is null ? null : ValidateImage(d.Image, folder, problems);
+        PreprocessingSpec? preprocessing = null;
+        if (d.Preprocessing is not null)
+            preprocessing = ValidatePreprocessing(d.Preprocessing, image, problems);
+        else if (d.Image is not null)
+            problems.Add("preprocessing is required with an image model (inputSize, resize, crop, mean, std)");
+        var location = d.Location is null ? null : ValidateLocation(d.Location, folder, problems);
+
+        if (image is not null && location is not null && image.Gps.Dimension != location.Dimension)
+            problems.Add($"image.gps.dim ({image.Gps.Dimension}) must equal location.dim ({location.Dimension}): the verifier compares them");
+
+        string? modelCard = null;
+        if (!string.IsNullOrWhiteSpace(d.ModelCard))
+        {
+            modelCard = Path.GetFullPath(Path.Combine(folder, d.ModelCard));
+            if (!File.Exists(modelCard)) problems.Add($"modelCard '{d.ModelCard}' does not exist beside the manifest");
+        }
+
+        if (problems.Count > 0) throw new ModelManifestException(path, problems);
+        return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard);
+    }
+
+    private static VerificationSpec ValidateVerification(VerificationDocument? v, List<string> problems)
+    {
+        if (v is null) return new VerificationSpec(VerificationMetric.Cosine, null);
+        var metric = VerificationMetric.Cosine;
+        switch (v.Metric?.Trim().ToUpperInvariant())
+        {
+            case null or "COSINE": break;
+            case "DOT": metric = VerificationMetric.Dot; break;
+            default: problems.Add($"verification.metric '{v.Metric}' is not one of cosine, dot"); break;
+        }
+        double? scale = null;
+        if (v.LogitScale is not null && v.Temperature is not null)
+            problems.Add("verification: give logitScale or temperature, not both");
+        else if (v.LogitScale is { } s)
+        {
+            if (!double.IsFinite(s) || s <= 0) problems.Add($"verification.logitScale must be a positive number, not {s}");
+            else scale = s;
+        }
+        else if (v.Temperature is { } t)
+        {
+            if (!double.IsFinite(t) || t <= 0) problems.Add($"verification.temperature must be a positive number, not {t}");
+            else scale = 1 / t;
+        }
+        return new VerificationSpec(metric, scale);
+    }
+
+    private static ImageModelSpec? ValidateImage(ImageDocument i, string folder, List<string> problems)
+    {
+        var before = problems.Count;
+        var file = RequireFile(i.File, "image.file", folder, problems);
+        RequireName(i.Input, "image.input", problems);
+        var shape = i.InputShape;
+        if (shape is null)
+            problems.Add("image.inputShape is required, as [N,3,H,W] with N = -1 for any batch size");
+        else if (shape.Length != 4 || shape[1] != 3 || shape[2] <= 0 || shape[3] <= 0 || (shape[0] != -1 && shape[0] <= 0))
+            problems.Add($"image.inputShape {OnnxTensorInfo.FormatShape(shape)} is not [N,3,H,W] (N = -1 or positive, H and W positive)");
+        var retrieval = ValidateOutput(i.Retrieval, "image.retrieval", problems);
+        var gps = ValidateOutput(i.Gps, "image.gps", problems);
+        if (retrieval is not null && gps is not null && retrieval.OutputName == gps.OutputName)
+            problems.Add($"image.retrieval and image.gps name the same output '{gps.OutputName}'");
+        return problems.Count > before ? null : new ImageModelSpec(file!, i.Input!, shape!, retrieval!, gps!);
+    }
+
+    private static EmbeddingOutputSpec? ValidateOutput(OutputDocument? o, string where, List<string> problems)
+    {
+        if (o is null)
+        {
+            problems.Add($"{where} is required: {{ \"output\": <tensor name>, \"dim\": <width>, \"normalize\": true|false }}");
+            return null;
+        }
+        var before = problems.Count;
+        RequireName(o.Output, where + ".output", problems);
+        if (o.Dim is not > 0) problems.Add($"{where}.dim must be a positive integer");
+        return problems.Count > before ? null : new EmbeddingOutputSpec(o.Output!, o.Dim!.Value, o.Normalize ?? true);
+    }
+
+    private static PreprocessingSpec? ValidatePreprocessing(PreprocessingDocument p, ImageModelSpec? image, List<string> problems)
+    {
+        var before = problems.Count;
+        if (p.InputSize is not > 0)
+            problems.Add("preprocessing.inputSize must be a positive integer");
+        else if (image is not null && (image.Height != p.InputSize || image.Width != p.InputSize))
+            problems.Add($"preprocessing.inputSize {p.InputSize} does not match image.inputShape {OnnxTensorInfo.FormatShape(image.InputShape)}");
+        if (p.Resize is not (null or "shortest-side-bicubic"))
+            problems.Add($"preprocessing.resize '{p.Resize}' is not supported (supported: shortest-side-bicubic)");
+        if (p.Crop is not (null or "center"))
+            problems.Add($"preprocessing.crop '{p.Crop}' is not supported (supported: center)");
+        var mean = p.Mean ?? PreprocessingSpec.ClipMean;
+        var std = p.Std ?? PreprocessingSpec.ClipStd;
+        if (mean.Length != 3) problems.Add($"preprocessing.mean needs 3 values (R, G, B), not {mean.Length}");
+        if (std.Length != 3) problems.Add($"preprocessing.std needs 3 values (R, G, B), not {std.Length}");
+        else if (std.Any(s => !(s > 0) || !float.IsFinite(s))) problems.Add("preprocessing.std values must be positive");
+        return problems.Count > before
+            ? null
+            : new PreprocessingSpec(p.InputSize!.Value, ResizeMode.ShortestSideBicubic, CropMode.Center, [.. mean], [.. std]);
+    }
+
+    private static LocationModelSpec? ValidateLocation(LocationDocument l, string folder, List<string> problems)
+    {
+        var before = problems.Count;
+        var file = RequireFile(l.File, "location.file", folder, problems);
+        RequireName(l.Input, "location.input", problems);
+        RequireName(l.Output, "location.output", problems);
+        if (l.Dim is not > 0) problems.Add("location.dim must be a positive integer");
+        LocationProjection projection = default;
+        switch (l.Projection)
+        {
+            case "mercator": projection = LocationProjection.Mercator; break;
+            case "equal-earth": projection = LocationProjection.EqualEarth; break;
+            case "none": projection = LocationProjection.None; break;
+            case null: problems.Add("location.projection is required: mercator (G3), equal-earth (GeoCLIP) or none"); break;
+            default: problems.Add($"location.projection '{l.Projection}' is not one of mercator, equal-earth, none"); break;
+        }
+        return problems.Count > before
+            ? null
+            : new LocationModelSpec(file!, l.Input!, l.Output!, l.Dim!.Value, projection, l.Normalize ?? true);
+    }
+
+    private static string? RequireFile(string? name, string where, string folder, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add($"{where} is required (the ONNX file name, relative to the manifest)");
+            return null;
+        }
+        var full = Path.GetFullPath(Path.Combine(folder, name));
+        if (!File.Exists(full))
+        {
+            problems.Add($"{where} '{name}' does not exist beside the manifest");
+            return null;
+        }
+        return full;
+    }
+
+    private static void RequireName(string? name, string where, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(name)) problems.Add($"{where} is required (a tensor name in the ONNX model)");
+    }
+}

@@ -1,0 +1,138 @@
+using G3.Diversification.Resilience;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace G3.Diversification.Providers;
+
+/// <summary>
+/// The configured providers by name, each a fully decorated <see cref="ILmmProvider"/> (see <see cref="LmmClientBuilder"/>
+/// for the decoration order). A provider named "none" (kind none) is always present. Create once (singleton): circuit
+/// breakers and the in-flight limiter are only meaningful when shared.
+/// </summary>
+public sealed class LmmProviderRegistry : IDisposable
+{
+    private readonly Dictionary<string, ILmmProvider> _providers;
+    private readonly List<IDisposable> _owned;
+
+    private LmmProviderRegistry(Dictionary<string, ILmmProvider> providers, string defaultName, LmmConcurrencyLimiter limiter, List<IDisposable> owned)
+    {
+        _providers = providers;
+        _owned = owned;
+        Limiter = limiter;
+        Default = providers[defaultName];
+    }
+
+    /// <summary>The provider used when a request names none.</summary>
+    public ILmmProvider Default { get; }
+
+    /// <summary>Configured names (case-insensitive), "none" included.</summary>
+    public IReadOnlyCollection<string> Names => _providers.Keys;
+
+    /// <summary>The global in-flight limiter every provider shares.</summary>
+    public LmmConcurrencyLimiter Limiter { get; }
+
+    /// <summary>
+    /// Validates <paramref name="options"/> (throws <see cref="LmmConfigurationException"/> listing every problem) and builds every provider.
+    /// </summary>
+    /// <param name="telemetry">Shared metrics; null creates one owned by the registry.</param>
+    /// <param name="httpClientFactory">HttpClient per provider name for Ollama (e.g. IHttpClientFactory.CreateClient); null = one pooled client each.</param>
+    public static LmmProviderRegistry Create(
+        LmmOptions options,
+        ILoggerFactory? loggerFactory = null,
+        LmmTelemetry? telemetry = null,
+        Func<string, HttpClient>? httpClientFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        LmmOptionsValidator.ThrowIfInvalid(options);
+        var owned = new List<IDisposable>();
+        if (telemetry is null)
+        {
+            telemetry = new LmmTelemetry();
+            owned.Add(telemetry);
+        }
+        var limiter = new LmmConcurrencyLimiter(options.MaxConcurrentCalls);
+        owned.Add(limiter);
+        var builder = new LmmClientBuilder(telemetry, loggerFactory, timeProvider);
+
+        var configured = new Dictionary<string, LmmProviderOptions>(options.Providers, StringComparer.OrdinalIgnoreCase);
+        configured.TryAdd(LmmProviderKinds.None, new LmmProviderOptions { Kind = LmmProviderKinds.None });
+
+        // First each provider's own pipeline (one breaker per provider, shared by every chain it appears in) ...
+        var pipelines = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, provider) in configured.Where(p => p.Value.Kind != LmmProviderKinds.None))
+        {
+            IChatClient raw = provider.Kind == LmmProviderKinds.OpenAI
+                ? new OpenAILmmChatClient(name, provider, timeProvider)
+                : new OllamaChatClient(name, provider, httpClientFactory?.Invoke(name), timeProvider);
+            owned.Add(raw);
+            pipelines[name] = builder.BuildProviderPipeline(name, provider.Resilience, raw);
+        }
+
+        // ... then what requests call: limiter → this provider, then its fallbacks.
+        var providers = new Dictionary<string, ILmmProvider>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, provider) in configured)
+        {
+            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.ImageDetail);
+            if (provider.Kind == LmmProviderKinds.None)
+            {
+                providers[name] = new ConfiguredLmmProvider(info, new NoLmmChatClient(name));
+                continue;
+            }
+            var chain = new[] { name }.Concat(provider.Fallbacks).Select(n => (Name: Canonical(configured, n), ProviderPipeline: pipelines[n])).ToList();
+            providers[name] = new ConfiguredLmmProvider(info, builder.BuildRequestPipeline(chain, limiter));
+        }
+        return new LmmProviderRegistry(providers, options.Default, limiter, owned);
+    }
+
+    /// <summary>The named provider; <see cref="LmmProviderNotFoundException"/> (listing the configured names) when unknown.</summary>
+    public ILmmProvider Get(string name) =>
+        TryGet(name, out var provider) ? provider : throw new LmmProviderNotFoundException(name, [.. _providers.Keys]);
+
+    public bool TryGet(string name, out ILmmProvider provider) => _providers.TryGetValue(name, out provider!);
+
+    /// <summary>Releases the raw clients (their HTTP connections), the limiter and owned telemetry.</summary>
+    public void Dispose()
+    {
+        foreach (var disposable in _owned)
+            disposable.Dispose();
+    }
+
+    private static string Canonical(Dictionary<string, LmmProviderOptions> configured, string name) =>
+        configured.Keys.First(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    private sealed record ConfiguredLmmProvider(LmmProviderInfo Info, IChatClient Client) : ILmmProvider;
+}
+
+/// <summary>A request named a provider that is not configured.</summary>
+public sealed class LmmProviderNotFoundException : KeyNotFoundException
+{
+    public LmmProviderNotFoundException()
+        : this("(unnamed)", [])
+    {
+    }
+
+    public LmmProviderNotFoundException(string message)
+        : base(message)
+    {
+        Name = "";
+        Configured = [];
+    }
+
+    public LmmProviderNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Name = "";
+        Configured = [];
+    }
+
+    public LmmProviderNotFoundException(string name, IReadOnlyList<string> configured)
+        : base($"No LMM provider named '{name}' is configured; configured: {string.Join(", ", configured)}.")
+    {
+        Name = name;
+        Configured = configured;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> Configured { get; }
+}

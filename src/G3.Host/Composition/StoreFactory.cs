@@ -1,0 +1,37 @@
+using G3.Alignment.Store.Embedded;
+using G3.Alignment.Store.Qdrant;
+using G3.Core.Options;
+using G3.Core.Ports;
+
+namespace G3.Host.Composition;
+
+/// <summary>Builds the configured reference store for a model (its id and retrieval dimension).</summary>
+public static class StoreFactory
+{
+    /// <param name="create">Create an empty embedded store when none exists (indexing); otherwise it must exist.</param>
+    public static IReferenceStore Open(StoreSettings settings, string modelId, int dimension, bool create)
+    {
+        var errors = settings.Validate();
+        if (errors.Count > 0) throw new G3OptionsException(errors);
+
+        if (settings.IsEmbedded)
+        {
+            var options = new EmbeddedStoreOptions
+            {
+                Directory = Path.GetFullPath(settings.Embedded.Directory),
+                ModelId = modelId,
+                Dimension = dimension,
+                ElementType = settings.Embedded.ElementType,
+            };
+            return create ? EmbeddedReferenceStore.OpenOrCreate(options) : EmbeddedReferenceStore.Open(options);
+        }
+
+        // The HttpClient's own timeout stays out of the way: the store applies its per-request timeout.
+        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        return new QdrantReferenceStore(http, settings.Qdrant with { VectorSize = dimension });
+    }
+
+    /// <summary>True when an embedded store already exists at the configured directory.</summary>
+    public static bool EmbeddedStoreExists(StoreSettings settings) =>
+        settings.IsEmbedded && File.Exists(Path.Combine(Path.GetFullPath(settings.Embedded.Directory), "manifest.json"));
+}

@@ -1,0 +1,54 @@
+using G3.Core.Geo;
+
+namespace G3.Host.Evaluation;
+
+/// <summary>The paper's metrics for one configuration.</summary>
+/// <param name="AccuracyPercent">% of images within each of <see cref="AccuracyThresholds.StandardKm"/>.</param>
+/// <param name="Answered">Images that got a prediction; failed requests count in <paramref name="Images"/> only.</param>
+public sealed record ConfigurationMetrics(
+    string Configuration,
+    int Images,
+    int Answered,
+    IReadOnlyList<double> AccuracyPercent,
+    double? MedianErrorKm,
+    double? MeanErrorKm,
+    int Unparsable,
+    int InvalidCoordinates,
+    int ProviderErrors,
+    int Degraded,
+    int Failed);
+
+public static class EvalMetrics
+{
+    /// <summary>Metrics per configuration, in the order configurations first appear.</summary>
+    public static IReadOnlyList<ConfigurationMetrics> Compute(IEnumerable<EvalRecord> records) =>
+        records.GroupBy(r => r.Configuration).Select(Compute).ToList();
+
+    public static ConfigurationMetrics Compute(IGrouping<string, EvalRecord> group)
+    {
+        var rows = group.ToList();
+        var errors = rows.Where(r => r.ErrorKm is not null).Select(r => r.ErrorKm!.Value).Order().ToList();
+        var accuracy = AccuracyThresholds.StandardKm
+            .Select(t => rows.Count == 0 ? 0 : 100.0 * errors.Count(e => e <= t) / rows.Count)
+            .ToList();
+        return new ConfigurationMetrics(
+            group.Key,
+            rows.Count,
+            errors.Count,
+            accuracy,
+            Median(errors),
+            errors.Count > 0 ? errors.Average() : null,
+            rows.Sum(r => r.Unparsable),
+            rows.Sum(r => r.InvalidCoordinates),
+            rows.Sum(r => r.ProviderErrors),
+            rows.Count(r => r.Degraded),
+            rows.Count(r => r.ErrorKm is null));
+    }
+
+    private static double? Median(List<double> sorted) => sorted.Count switch
+    {
+        0 => null,
+        var n when n % 2 == 1 => sorted[n / 2],
+        var n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    };
+}

@@ -1,0 +1,117 @@
+using G3.Alignment.Onnx;
+
+namespace G3.Alignment.Tests.Onnx;
+
+/// <summary>Sessions: metadata read from the model, runs, and the errors a caller can act on.</summary>
+public sealed class OnnxSessionTests
+{
+    private static Dictionary<string, FloatTensor> Coords(params float[] values) =>
+        new() { ["coords"] = new FloatTensor(values, values.Length / 2, 2) };
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void Reads_input_and_output_metadata_with_dynamic_batch()
+    {
+        using var location = OnnxSession.Open(OnnxFixtures.LocationModel);
+        using var image = OnnxSession.Open(OnnxFixtures.ImageModel);
+
+        var coords = Assert.Single(location.Inputs);
+        Assert.Equal(new OnnxTensorInfo("coords", true, OnnxElementType.Float, [-1, 2]).ToString(), coords.ToString());
+        Assert.Equal("[-1,64]", Assert.Single(location.Outputs).ShapeText);
+        Assert.Equal("[-1,3,224,224]", image.Input("pixels").ShapeText);
+        Assert.Equal(["image_embedding", "gps_embedding"], image.Outputs.Select(o => o.Name));
+        Assert.Equal("[-1,48]", image.Output("image_embedding").ShapeText);
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void Runs_a_batch_and_returns_the_output_shape()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
+
+        var output = session.Run(Coords(0, 0, 0.5f, 0.5f, -0.5f, 1), ["embedding"])[0];
+
+        Assert.Equal([3L, 64L], output.Shape);
+        Assert.Equal(192, output.Data.Length);
+        Assert.NotEqual(output.Data.Span[0], output.Data.Span[64]); // different points, different rows
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void Wrong_shape_unknown_names_and_empty_batches_are_clear_errors()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
+
+        var shape = Assert.Throws<ArgumentException>(() =>
+            session.Run(new Dictionary<string, FloatTensor> { ["coords"] = new(new float[6], 2, 3) }, ["embedding"]));
+        Assert.Contains("input 'coords' expects shape [-1,2] (-1 = any), got [2,3]", shape.Message);
+
+        var input = Assert.Throws<OnnxRuntimeException>(() =>
+            session.Run(new Dictionary<string, FloatTensor> { ["latlon"] = new(new float[2], 1, 2) }, ["embedding"]));
+        Assert.Contains("has no input 'latlon'", input.Message);
+        Assert.Contains("'coords' Float [-1,2]", input.Message);
+
+        var output = Assert.Throws<OnnxRuntimeException>(() => session.Run(Coords(0, 0), ["gps"]));
+        Assert.Contains("has no output 'gps'", output.Message);
+
+        var empty = Assert.Throws<ArgumentException>(() =>
+            session.Run(new Dictionary<string, FloatTensor> { ["coords"] = new(Array.Empty<float>(), 0, 2) }, ["embedding"]));
+        Assert.Contains("empty batch", empty.Message);
+    }
+
+    [Fact]
+    public void Tensor_data_must_match_its_shape() =>
+        Assert.Contains("needs 6 floats but 4 were given",
+            Assert.Throws<ArgumentException>(() => new FloatTensor(new float[4], 2, 3)).Message);
+
+    [Fact]
+    public void A_missing_model_file_is_named()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "g3-no-such-model.onnx");
+
+        var e = Assert.Throws<OnnxRuntimeException>(() => OnnxSession.Open(missing));
+
+        Assert.Contains(missing, e.Message);
+        Assert.Contains("does not exist", e.Message);
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void A_corrupt_model_surfaces_ort_error_code_and_message()
+    {
+        var corrupt = OnnxFixtures.WriteTemp("this is not a protobuf", "corrupt.onnx");
+
+        var e = Assert.Throws<OnnxRuntimeException>(() => OnnxSession.Open(corrupt, new OnnxSessionOptions { ExecutionProvider = OnnxExecutionProvider.Cpu }));
+
+        Assert.Equal(OrtErrorCode.InvalidProtobuf, e.ErrorCode);
+        Assert.Contains($"load model '{corrupt}' failed [InvalidProtobuf]", e.Message);
+        Assert.False(string.IsNullOrEmpty(e.OrtMessage));
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void A_cancelled_token_stops_before_running()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => session.Run(Coords(0, 0), ["embedding"], cts.Token));
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void A_cancellable_token_that_is_not_cancelled_does_not_disturb_the_run()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
+        using var cts = new CancellationTokenSource();
+
+        var withToken = session.Run(Coords(0.3f, 0.1f), ["embedding"], cts.Token)[0];
+        var without = session.Run(Coords(0.3f, 0.1f), ["embedding"])[0];
+
+        Assert.Equal(without.Data.ToArray(), withToken.Data.ToArray());
+    }
+
+    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    public void A_disposed_session_refuses_to_run()
+    {
+        var session = OnnxSession.Open(OnnxFixtures.LocationModel);
+        session.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => session.Run(Coords(0, 0), ["embedding"]));
+    }
+}

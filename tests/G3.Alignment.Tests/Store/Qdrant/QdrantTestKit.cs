@@ -1,0 +1,43 @@
+using G3.Alignment.Store.Qdrant;
+using G3.Alignment.Tests.Store.Qdrant.Fakes;
+using G3.Core.Candidates;
+using G3.Core.Geo;
+using G3.Core.Ports;
+
+namespace G3.Alignment.Tests.Store.Qdrant;
+
+/// <summary>Builds stores over the fake server with fast retries, and small deterministic records.</summary>
+internal static class QdrantTestKit
+{
+    public const string Collection = "refs";
+
+    public static QdrantStoreOptions Options(int size = 4) => new()
+    {
+        Url = "http://qdrant.test:6333",
+        Collection = Collection,
+        VectorSize = size,
+        RetryCount = 3,
+        // Retries must not slow the suite down; the backoff shape is Polly's business.
+        RetryBaseDelay = TimeSpan.FromMilliseconds(1),
+        MaxRetryDelay = TimeSpan.FromMilliseconds(5),
+        RequestTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    public static QdrantReferenceStore NewStore(FakeQdrantServer server, QdrantStoreOptions? options = null) =>
+        new(new HttpClient(server), options ?? Options());
+
+    public static float[] Unit(params float[] v)
+    {
+        var norm = MathF.Sqrt(v.Sum(x => x * x));
+        return v.Select(x => x / norm).ToArray();
+    }
+
+    /// <summary>Four photos along the four axes, with places on some.</summary>
+    public static ReferenceRecord[] Axes() =>
+    [
+        new("a1/b2/north.jpg", Unit(1, 0, 0, 0), new GeoPoint(48.85, 2.35), new Place(City: "Paris", Country: "France", Continent: "Europe")),
+        new("a1/b2/east.jpg", Unit(0, 1, 0, 0), new GeoPoint(-33.87, 151.21), new Place(Neighbourhood: "The Rocks", City: "Sydney", State: "New South Wales", Country: "Australia")),
+        new("c3/d4/south.jpg", Unit(0, 0, 1, 0), new GeoPoint(35.68, 139.69)),
+        new("c3/d4/west.jpg", Unit(0, 0, 0, 1), new GeoPoint(-22.91, -43.17), new Place(Country: "Brazil")),
+    ];
+}

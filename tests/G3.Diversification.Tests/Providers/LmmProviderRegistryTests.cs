@@ -1,0 +1,102 @@
+using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
+using Microsoft.Extensions.AI;
+
+namespace G3.Diversification.Tests.Providers;
+
+public sealed class LmmProviderRegistryTests
+{
+    private static LmmOptions TwoProviders() => new()
+    {
+        Default = "gpt4o",
+        MaxConcurrentCalls = 4,
+        Providers = new Dictionary<string, LmmProviderOptions>
+        {
+            ["gpt4o"] = new() { Kind = LmmProviderKinds.OpenAI, Model = "gpt-4o", ApiKey = "sk-test", Fallbacks = ["llava"] },
+            ["llava"] = new() { Kind = LmmProviderKinds.Ollama, Model = "llava", Endpoint = new Uri("http://127.0.0.1:11434") },
+        },
+    };
+
+    [Fact]
+    public void Builds_named_providers_with_their_info_and_a_none_provider()
+    {
+        using var registry = LmmProviderRegistry.Create(TwoProviders());
+
+        Assert.Equal("gpt4o", registry.Default.Info.Name);
+        Assert.Equal(new LmmProviderInfo("gpt4o", "openai", "gpt-4o", 128, "low"), registry.Get("GPT4O").Info);
+        Assert.Equal(new LmmProviderInfo("llava", "ollama", "llava", 1, "low"), registry.Get("llava").Info);
+        Assert.Equal("none", registry.Get("none").Info.Kind);
+        Assert.Equal(["gpt4o", "llava", "none"], registry.Names.Order());
+        Assert.Equal(4, registry.Limiter.MaxConcurrentCalls);
+    }
+
+    [Fact]
+    public void An_unknown_name_lists_the_configured_ones()
+    {
+        using var registry = LmmProviderRegistry.Create(TwoProviders());
+
+        var e = Assert.Throws<LmmProviderNotFoundException>(() => registry.Get("claude"));
+
+        Assert.Contains("'claude'", e.Message);
+        Assert.Contains("gpt4o", e.Message);
+        Assert.Contains("llava", e.Message);
+    }
+
+    [Fact]
+    public async Task The_none_provider_explains_itself_when_called()
+    {
+        using var registry = LmmProviderRegistry.Create(new LmmOptions());
+
+        Assert.Equal("none", registry.Default.Info.Kind);
+        var e = await Assert.ThrowsAsync<LmmProviderException>(() => registry.Default.Client.GetResponseAsync("hi"));
+        Assert.Contains("kind 'none'", e.Message);
+    }
+
+    [Fact]
+    public void Invalid_options_fail_up_front_listing_every_problem()
+    {
+        var options = new LmmOptions
+        {
+            Default = "missing",
+            MaxConcurrentCalls = 0,
+            Providers = new Dictionary<string, LmmProviderOptions>
+            {
+                ["gpt4o"] = new() { Kind = LmmProviderKinds.OpenAI, Model = "", ImageDetail = "medium", Fallbacks = ["nowhere"] },
+                ["llava"] = new()
+                {
+                    Kind = LmmProviderKinds.Ollama,
+                    Model = "llava",
+                    Resilience = new LmmResilienceOptions { CircuitBreaker = new LmmCircuitBreakerOptions { MinimumThroughput = 1, BreakDuration = TimeSpan.FromMilliseconds(10) } },
+                },
+                ["odd"] = new() { Kind = "anthropic" },
+            },
+        };
+
+        var e = Assert.Throws<LmmConfigurationException>(() => LmmProviderRegistry.Create(options));
+
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:MaxConcurrentCalls"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Default") && m.Contains("missing"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:Model"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:ApiKey") && m.Contains("G3_OPENAI_API_KEY"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:ImageDetail"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:Fallbacks") && m.Contains("nowhere"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Endpoint"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Resilience:CircuitBreaker:MinimumThroughput"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Resilience:CircuitBreaker:BreakDuration"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:odd:Kind") && m.Contains("openai, ollama, none"));
+        Assert.Equal(10, e.Errors.Count);
+    }
+
+    [Fact]
+    public void Printed_options_never_show_the_api_key()
+    {
+        var printed = new LmmProviderOptions { Model = "gpt-4o", ApiKey = "sk-secret-123" }.ToString();
+
+        Assert.DoesNotContain("sk-secret-123", printed);
+        Assert.Contains("ApiKey = ***", printed);
+        Assert.Contains("Model = gpt-4o", printed);
+    }
+
+    [Fact]
+    public void Valid_options_have_no_errors() => Assert.Empty(LmmOptionsValidator.Validate(TwoProviders()));
+}

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using G3.Alignment.Store.Embedded;
+using G3.Host.Cli;
+
+namespace G3.Host.Tests;
+
+public sealed class IndexCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("g3-index-cli").FullName;
+    private static readonly string Manifest = TestPaths.Fixture("onnx", "image-fixture", "manifest.json");
+
+    private string WriteDataset()
+    {
+        var images = Path.Combine(_dir, "images");
+        Directory.CreateDirectory(Path.Combine(images, "a"));
+        foreach (var name in new[] { "landscape.jpg", "progressive.jpg", "lossy.webp", "rgba.png" })
+            File.Copy(TestPaths.Fixture("images", name), Path.Combine(images, "a", name));
+        File.Copy(TestPaths.Fixture("images", "truncated.jpg"), Path.Combine(images, "a", "broken.jpg"));
+        var csv = Path.Combine(_dir, "mp16.csv");
+        File.WriteAllLines(csv,
+        [
+            "IMG_ID,LAT,LON,city,country",
+            "a/landscape.jpg,48.8566,2.3522,Paris,France",
+            "a/progressive.jpg,45.764,4.8357,Lyon,France",
+            "a/lossy.webp,-33.8688,151.2093,Sydney,Australia",
+            "a/rgba.png,35.68,139.69,Tokyo,Japan",
+            "a/broken.jpg,40.4,-3.7,Madrid,Spain",
+            "a/missing.jpg,52.5,13.4,Berlin,Germany",
+            "a/bad-row.jpg,95,13.4,Nowhere,None",
+        ]);
+        return csv;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Index(string csv)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await G3Cli.Create()
+            .Parse(["index", "--manifest", Manifest, "--metadata", csv, "--images", Path.Combine(_dir, "images"), "--batch", "2",
+                $"--Store:Embedded:Directory={Path.Combine(_dir, "store")}"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Indexes_readable_photos_reports_the_rest_and_resumes()
+    {
+        var csv = WriteDataset();
+        var (exit, output, error) = await Index(csv);
+        Assert.True(exit == 0, error);
+        Assert.Contains("indexed         4", output, StringComparison.Ordinal);
+        Assert.Contains("unreadable      2", output, StringComparison.Ordinal); // truncated + missing file
+        Assert.Contains("bad CSV rows    1", output, StringComparison.Ordinal);
+
+        using (var store = EmbeddedReferenceStore.Open(Path.Combine(_dir, "store"), "g3-fixture-image", 48))
+        {
+            Assert.Equal(4, store.Count);
+            using var encoder = G3.Alignment.Encoders.ImageEncoder.Open(Manifest);
+            var query = await ((G3.Core.Ports.IImageEncoder)encoder).EncodeAsync(new(File.ReadAllBytes(TestPaths.Fixture("images", "lossy.webp"))), default);
+            var hit = (await store.SearchAsync(query.Retrieval, 1, default)).Single();
+            Assert.Equal("a/lossy.webp", hit.Id);
+            Assert.Equal("Sydney", hit.Place!.City);
+        }
+        var report = await File.ReadAllTextAsync(Path.Combine(_dir, "index-report.tsv"));
+        Assert.Contains("a/broken.jpg", report, StringComparison.Ordinal);
+        Assert.Contains("a/missing.jpg", report, StringComparison.Ordinal);
+        Assert.Contains("mp16.csv:8", report, StringComparison.Ordinal);
+
+        var (again, output2, _) = await Index(csv);
+        Assert.Equal(0, again);
+        Assert.Contains("indexed         0", output2, StringComparison.Ordinal);
+        Assert.Contains("already stored  4", output2, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_made_by_another_model_is_refused_with_a_clear_error()
+    {
+        var csv = WriteDataset();
+        EmbeddedReferenceStore.Create(Path.Combine(_dir, "store"), 48, "some-other-model").Dispose();
+        var (exit, _, error) = await Index(csv);
+        Assert.Equal(1, exit);
+        Assert.Contains("some-other-model", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}
