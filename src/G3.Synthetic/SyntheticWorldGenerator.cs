@@ -1,0 +1,139 @@
+using System.Text.Json;
+using G3.Geography;
+using G3.Synthetic.Jpeg;
+using G3.Synthetic.Rendering;
+using G3.Synthetic.World;
+
+namespace G3.Synthetic;
+
+/// <summary>The outcome of a generation run.</summary>
+public sealed record SyntheticWorldSummary(string OutputDirectory, int DatabaseCount, int QueryCount, long ImageBytes, TimeSpan Elapsed);
+
+/// <summary>
+/// Generates the synthetic MP16-Pro world: a database split and a disjoint query split of
+/// rendered JPEG photos at real places, with reverse-geocoded metadata (layout:
+/// <see cref="SyntheticWorldLayout"/>). Deterministic: every photo has its own random stream
+/// derived from (seed, split, index), so parallel rendering gives the same bytes as serial.
+/// Atomic: everything is written to a hidden sibling folder, renamed into place at the end.
+/// </summary>
+public sealed class SyntheticWorldGenerator
+{
+    private const int DatabaseStream = 1, QueryStream = 2;
+    private const string GeneratorVersion = "g3-synth/1";
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
+    private readonly ReverseGeocoder _geocoder;
+    private readonly LocationSampler _sampler;
+    private readonly Dictionary<string, ArchitectureStyle> _styles = new(StringComparer.Ordinal);
+    private readonly ArchitectureStyle _fallbackStyle;
+
+    public SyntheticWorldGenerator(ReverseGeocoder geocoder)
+    {
+        _geocoder = geocoder;
+        _sampler = new LocationSampler(geocoder);
+        foreach (var (code, country) in geocoder.Data.Countries) _styles[code] = ArchitectureStyle.For(country.Centroid, code);
+        _fallbackStyle = ArchitectureStyle.For(new G3.Core.Geo.GeoPoint(0, 0), "??");
+    }
+
+    /// <param name="progress">Receives (photos done, photos total) now and then.</param>
+    public SyntheticWorldSummary Generate(string outputDirectory, SyntheticWorldOptions options,
+        IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var target = Path.GetFullPath(outputDirectory);
+        if (File.Exists(target) || Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            throw new SyntheticWorldException($"output folder {target} already exists and is not empty; choose another --out or delete it");
+        var parent = Path.GetDirectoryName(target) ?? throw new SyntheticWorldException($"cannot write to {target}");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, "." + Path.GetFileName(target) + ".partial-" + Environment.ProcessId);
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        try
+        {
+            Directory.CreateDirectory(SyntheticWorldLayout.DatabaseImages(staging));
+            Directory.CreateDirectory(SyntheticWorldLayout.QueryImages(staging));
+            var total = options.DatabaseCount + options.QueryCount;
+            var done = 0;
+            long bytes = 0;
+            void Tick(long b)
+            {
+                Interlocked.Add(ref bytes, b);
+                var d = Interlocked.Increment(ref done);
+                if (d % 100 == 0 || d == total) progress?.Report((d, total));
+            }
+            var database = GenerateSplit(DatabaseStream, options.DatabaseCount, "db_", 7, SyntheticWorldLayout.DatabaseImages(staging), options, Tick, cancellationToken);
+            var queries = GenerateSplit(QueryStream, options.QueryCount, "q_", 6, SyntheticWorldLayout.QueryImages(staging), options, Tick, cancellationToken);
+            MetadataCsv.WriteMp16Pro(SyntheticWorldLayout.DatabaseMetadata(staging), database);
+            MetadataCsv.WriteIm2Gps3k(SyntheticWorldLayout.QueryMetadata(staging), queries);
+            WriteManifest(staging, options);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Directory.Exists(target)) Directory.Delete(target); // empty, checked above
+            Directory.Move(staging, target);
+            return new SyntheticWorldSummary(target, database.Length, queries.Length, bytes, started.Elapsed);
+        }
+        catch
+        {
+            try { Directory.Delete(staging, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
+    }
+
+    /// <summary>Samples, renders and encodes one photo: the unit every split is made of (also used by tests and the contact sheet).</summary>
+    public PhotoRecord RenderPhoto(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, JpegEncoder encoder, out byte[] jpeg)
+    {
+        var rng = SplitMix.Derive(seed, stream, index);
+        var sample = _sampler.Next(ref rng, options.RuralFraction, options.AllowOcean);
+        var lookup = sample.Lookup;
+        var indoor = rng.Chance(options.IndoorFraction);
+        var showLandmark = !indoor && sample.NearBigCity && rng.Chance(options.LandmarkFraction);
+        var climate = ClimateStyle.For(sample.Point.Latitude, sample.Point.Longitude,
+            lookup.Place.Continent ?? _geocoder.Data.Countries.GetValueOrDefault(sample.Origin.CountryCode)?.Continent);
+        var style = _styles.GetValueOrDefault(lookup.CountryCode ?? sample.Origin.CountryCode) ?? _fallbackStyle;
+        var urban = sample.Rural ? rng.Range(0, 0.3) : Math.Clamp(0.4 + 0.15 * Math.Log10(Math.Max(sample.Origin.Population, 1000) / 1000.0) + rng.Range(-0.2, 0.2), 0.2, 1);
+        var scene = new PhotoScene(climate, style, showLandmark ? Landmark.ForCity(sample.Origin.GeoNameId) : null, urban, indoor);
+
+        SceneRenderer.Render(canvas, scene, ref rng);
+        var rgb = new byte[canvas.Size * canvas.Size * 3];
+        canvas.ToRgb24(rgb, rng.Range(1.5, 9), ref rng);
+        jpeg = encoder.Encode(rgb, canvas.Size, canvas.Size, (int)Math.Round(rng.Range(55, 93)));
+        return new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
+            showLandmark ? sample.Origin.Name : null, indoor);
+    }
+
+    private PhotoRecord[] GenerateSplit(int stream, int count, string prefix, int digits, string imagesDir,
+        SyntheticWorldOptions options, Action<long> tick, CancellationToken ct)
+    {
+        var records = new PhotoRecord[count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct };
+        Parallel.For(0, count, parallel,
+            () => (Canvas: new Canvas(options.ImageSize), Encoder: new JpegEncoder()),
+            (i, _, local) =>
+            {
+                var id = prefix + i.ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture) + ".jpg";
+                records[i] = RenderPhoto(options.Seed, stream, i, id, options, local.Canvas, local.Encoder, out var jpeg);
+                File.WriteAllBytes(Path.Combine(imagesDir, id), jpeg);
+                tick(jpeg.Length);
+                return local;
+            },
+            local => local.Encoder.Dispose());
+        return records;
+    }
+
+    private static void WriteManifest(string root, SyntheticWorldOptions o)
+    {
+        var manifest = new
+        {
+            generator = GeneratorVersion,
+            seed = o.Seed,
+            database = new { count = o.DatabaseCount, metadata = $"{SyntheticWorldLayout.DatabaseDir}/{SyntheticWorldLayout.MetadataFile}", images = $"{SyntheticWorldLayout.DatabaseDir}/{SyntheticWorldLayout.ImagesDir}/", schema = "MP16-Pro" },
+            queries = new { count = o.QueryCount, metadata = $"{SyntheticWorldLayout.QueryDir}/{SyntheticWorldLayout.MetadataFile}", images = $"{SyntheticWorldLayout.QueryDir}/{SyntheticWorldLayout.ImagesDir}/", schema = "IM2GPS3K" },
+            imageSize = o.ImageSize,
+            ruralFraction = o.RuralFraction,
+            indoorFraction = o.IndoorFraction,
+            landmarkFraction = o.LandmarkFraction,
+            allowOcean = o.AllowOcean,
+        };
+        File.WriteAllText(Path.Combine(root, SyntheticWorldLayout.ManifestFile),
+            JsonSerializer.Serialize(manifest, IndentedJson) + "\n");
+    }
+}

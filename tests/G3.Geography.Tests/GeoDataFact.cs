@@ -1,0 +1,20 @@
+namespace G3.Geography.Tests;
+
+/// <summary>A fact that needs the geography data scripts/bootstrap.sh fetches into .deps/geodata.</summary>
+internal sealed class FactRequiringGeoDataAttribute : FactAttribute
+{
+    public FactRequiringGeoDataAttribute()
+    {
+        if (!File.Exists(TestPaths.InRepo(".deps", "geodata", "cities.pbf")))
+            Skip = "needs the geography data in .deps/geodata: run scripts/bootstrap.sh";
+    }
+}
+
+/// <summary>One geocoder for the whole test run (loading takes about a second).</summary>
+internal static class SharedGeocoder
+{
+    private static readonly Lazy<ReverseGeocoder> Instance =
+        new(() => ReverseGeocoder.Load(TestPaths.InRepo(".deps", "geodata")));
+
+    public static ReverseGeocoder Value => Instance.Value;
+}
