@@ -17,8 +17,13 @@ internal static class ServiceHost
         builder.Configuration.AddEnvironmentVariables(prefix: "G3_");
         builder.Configuration.AddCommandLine(args);
 
+        builder.Services.AddSingleton<RuntimeState>();
+        builder.Services.AddHostedService<RuntimeLoader>();
+
         var app = builder.Build();
         app.MapHealthApi();
+        app.MapReadinessApi();
+        app.MapGeolocateApi();
         return app;
     }
 }

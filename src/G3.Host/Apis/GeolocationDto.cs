@@ -1,0 +1,69 @@
+using G3.Core.Candidates;
+using G3.Core.Pipeline;
+using G3.Geography;
+
+namespace G3.Host.Apis;
+
+/// <summary>The native API's answer: the point, the place, how sure, and every step that led there.</summary>
+internal sealed record GeolocationDto(
+    string Model,
+    string ImageSha256,
+    double Latitude,
+    double Longitude,
+    PlaceDto? Place,
+    double? Confidence,
+    AgreementDto? Agreement,
+    bool Degraded,
+    string? DegradedReason,
+    CandidateDto Best,
+    IReadOnlyList<CandidateDto> Candidates,
+    IReadOnlyList<CandidateDto> FailedCandidates,
+    ReferencesDto References,
+    TimingsDto TimingsMs)
+{
+    public static GeolocationDto From(GeolocationResult r, string model, ReverseGeocoder? geocoder) => new(
+        model,
+        r.ImageSha256,
+        r.Point.Latitude,
+        r.Point.Longitude,
+        geocoder is null ? null : PlaceDto.From(geocoder.Lookup(r.Point)),
+        r.Confidence,
+        r.Agreement is { } a ? new AgreementDto(a.Within25Km, a.Within200Km, a.Within750Km, a.Total) : null,
+        r.Degraded,
+        r.DegradedReason,
+        CandidateDto.From(r.Best.Candidate, r.Best.Score, r.Best.Rank),
+        r.Ranked.Select(s => CandidateDto.From(s.Candidate, s.Score, s.Rank)).ToList(),
+        r.LmmCandidates.Where(c => !c.IsValid).Select(c => CandidateDto.From(c, null, null)).ToList(),
+        new ReferencesDto(r.Similar.Select(ReferenceDto.From).ToList(), r.Dissimilar.Select(ReferenceDto.From).ToList()),
+        new TimingsDto(r.Timings.Encode.TotalMilliseconds, r.Timings.Retrieve.TotalMilliseconds, r.Timings.Generate.TotalMilliseconds,
+            r.Timings.Verify.TotalMilliseconds, r.Timings.Total.TotalMilliseconds));
+}
+
+internal sealed record PlaceDto(string? Description, string? Neighbourhood, string? City, string? County, string? State, string? Country,
+    string? CountryCode, string? Continent, string? Ocean)
+{
+    public static PlaceDto From(GeoLookup l) => new(
+        l.IsOcean ? l.Ocean : l.Place.Describe(PlaceGranularity.City),
+        l.Place.Neighbourhood, l.Place.City, l.Place.County, l.Place.State, l.Place.Country, l.CountryCode, l.Place.Continent, l.Ocean);
+}
+
+internal sealed record AgreementDto(int Within25Km, int Within200Km, int Within750Km, int Total);
+
+internal sealed record CandidateDto(
+    CandidateSource Source, double? Latitude, double? Longitude, double? Score, int? Rank, ParseOutcome Outcome,
+    int? Variant, int? ReferenceCount, int? Sample, int? RetrievalRank, string? ReferenceId, string? RawText, string? Error)
+{
+    public static CandidateDto From(Candidate c, double? score, int? rank) => new(
+        c.Source, c.Point?.Latitude, c.Point?.Longitude, score, rank, c.Outcome,
+        c.Variant?.Index, c.Variant?.ReferenceCount, c.SampleIndex, c.Rank, c.ReferenceId, c.RawText, c.Error);
+}
+
+internal sealed record ReferencesDto(IReadOnlyList<ReferenceDto> Similar, IReadOnlyList<ReferenceDto> Dissimilar);
+
+internal sealed record ReferenceDto(string Id, double Latitude, double Longitude, double Similarity, string? Place)
+{
+    public static ReferenceDto From(ReferencePhoto r) =>
+        new(r.Id, r.Point.Latitude, r.Point.Longitude, r.Similarity, r.Place?.Describe(PlaceGranularity.City) is { Length: > 0 } p ? p : null);
+}
+
+internal sealed record TimingsDto(double Encode, double Retrieve, double Generate, double Verify, double Total);

@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using G3.Alignment.Encoders;
+using G3.Alignment.Onnx;
+using G3.Core.Options;
+using G3.Core.Pipeline;
+using G3.Core.Ports;
+using G3.Diversification.Caching;
+using G3.Diversification.Generation;
+using G3.Diversification.Prompts;
+using G3.Diversification.Providers;
+using G3.Geography;
+using G3.Verification.Scoring;
+
+namespace G3.Host.Composition;
+
+/// <summary>
+/// Everything a request needs, loaded once: the model's encoders, the reference store, the verifier,
+/// the LMM providers, and one pipeline per provider (built on first use).
+/// </summary>
+public sealed class G3Runtime : IDisposable
+{
+    private readonly ConcurrentDictionary<string, G3Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
+    private readonly PromptRenderer _renderer = new(PromptTemplates.Default);
+
+    public G3Runtime(ImageEncoder imageEncoder, OnnxLocationEncoder locationEncoder, IReferenceStore store, IVerifier verifier,
+        LmmProviderRegistry providers, ResponseCache cache, G3Options defaults, ReverseGeocoder? geocoder)
+    {
+        ImageEncoder = imageEncoder;
+        LocationEncoder = locationEncoder;
+        Store = store;
+        Verifier = verifier;
+        Providers = providers;
+        Cache = cache;
+        Defaults = defaults.EnsureValid();
+        Geocoder = geocoder;
+    }
+
+    public ImageEncoder ImageEncoder { get; }
+    public OnnxLocationEncoder LocationEncoder { get; }
+    public IReferenceStore Store { get; }
+    public IVerifier Verifier { get; }
+    public LmmProviderRegistry Providers { get; }
+    public ResponseCache Cache { get; }
+    public G3Options Defaults { get; }
+
+    /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
+    public ReverseGeocoder? Geocoder { get; }
+
+    public string ModelId => ImageEncoder.Model.Manifest.Id;
+
+    /// <summary>The pipeline answering with <paramref name="provider"/> (null: the configured default).</summary>
+    public G3Pipeline PipelineFor(string? provider = null)
+    {
+        var lmm = provider is null ? Providers.Default : Providers.Get(provider);
+        return _pipelines.GetOrAdd(lmm.Info.Name, _ =>
+        {
+            ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
+                ? null
+                : new LmmCandidateGenerator(lmm, _renderer, Cache, new GenerationSettings());
+            return new G3Pipeline(ImageEncoder, Store, Verifier, generator);
+        });
+    }
+
+    public void Dispose()
+    {
+        ImageEncoder.Dispose();
+        LocationEncoder.Dispose();
+        (Store as IDisposable)?.Dispose();
+        Providers.Dispose();
+    }
+}

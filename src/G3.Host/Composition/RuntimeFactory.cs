@@ -1,0 +1,87 @@
+using G3.Alignment.Encoders;
+using G3.Alignment.Imaging;
+using G3.Alignment.Models;
+using G3.Alignment.Onnx;
+using G3.Core.Options;
+using G3.Diversification.Caching;
+using G3.Diversification.Providers;
+using G3.Geography;
+using G3.Verification.Scoring;
+
+namespace G3.Host.Composition;
+
+/// <summary>Builds a <see cref="G3Runtime"/> from configuration: the one place the stages are put together.</summary>
+public static class RuntimeFactory
+{
+    public static G3Runtime Create(IConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        var log = loggerFactory.CreateLogger("G3.Runtime");
+        var model = Bind<ModelSettings>(configuration, ModelSettings.SectionName);
+        var store = Bind<StoreSettings>(configuration, StoreSettings.SectionName);
+        var pipeline = Bind<PipelineSettings>(configuration, PipelineSettings.SectionName);
+        var cache = Bind<CacheSettings>(configuration, CacheSettings.SectionName);
+        var limits = configuration.GetSection("Images").Get<ImageLimits>() ?? ImageLimits.Default;
+        var lmm = configuration.GetSection("Lmm").Get<LmmOptions>() ?? new LmmOptions();
+
+        var errors = new List<string>();
+        errors.AddRange(store.Validate());
+        errors.AddRange(limits.Validate().Select(e => "Images: " + e));
+        errors.AddRange(LmmOptionsValidator.Validate(lmm));
+        errors.AddRange(pipeline.ToOptions().Validate().Select(e => "Pipeline: " + e));
+        if (errors.Count > 0) throw new G3OptionsException(errors);
+
+        var manifestPath = Path.GetFullPath(model.Manifest);
+        if (!File.Exists(manifestPath))
+            throw new FileNotFoundException($"Model:Manifest '{manifestPath}' does not exist (set Model:Manifest to a model manifest.json)", manifestPath);
+        var session = new OnnxSessionOptions
+        {
+            ExecutionProvider = OnnxSessionOptions.ParseProvider(model.ExecutionProvider),
+            LibraryPath = string.IsNullOrWhiteSpace(model.OnnxRuntimePath) ? null : model.OnnxRuntimePath,
+        };
+
+        var manifest = ModelManifestLoader.Load(manifestPath);
+        var disposables = new List<IDisposable>();
+        try
+        {
+            var imageEncoder = ImageEncoder.Open(manifestPath, session, limits);
+            disposables.Add(imageEncoder);
+            var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
+            disposables.Add(locationEncoder);
+            log.LogInformation("Model {ModelId}: {Provider}", manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription);
+
+            var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false);
+            if (referenceStore is IDisposable d) disposables.Add(d);
+
+            var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(
+                manifest.Verification.Metric == VerificationMetric.Cosine ? SimilarityMetric.Cosine : SimilarityMetric.Dot,
+                manifest.Verification.LogitScale ?? 100));
+            var providers = LmmProviderRegistry.Create(lmm, loggerFactory);
+            disposables.Add(providers);
+            var responseCache = new ResponseCache(cache.Directory, cache.Mode);
+            var geocoder = TryLoadGeocoder(log);
+            return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder);
+        }
+        catch
+        {
+            foreach (var d in disposables) d.Dispose();
+            throw;
+        }
+    }
+
+    public static T Bind<T>(IConfiguration configuration, string section) where T : new() =>
+        configuration.GetSection(section).Get<T>() ?? new T();
+
+    private static ReverseGeocoder? TryLoadGeocoder(ILogger log)
+    {
+        try
+        {
+            return ReverseGeocoder.Load();
+        }
+        catch (GeographyDataException e)
+        {
+            // Answers still carry coordinates; only the place names are missing.
+            log.LogWarning("Offline geography unavailable, answers will have no place names: {Reason}", e.Message);
+            return null;
+        }
+    }
+}

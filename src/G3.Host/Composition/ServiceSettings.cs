@@ -1,0 +1,70 @@
+using G3.Core.Candidates;
+using G3.Core.Options;
+using G3.Diversification.Caching;
+
+namespace G3.Host.Composition;
+
+/// <summary>Section <c>Model</c>: which G3 model (image + location encoders) the service runs.</summary>
+public sealed class ModelSettings
+{
+    public const string SectionName = "Model";
+
+    /// <summary>The model manifest; relative paths are taken from the working directory.</summary>
+    public string Manifest { get; set; } = "models/g3-mini/manifest.json";
+
+    /// <summary>cpu, cuda or auto (CUDA when the ONNX Runtime build can use it).</summary>
+    public string ExecutionProvider { get; set; } = "auto";
+
+    /// <summary>libonnxruntime path; empty = the bootstrap's copy under .deps/, then the system's.</summary>
+    public string? OnnxRuntimePath { get; set; }
+}
+
+/// <summary>Section <c>Pipeline</c>: the default G3 options of every request (a request may override them).</summary>
+public sealed class PipelineSettings
+{
+    public const string SectionName = "Pipeline";
+
+    public int[] ReferenceCounts { get; set; } = [0, 5, 10, 15];
+    public int SamplesPerPrompt { get; set; } = 10;
+    public int RetrievedCandidates { get; set; } = 10;
+    public double? Temperature { get; set; }
+    public PlaceGranularity ReferencePlaceText { get; set; } = PlaceGranularity.None;
+
+    /// <summary>Seconds the LMM stage may take; later answers are dropped and the request goes on.</summary>
+    public double GenerationDeadlineSeconds { get; set; } = 60;
+
+    public G3Options ToOptions() => new()
+    {
+        ReferenceCounts = ReferenceCounts,
+        SamplesPerPrompt = SamplesPerPrompt,
+        RetrievedCandidates = RetrievedCandidates,
+        Temperature = Temperature,
+        ReferencePlaceText = ReferencePlaceText,
+        GenerationDeadline = GenerationDeadlineSeconds > 0 ? TimeSpan.FromSeconds(GenerationDeadlineSeconds) : null,
+    };
+}
+
+/// <summary>Section <c>Cache</c>: the on-disk LMM response cache.</summary>
+public sealed class CacheSettings
+{
+    public const string SectionName = "Cache";
+
+    public CacheMode Mode { get; set; } = CacheMode.ReadWrite;
+    public string Directory { get; set; } = "data/cache/lmm";
+}
+
+/// <summary>Section <c>FirstStart</c>: what the service does when the embedded store does not exist yet.</summary>
+public sealed class FirstStartSettings
+{
+    public const string SectionName = "FirstStart";
+
+    /// <summary>Generate the synthetic MP16-Pro world (if absent) and index it with the configured model.</summary>
+    public bool BuildEmbeddedStore { get; set; } = true;
+
+    /// <summary>Where the synthetic world is (or will be) generated.</summary>
+    public string WorldDirectory { get; set; } = "data/mp16pro/generated/world";
+
+    public int Seed { get; set; } = 1;
+    public int DatabaseCount { get; set; } = 20000;
+    public int QueryCount { get; set; } = 1000;
+}
