@@ -24,7 +24,8 @@ public sealed class PipelineSettings
 {
     public const string SectionName = "Pipeline";
 
-    public int[] ReferenceCounts { get; set; } = [0, 5, 10, 15];
+    /// <summary>Null keeps the paper's [0, 5, 10, 15]. (No array default here: the configuration binder would append to it.)</summary>
+    public int[]? ReferenceCounts { get; set; }
     public int SamplesPerPrompt { get; set; } = 10;
     public int RetrievedCandidates { get; set; } = 10;
     public double? Temperature { get; set; }
@@ -35,7 +36,7 @@ public sealed class PipelineSettings
 
     public G3Options ToOptions() => new()
     {
-        ReferenceCounts = ReferenceCounts,
+        ReferenceCounts = ReferenceCounts ?? new G3Options().ReferenceCounts,
         SamplesPerPrompt = SamplesPerPrompt,
         RetrievedCandidates = RetrievedCandidates,
         Temperature = Temperature,

@@ -1,0 +1,71 @@
+using G3.Diversification.Providers;
+using G3.Host.Composition;
+using Microsoft.Extensions.Configuration;
+
+namespace G3.Host.Tests;
+
+/// <summary>The documented configuration keys bind to the options the stages take.</summary>
+public class ConfigurationBindingTests
+{
+    private static IConfiguration Config(Dictionary<string, string?> values) => new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+    [Fact]
+    public void The_shipped_appsettings_bind_and_validate()
+    {
+        var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
+        var pipeline = RuntimeFactory.Bind<PipelineSettings>(config, PipelineSettings.SectionName);
+        Assert.Equal([0, 5, 10, 15], pipeline.ToOptions().ReferenceCounts);
+        Assert.Empty(pipeline.ToOptions().Validate());
+        Assert.Empty(RuntimeFactory.Bind<StoreSettings>(config, StoreSettings.SectionName).Validate());
+        var lmm = config.GetSection("Lmm").Get<LmmOptions>()!;
+        Assert.Equal("none", lmm.Default);
+        Assert.Empty(LmmOptionsValidator.Validate(lmm));
+        Assert.Equal("models/g3-mini/manifest.json", RuntimeFactory.Bind<ModelSettings>(config, ModelSettings.SectionName).Manifest);
+    }
+
+    [Fact]
+    public void Providers_bind_from_keys_such_as_environment_variables_give()
+    {
+        var config = Config(new()
+        {
+            ["Lmm:Default"] = "gpt4o",
+            ["Lmm:Providers:gpt4o:Kind"] = "openai",
+            ["Lmm:Providers:gpt4o:Model"] = "gpt-4o",
+            ["Lmm:Providers:gpt4o:ApiKey"] = "sk-from-env",
+            ["Lmm:Providers:gpt4o:Fallbacks:0"] = "llava",
+            ["Lmm:Providers:llava:Kind"] = "ollama",
+            ["Lmm:Providers:llava:Model"] = "llava:13b",
+            ["Lmm:Providers:llava:Endpoint"] = "http://127.0.0.1:11434",
+            ["Lmm:Providers:llava:Resilience:Timeout"] = "00:00:45",
+        });
+        var lmm = config.GetSection("Lmm").Get<LmmOptions>()!;
+        Assert.Empty(LmmOptionsValidator.Validate(lmm));
+        Assert.Equal("sk-from-env", lmm.Providers["gpt4o"].ApiKey);
+        Assert.Equal(["llava"], lmm.Providers["gpt4o"].Fallbacks);
+        Assert.Equal(new Uri("http://127.0.0.1:11434"), lmm.Providers["llava"].Endpoint);
+        Assert.Equal(TimeSpan.FromSeconds(45), lmm.Providers["llava"].Resilience.Timeout);
+    }
+
+    [Fact]
+    public void Store_kind_switches_to_Qdrant_by_configuration_only()
+    {
+        var store = RuntimeFactory.Bind<StoreSettings>(Config(new()
+        {
+            ["Store:Kind"] = "qdrant",
+            ["Store:Qdrant:Url"] = "http://127.0.0.1:6333",
+            ["Store:Qdrant:Collection"] = "mp16",
+        }), StoreSettings.SectionName);
+        Assert.False(store.IsEmbedded);
+        var opened = StoreFactory.Open(store, "g3-mini", 128, create: false);
+        Assert.IsType<G3.Alignment.Store.Qdrant.QdrantReferenceStore>(opened);
+        Assert.Equal(128, opened.Dimension);
+    }
+
+    [Fact]
+    public void An_unknown_store_kind_is_refused_by_name()
+    {
+        var store = new StoreSettings { Kind = "faiss" };
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => StoreFactory.Open(store, "m", 8, create: false));
+        Assert.Contains("Store:Kind is 'faiss'", ex.Message, StringComparison.Ordinal);
+    }
+}
