@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using G3.Core.Candidates;
+using G3.Core.Geo;
+using G3.Core.Options;
+using G3.Core.Pipeline;
+using G3.Core.Ports;
+using G3.Diversification.Caching;
+using G3.Diversification.Generation;
+using G3.Diversification.Prompts;
+using G3.Diversification.Providers;
+using Microsoft.Extensions.AI;
+
+namespace G3.Bench;
+
+/// <summary>
+/// Fan-out overhead of the LMM stage: wall time of one K×N generation through the real pipeline and
+/// generator, divided by the slowest single call, with a provider stub of fixed latency. Also the
+/// reference implementation's way (one call after another) for scale.
+///   dotnet run -c Release --project bench/G3.Bench -- fanout [latency-ms] [repeats]
+/// </summary>
+public static class FanOutComparison
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var latency = TimeSpan.FromMilliseconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300);
+        var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var image = new QueryImage(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0 });
+        var options = new G3Options { ReferenceCounts = [0, 5, 10, 15], SamplesPerPrompt = 10, GenerationDeadline = null };
+
+        Console.WriteLine($"K×N = {options.VariantCount * options.SamplesPerPrompt}, stub latency {latency.TotalMilliseconds} ms, {repeats} repeats (median reported)");
+        Console.WriteLine("| mode | calls | wall (ms) | slowest call (ms) | wall ÷ slowest call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, perCall) in new[] { ("one call per sample (Ollama-style)", 1), ("n samples per call (OpenAI n)", 10) })
+        {
+            var walls = new List<double>();
+            var slowest = new List<double>();
+            var calls = 0;
+            for (var r = 0; r < repeats; r++)
+            {
+                var client = new FixedLatencyClient(latency);
+                var provider = new Provider(new LmmProviderInfo("stub", "openai", "stub", perCall), client);
+                var generator = new LmmCandidateGenerator(provider, new PromptRenderer(PromptTemplates.Default), ResponseCache.Disabled, new GenerationSettings());
+                var pipeline = new G3Pipeline(new NullEncoder(), new TinyStore(), new FirstVerifier(), generator);
+                var result = await pipeline.RunAsync(image, options);
+                walls.Add(result.Timings.Generate.TotalMilliseconds);
+                slowest.Add(client.SlowestMs);
+                calls = client.Calls;
+            }
+            var wall = Median(walls);
+            var slow = Median(slowest);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {calls} | {wall:0.0} | {slow:0.0} | {wall / slow:0.000} |"));
+        }
+        var sequential = options.VariantCount * options.SamplesPerPrompt * latency.TotalMilliseconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference scripts (one HTTP call at a time, 40 calls): ≥ {sequential:0} ms by construction"));
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private sealed record Provider(LmmProviderInfo Info, IChatClient Client) : ILmmProvider;
+
+    /// <summary>Answers every call after a fixed delay, with as many choices as asked; times each call.</summary>
+    private sealed class FixedLatencyClient(TimeSpan latency) : IChatClient
+    {
+        private long _slowestTicks;
+        private int _calls;
+        public int Calls => _calls;
+        public double SlowestMs => TimeSpan.FromTicks(Interlocked.Read(ref _slowestTicks)).TotalMilliseconds;
+
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            var sw = Stopwatch.StartNew();
+            await Task.Delay(latency, cancellationToken);
+            var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : 1;
+            var response = new ChatResponse(Enumerable.Range(0, n).Select(_ => new ChatMessage(ChatRole.Assistant, "{\"latitude\": 45.76, \"longitude\": 4.84}")).ToList());
+            var ticks = sw.Elapsed.Ticks;
+            long current;
+            while ((current = Interlocked.Read(ref _slowestTicks)) < ticks && Interlocked.CompareExchange(ref _slowestTicks, ticks, current) != current) { }
+            return response;
+        }
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public void Dispose() { }
+    }
+
+    private sealed class NullEncoder : IImageEncoder
+    {
+        public Task<IReadOnlyList<ImageEmbedding>> EncodeBatchAsync(IReadOnlyList<QueryImage> images, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ImageEmbedding>>(images.Select(_ => new ImageEmbedding([1f], [1f])).ToList());
+    }
+
+    private sealed class TinyStore : IReferenceStore
+    {
+        private static readonly List<ReferencePhoto> Refs = Enumerable.Range(0, 15).Select(i => new ReferencePhoto($"r{i}", new GeoPoint(40 + i, 2), 1 - i / 100.0)).ToList();
+        public int Dimension => 1;
+        public Task<IReadOnlyList<ReferencePhoto>> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ReferencePhoto>>(Refs.Take(k).ToList());
+        public Task<IReadOnlyList<ReferencePhoto>> SearchLeastSimilarAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ReferencePhoto>>(Refs.Take(k).ToList());
+        public Task UpsertAsync(IReadOnlyList<ReferenceRecord> records, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(15L);
+        public Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) => Task.FromResult(0);
+        public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) => Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+    }
+
+    private sealed class FirstVerifier : IVerifier
+    {
+        public Task<Verdict> VerifyAsync(ImageEmbedding image, IReadOnlyList<Candidate> candidates, CancellationToken cancellationToken) =>
+            Task.FromResult(new Verdict(candidates.Select((c, i) => new ScoredCandidate(c, 0, i)).ToList()));
+    }
+}
