@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using G3.Core.Ports;
+using G3.Host.Apis;
+using G3.Host.Composition;
+
+namespace G3.Host.Cli;
+
+/// <summary>
+/// <c>g3 geolocate photo.jpg …</c>: the service's pipeline from the command line, on the same
+/// configuration (appsettings.json, G3_ variables, --Section:Key=value). Prints a table, or with
+/// <c>--json</c> the full result per photo, as /v1/geolocate returns it.
+/// </summary>
+internal static class GeolocateCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<FileInfo[]>("image") { Description = "JPEG, PNG or WebP photos.", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print the full result (candidates, references, timings) as JSON lines." };
+        var provider = new Option<string?>("--provider") { Description = "LMM provider name from Lmm:Providers (default: Lmm:Default)." };
+        var command = new Command("geolocate", "Geolocate photos with the configured model, store and LMM, and print where they were taken.")
+        {
+            files, json, provider,
+        };
+        command.TreatUnmatchedTokensAsErrors = false; // --Section:Key=value settings pass through
+        command.SetAction((parse, ct) =>
+        {
+            // The image list is open-ended, so it also swallows --Section:Key=value settings; split them back out.
+            var given = parse.GetRequiredValue(files);
+            var settings = parse.UnmatchedTokens.Concat(given.Select(f => f.ToString()).Where(IsSetting)).ToList();
+            var photos = given.Where(f => !IsSetting(f.ToString())).ToArray();
+            return RunAsync(photos, parse.GetValue(json), parse.GetValue(provider), settings, parse, ct);
+        });
+        return command;
+    }
+
+    private static bool IsSetting(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal);
+
+    private static async Task<int> RunAsync(FileInfo[] files, bool json, string? provider, IReadOnlyList<string> settings, ParseResult parse, CancellationToken ct)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        G3Runtime runtime;
+        try
+        {
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            runtime = RuntimeFactory.Create(CliConfiguration.Build(settings), loggers);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await error.WriteLineAsync("geolocate: " + e.Message);
+            return 1;
+        }
+
+        using (runtime)
+        {
+            var failures = 0;
+            if (!json)
+                await output.WriteLineAsync($"{"photo",-28} {"latitude",10} {"longitude",11}  {"confidence",10}  {"ms",7}  place");
+            foreach (var file in files)
+            {
+                try
+                {
+                    var image = new QueryImage(await File.ReadAllBytesAsync(file.FullName, ct));
+                    var result = await runtime.PipelineFor(provider).RunAsync(image, runtime.Defaults, cancellationToken: ct);
+                    var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
+                    if (json)
+                    {
+                        await output.WriteLineAsync(JsonSerializer.Serialize(dto, ApiJson.Options));
+                        continue;
+                    }
+                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures++;
+                    await error.WriteLineAsync($"geolocate: {file.Name}: {e.Message}");
+                }
+            }
+            return failures == 0 ? 0 : 1;
+        }
+    }
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : "…" + s[^(max - 1)..];
+}
