@@ -18,12 +18,14 @@ internal static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         builder.Services.AddSingleton<RuntimeState>();
+        builder.Services.AddSingleton(new G3.Host.Conversations.ResultCache(builder.Configuration.GetValue("Conversations:MaxResults", 1024)));
         builder.Services.AddHostedService<RuntimeLoader>();
 
         var app = builder.Build();
         app.MapHealthApi();
         app.MapReadinessApi();
         app.MapGeolocateApi();
+        app.MapChatCompletionsApi();
         return app;
     }
 }

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using G3.Core.Geo;
+using G3.Geography;
+using G3.Host.Apis;
+
+namespace G3.Host.Conversations;
+
+/// <summary>Turns a result into the assistant message a person reads, and answers follow-up questions about it.</summary>
+internal static class AnswerWriter
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Answer(GeolocationDto r, ReverseGeocoder? geocoder)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Inv, $"This photo was most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
+        sb.AppendLine();
+        sb.Append(Confidence(r));
+        var alternatives = Alternatives(r, geocoder);
+        if (alternatives.Count > 0)
+        {
+            sb.AppendLine();
+            sb.Append("Other possibilities: ").Append(string.Join("; ", alternatives)).Append('.');
+        }
+        if (r.Degraded)
+        {
+            sb.AppendLine();
+            sb.Append("Note: the language model gave no usable answer, so this comes from similar photos alone (").Append(r.DegradedReason).Append(").");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Answers a text-only follow-up from the result of the conversation's latest photo.</summary>
+    public static string FollowUp(string question, GeolocationDto r, ReverseGeocoder? geocoder)
+    {
+        var q = question.ToUpperInvariant();
+        if (q.Contains("WHY", StringComparison.Ordinal) || q.Contains("HOW", StringComparison.Ordinal) || q.Contains("SURE", StringComparison.Ordinal))
+            return Why(r);
+        if (q.Contains("ELSE", StringComparison.Ordinal) || q.Contains("ALTERNATIVE", StringComparison.Ordinal) || q.Contains("OTHER", StringComparison.Ordinal))
+        {
+            var alternatives = Alternatives(r, geocoder);
+            return alternatives.Count == 0
+                ? "No other place stands out: the candidates agree with the answer."
+                : "Besides " + Where(r) + ", it could be: " + string.Join("; ", alternatives) + ".";
+        }
+        if (q.Contains("CONTINENT", StringComparison.Ordinal))
+            return r.Place?.Continent is { } continent ? $"{continent}." : "I cannot name the continent: the answer lies outside any mapped country.";
+        if (q.Contains("COUNTRY", StringComparison.Ordinal))
+            return r.Place?.Country is { } country ? $"{country}{(r.Place.CountryCode is { } cc ? $" ({cc})" : "")}." : "It does not fall inside a mapped country (open water or no geography data).";
+        if (q.Contains("CITY", StringComparison.Ordinal) || q.Contains("TOWN", StringComparison.Ordinal))
+            return r.Place?.City is { } city ? $"Near {city}." : "It is not near a known town.";
+        return Answer(r, geocoder);
+    }
+
+    private static string Where(GeolocationDto r) =>
+        r.Place?.Description is { Length: > 0 } d ? (r.Place.Ocean is not null && r.Place.Country is null ? "over the " + d : "near " + d) : "at";
+
+    private static string Confidence(GeolocationDto r)
+    {
+        if (r.Confidence is not { } c) return "Confidence: not estimated (verification was off).";
+        var words = c switch { >= 0.7 => "high", >= 0.4 => "moderate", _ => "low" };
+        var agree = r.Agreement is { } a ? string.Create(Inv, $"; {a.Within25Km} of {a.Total} candidates lie within 25 km of it and {a.Within750Km} within 750 km") : "";
+        return string.Create(Inv, $"Confidence: {words} ({c:0.00}){agree}.");
+    }
+
+    private static string Why(GeolocationDto r)
+    {
+        var sb = new StringBuilder();
+        var lmm = r.Candidates.Count(c => c.Source == G3.Core.Candidates.CandidateSource.Lmm);
+        var retrieved = r.Candidates.Count - lmm;
+        sb.Append(Inv, $"I compared the photo with {r.References.Similar.Count} similar photos whose locations are known");
+        if (r.References.Similar.Count > 0)
+        {
+            var nearest = r.References.Similar[0];
+            sb.Append(Inv, $" (the most similar was taken at {nearest.Latitude:0.00}, {nearest.Longitude:0.00}{(nearest.Place is { } p ? ", " + p : "")})");
+        }
+        sb.Append(Inv, $", gathered {r.Candidates.Count} candidate locations ({lmm} from the language model, {retrieved} from similar photos), ");
+        sb.Append("and kept the one whose location embedding best matches the photo's. ");
+        sb.Append(Confidence(r));
+        return sb.ToString();
+    }
+
+    /// <summary>Up to three runner-up places, each over 200 km from the answer and from each other.</summary>
+    private static List<string> Alternatives(GeolocationDto r, ReverseGeocoder? geocoder)
+    {
+        var chosen = new List<GeoPoint> { new(r.Latitude, r.Longitude) };
+        var result = new List<string>();
+        foreach (var c in r.Candidates.Skip(1))
+        {
+            if (c.Latitude is not { } lat || c.Longitude is not { } lon) continue;
+            var p = new GeoPoint(lat, lon);
+            if (chosen.Any(x => GreatCircle.DistanceKm(x, p) < 200)) continue;
+            chosen.Add(p);
+            var name = geocoder?.Lookup(p) is { } l ? (l.IsOcean ? l.Ocean : l.Place.Describe(G3.Core.Candidates.PlaceGranularity.City)) : null;
+            result.Add(string.Create(Inv, $"{(string.IsNullOrEmpty(name) ? "" : name + " ")}({lat:0.00}, {lon:0.00})"));
+            if (result.Count == 3) break;
+        }
+        return result;
+    }
+}
