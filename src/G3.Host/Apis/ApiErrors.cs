@@ -31,6 +31,7 @@ internal static class ApiErrors
             ImageDecodeErrorKind.Unsupported => Create(StatusCodes.Status415UnsupportedMediaType, d.Message, "invalid_request_error", "image", "unsupported_image"),
             _ => BadRequest(d.Message, "image", "invalid_image"),
         },
+        G3.Host.Security.ImageUrlRefusedException u => BadRequest(u.Message, "image_url", "image_url_refused"),
         G3OptionsException o => BadRequest(o.Message, "g3", "invalid_options"),
         LmmProviderNotFoundException p => BadRequest(p.Message, "provider", "unknown_provider"),
         GeolocationFailedException g => Create(StatusCodes.Status422UnprocessableEntity, g.Message, "invalid_request_error", code: "no_candidate"),

@@ -28,15 +28,14 @@ internal static class ChatCompletionsApi
 
     private sealed record ChatTurn(string Model, string? Provider, QueryImage? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides);
 
-    private static async Task<IResult> Complete(HttpContext http, RuntimeState state, ResultCache results, CancellationToken ct)
+    private static async Task<IResult> Complete(HttpContext http, RuntimeState state, ResultCache results, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         if (state.Runtime is not { } runtime)
             return ApiErrors.NotReady(state.Status, state.Error);
-        var (turn, error) = await ParseAsync(http.Request, runtime, ct);
-        if (error is not null) return error;
-
         try
         {
+            var (turn, error) = await ParseAsync(http.Request, runtime, fetcher, ct);
+            if (error is not null) return error;
             var options = (turn!.Overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
             var pipeline = runtime.PipelineFor(turn.Provider);
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -126,7 +125,7 @@ internal static class ChatCompletionsApi
         yield return new StreamItem(null, text, dto);
     }
 
-    private static async Task<(ChatTurn?, IResult?)> ParseAsync(HttpRequest request, G3Runtime runtime, CancellationToken ct)
+    private static async Task<(ChatTurn?, IResult?)> ParseAsync(HttpRequest request, G3Runtime runtime, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         JsonNode? root;
         try
@@ -183,12 +182,13 @@ internal static class ChatCompletionsApi
         }
         if (imageUrl is null)
             return (null, ApiErrors.Create(StatusCodes.Status422UnprocessableEntity,
-                "there is no image in the conversation; send the photo as an image_url content part (a data URL)", "invalid_request_error", "messages", "no_image"));
-        if (!ImagePayload.TryDecode(imageUrl, out var bytes, out var mediaType, out var problem))
+                "there is no image in the conversation; send the photo as an image_url content part (a data URL or an http(s) URL)", "invalid_request_error", "messages", "no_image"));
+        var (image, problem) = await ImagePayload.ResolveAsync(imageUrl, fetcher, ct);
+        if (image is null)
             return (null, ApiErrors.BadRequest(problem!, "messages"));
 
         var lastUser = Enumerable.Range(0, messages.Count).Last(i => messages[i]?["role"]?.GetValue<string>() == "user");
-        return (new ChatTurn(model, provider, new QueryImage(bytes, mediaType), imageIndex == lastUser, question, stream, overrides), null);
+        return (new ChatTurn(model, provider, image, imageIndex == lastUser, question, stream, overrides), null);
     }
 
     /// <summary>Content is a string, or an array of parts: {"type":"text","text"} and {"type":"image_url","image_url":{"url"}}.</summary>

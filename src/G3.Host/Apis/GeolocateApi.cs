@@ -17,17 +17,16 @@ internal static class GeolocateApi
         return app;
     }
 
-    private static async Task<IResult> Geolocate(HttpRequest request, RuntimeState state, CancellationToken cancellationToken)
+    private static async Task<IResult> Geolocate(HttpRequest request, RuntimeState state, G3.Host.Security.ImageFetcher fetcher, CancellationToken cancellationToken)
     {
         if (state.Runtime is not { } runtime)
             return ApiErrors.NotReady(state.Status, state.Error);
 
-        var (parsed, error) = await ReadAsync(request, cancellationToken);
-        if (error is not null) return error;
-        var (image, provider, overrides) = parsed!.Value;
-
         try
         {
+            var (parsed, error) = await ReadAsync(request, fetcher, cancellationToken);
+            if (error is not null) return error;
+            var (image, provider, overrides) = parsed!.Value;
             var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
             var result = await runtime.PipelineFor(provider).RunAsync(image, options, cancellationToken: cancellationToken);
             return TypedResults.Json(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder), ApiJson.Options);
@@ -38,7 +37,7 @@ internal static class GeolocateApi
         }
     }
 
-    private static async Task<((QueryImage Image, string? Provider, G3OptionsOverrides? Overrides)?, IResult?)> ReadAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<((QueryImage Image, string? Provider, G3OptionsOverrides? Overrides)?, IResult?)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         try
         {
@@ -60,10 +59,11 @@ internal static class GeolocateApi
             {
                 var body = await request.ReadFromJsonAsync<GeolocateRequest>(ApiJson.Options, ct);
                 if (string.IsNullOrWhiteSpace(body?.Image))
-                    return (null, ApiErrors.BadRequest("the JSON body needs 'image': the photo as base64 or a data URL", "image"));
-                if (!ImagePayload.TryDecode(body.Image, out var bytes, out var mediaType, out var problem))
+                    return (null, ApiErrors.BadRequest("the JSON body needs 'image': the photo as base64, a data URL or an http(s) URL", "image"));
+                var (image, problem) = await ImagePayload.ResolveAsync(body.Image, fetcher, ct);
+                if (image is null)
                     return (null, ApiErrors.BadRequest(problem!, "image"));
-                return ((new QueryImage(bytes, mediaType), body.Provider, body.G3), null);
+                return ((image, body.Provider, body.G3), null);
             }
             return (null, ApiErrors.Create(StatusCodes.Status415UnsupportedMediaType,
                 "send multipart/form-data with a file field 'image', or application/json with 'image' as base64", "invalid_request_error"));

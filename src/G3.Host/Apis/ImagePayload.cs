@@ -1,8 +1,22 @@
 namespace G3.Host.Apis;
 
-/// <summary>Images sent inside JSON: plain base64 or a data URL ("data:image/jpeg;base64,...").</summary>
+/// <summary>Images sent inside JSON: plain base64, a data URL ("data:image/jpeg;base64,..."), or an http(s) URL.</summary>
 internal static class ImagePayload
 {
+    public static bool IsRemote(string value) =>
+        value.TrimStart().StartsWith("http://", StringComparison.OrdinalIgnoreCase) || value.TrimStart().StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Decodes inline images and fetches remote ones (through the SSRF-safe fetcher).</summary>
+    public static async Task<(G3.Core.Ports.QueryImage? Image, string? Problem)> ResolveAsync(string value, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    {
+        if (IsRemote(value))
+        {
+            var (fetched, type) = await fetcher.FetchAsync(value.Trim(), ct);
+            return (new G3.Core.Ports.QueryImage(fetched, type), null);
+        }
+        return TryDecode(value, out var bytes, out var mediaType, out var problem) ? (new G3.Core.Ports.QueryImage(bytes, mediaType), null) : (null, problem);
+    }
+
     public static bool TryDecode(string value, out byte[] bytes, out string? mediaType, out string? problem)
     {
         bytes = [];
@@ -20,11 +34,6 @@ internal static class ImagePayload
             }
             mediaType = header[..^";base64".Length];
             data = data[(comma + 1)..];
-        }
-        else if (data.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || data.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            problem = "image URLs are not fetched by /v1/geolocate; send the image as base64, a data URL, or a multipart upload";
-            return false;
         }
         try
         {

@@ -18,6 +18,9 @@ internal static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         builder.Services.AddSingleton<RuntimeState>();
+        builder.Services.AddSingleton(sp => new G3.Host.Security.ImageFetcher(
+            builder.Configuration.GetSection("Images").Get<G3.Alignment.Imaging.ImageLimits>() ?? G3.Alignment.Imaging.ImageLimits.Default,
+            TimeSpan.FromSeconds(builder.Configuration.GetValue("Images:UrlTimeoutSeconds", 10.0))));
         builder.Services.AddSingleton(new G3.Host.Conversations.ResultCache(builder.Configuration.GetValue("Conversations:MaxResults", 1024)));
         builder.Services.AddHostedService<RuntimeLoader>();
 
