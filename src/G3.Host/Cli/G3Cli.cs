@@ -39,7 +39,17 @@ internal static class G3Cli
 
     private static async Task<int> ServeAsync(IReadOnlyList<string> hostArgs, CancellationToken cancellationToken)
     {
-        var app = ServiceHost.Build([.. hostArgs]);
+        WebApplication app;
+        try
+        {
+            app = ServiceHost.Build([.. hostArgs]);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A configuration the service must not start with (e.g. open to the network without keys).
+            await Console.Error.WriteLineAsync("serve: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

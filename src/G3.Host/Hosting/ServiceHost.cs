@@ -1,4 +1,5 @@
 using G3.Host.Apis;
+using G3.Host.Security;
 
 namespace G3.Host.Hosting;
 
@@ -17,6 +18,7 @@ internal static class ServiceHost
         builder.Configuration.AddEnvironmentVariables(prefix: "G3_");
         builder.Configuration.AddCommandLine(args);
 
+        builder.AddG3Security();
         builder.Services.AddSingleton<RuntimeState>();
         builder.Services.AddSingleton(sp => new G3.Host.Security.ImageFetcher(
             builder.Configuration.GetSection("Images").Get<G3.Alignment.Imaging.ImageLimits>() ?? G3.Alignment.Imaging.ImageLimits.Default,
@@ -25,6 +27,7 @@ internal static class ServiceHost
         builder.Services.AddHostedService<RuntimeLoader>();
 
         var app = builder.Build();
+        app.UseG3Security();
         app.MapHealthApi();
         app.MapReadinessApi();
         app.MapGeolocateApi();
