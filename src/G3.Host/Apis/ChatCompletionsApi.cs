@@ -50,7 +50,9 @@ internal static class ChatCompletionsApi
             if (turn.Stream)
                 return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, ct));
 
+            using var activity = G3.Host.Telemetry.G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
+            G3.Host.Telemetry.G3Telemetry.Succeeded(activity, "chat", result);
             var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
             results.Put(dto.ImageSha256, dto);
             var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, runtime.Geocoder);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using G3.Core.Ports;
 using G3.Host.Hosting;
+using G3.Host.Telemetry;
 
 namespace G3.Host.Apis;
 
@@ -27,9 +28,19 @@ internal static class GeolocateApi
             var (parsed, error) = await ReadAsync(request, fetcher, cancellationToken);
             if (error is not null) return error;
             var (image, provider, overrides) = parsed!.Value;
-            var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
-            var result = await runtime.PipelineFor(provider).RunAsync(image, options, cancellationToken: cancellationToken);
-            return TypedResults.Json(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder), ApiJson.Options);
+            using var activity = G3Telemetry.Start("geolocate", provider);
+            try
+            {
+                var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
+                var result = await runtime.PipelineFor(provider).RunAsync(image, options, cancellationToken: cancellationToken);
+                G3Telemetry.Succeeded(activity, "geolocate", result);
+                return TypedResults.Json(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder), ApiJson.Options);
+            }
+            catch (Exception e)
+            {
+                G3Telemetry.Failed(activity, "geolocate", e);
+                throw;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {

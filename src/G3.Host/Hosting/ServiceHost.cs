@@ -27,6 +27,7 @@ internal static class ServiceHost
         builder.Services.AddHostedService<RuntimeLoader>();
 
         var app = builder.Build();
+        G3.Host.Telemetry.OtlpExport.Configure(app);
         app.UseG3Security();
         app.MapHealthApi();
         app.MapReadinessApi();

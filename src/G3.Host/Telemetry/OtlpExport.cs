@@ -1,0 +1,31 @@
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace G3.Host.Telemetry;
+
+/// <summary>
+/// Exports traces and metrics over OTLP when <c>Telemetry:OtlpEndpoint</c> is set (e.g.
+/// http://collector:4317); otherwise nothing is exported and nothing is listening.
+/// </summary>
+internal static class OtlpExport
+{
+    public static void Configure(WebApplication app)
+    {
+        var endpoint = app.Configuration["Telemetry:OtlpEndpoint"];
+        if (string.IsNullOrWhiteSpace(endpoint)) return;
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{endpoint}' is not an absolute URL");
+        var resource = ResourceBuilder.CreateDefault().AddService("g3");
+        var tracer = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
+            .AddSource(G3Telemetry.Name).AddOtlpExporter(o => o.Endpoint = uri).Build();
+        var meter = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource)
+            .AddMeter(G3Telemetry.Name, "G3.Diversification", "Microsoft.AspNetCore.Hosting").AddOtlpExporter(o => o.Endpoint = uri).Build();
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            tracer.Dispose();
+            meter.Dispose();
+        });
+    }
+}
