@@ -17,6 +17,7 @@ internal static class G3Cli
         root.Subcommands.Add(EncodeCommands.EncodeImage());
         root.Subcommands.Add(IndexCommand.Create());
         root.Subcommands.Add(GeolocateCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
         root.TreatUnmatchedTokensAsErrors = false;

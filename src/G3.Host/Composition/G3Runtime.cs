@@ -61,6 +61,20 @@ public sealed class G3Runtime : IDisposable
         });
     }
 
+    /// <summary>
+    /// A pipeline for experiments: a provider, a verifier (or a baseline selector in its place), prompt
+    /// templates, and optionally another image encoder (e.g. one that remembers embeddings across
+    /// configurations). Not cached.
+    /// </summary>
+    public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null)
+    {
+        var lmm = provider is null ? Providers.Default : Providers.Get(provider);
+        ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
+            ? null
+            : new LmmCandidateGenerator(lmm, templates is null ? _renderer : new PromptRenderer(templates), Cache, new GenerationSettings());
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, Store, verifier ?? Verifier, generator);
+    }
+
     public void Dispose()
     {
         ImageEncoder.Dispose();

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using G3.Host.Composition;
+using G3.Host.Evaluation;
+
+namespace G3.Host.Cli;
+
+/// <summary>
+/// <c>g3 eval experiment.json [--limit N] [--out DIR]</c> runs a prompt-ablation experiment (resumable,
+/// LMM answers cached); <c>g3 eval --report RUN_DIR</c> re-renders its reports from the JSON lines.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var experiment = new Argument<FileInfo?>("experiment") { Description = "The experiment file (see experiments/README.md).", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name>); a rerun resumes in it." };
+        var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
+        var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
+        {
+            experiment, limit, output, report,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiment), parse.GetValue(limit), parse.GetValue(output), parse.GetValue(report), parse, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo? file, int? limit, DirectoryInfo? outDir, DirectoryInfo? reportDir, ParseResult parse, CancellationToken ct)
+    {
+        var stdout = parse.InvocationConfiguration.Output;
+        var stderr = parse.InvocationConfiguration.Error;
+        try
+        {
+            if (reportDir is not null)
+            {
+                var meta = ReadRunInfo(reportDir.FullName);
+                await stdout.WriteLineAsync(Reports.Write(reportDir.FullName, meta.Name, meta.Kind));
+                return 0;
+            }
+            if (file is null)
+            {
+                await stderr.WriteLineAsync("eval: give an experiment file, or --report RUN_DIR");
+                return 2;
+            }
+            var experiment = Experiment.Load(file.FullName);
+            var run = outDir?.FullName ?? Path.GetFullPath(Path.Combine("runs", experiment.Name));
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
+
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            using var runtime = RuntimeFactory.Create(CliConfiguration.Build(parse.UnmatchedTokens), loggers);
+            ConsoleProgress? bar = null;
+            var (ran, resumed, encoderCalls) = await new EvalRunner(runtime).RunAsync(experiment, run, limit, p =>
+            {
+                bar ??= new ConsoleProgress("eval", p.Total);
+                bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));
+            }, ct);
+            bar?.Complete(ran + resumed);
+            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded, LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers");
+            await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind));
+            await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("eval: stopped; every finished result is kept, run again to resume");
+            return 130;
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or ArgumentException)
+        {
+            await stderr.WriteLineAsync("eval: " + e.Message);
+            return 1;
+        }
+    }
+
+    private sealed record RunInfo(string Name, string Kind);
+
+    private static RunInfo ReadRunInfo(string run)
+    {
+        var path = Path.Combine(run, "run.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(path))! : new RunInfo(Path.GetFileName(run), "");
+    }
+}

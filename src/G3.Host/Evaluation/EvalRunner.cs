@@ -1,0 +1,112 @@
+using G3.Alignment.Mp16;
+using G3.Core.Candidates;
+using G3.Core.Geo;
+using G3.Core.Pipeline;
+using G3.Core.Ports;
+using G3.Diversification.Prompts;
+using G3.Host.Composition;
+using G3.Verification.Selectors;
+
+namespace G3.Host.Evaluation;
+
+/// <summary>Running totals shown while an experiment runs.</summary>
+internal sealed record EvalProgress(int Done, int Total, int Resumed, double AccuracyAt25Km, double AccuracyAt750Km);
+
+/// <summary>
+/// Runs every image × configuration of an experiment with bounded concurrency through the service's
+/// own pipeline (LMM response cache included), appending one JSON line per result as it goes. A rerun
+/// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written.
+/// </summary>
+internal sealed class EvalRunner(G3Runtime runtime)
+{
+    public async Task<(int Ran, int Resumed, int EncoderCalls)> RunAsync(Experiment experiment, string outDir, int? limit,
+        Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
+    {
+        var rows = await ReadDatasetAsync(experiment, limit ?? experiment.Limit, cancellationToken);
+        using var results = ResultsFile.Open(outDir);
+        var done = results.Existing.Select(r => (r.Configuration, r.ImageId)).ToHashSet();
+        var encoder = new CachingImageEncoder(runtime.ImageEncoder);
+
+        var configurations = experiment.Configurations.Select(c => c.Over(experiment.Defaults)).ToList();
+        var pipelines = configurations.ToDictionary(c => c.Name, c => runtime.CreatePipeline(c.Provider, Selector(c.Selector),
+            c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts)), encoder));
+        var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
+
+        var total = configurations.Count * rows.Count;
+        var finished = total - work.Count;
+        int within25 = results.Existing.Count(r => r.ErrorKm <= 25), within750 = results.Existing.Count(r => r.ErrorKm <= 750), counted = results.Existing.Count;
+        var gate = new Lock();
+        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = experiment.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
+        {
+            var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, experiment.Dataset.Images, ct);
+            results.Append(record);
+            lock (gate)
+            {
+                finished++;
+                counted++;
+                if (record.ErrorKm <= 25) within25++;
+                if (record.ErrorKm <= 750) within750++;
+                onProgress?.Invoke(new EvalProgress(finished, total, total - work.Count, 100.0 * within25 / counted, 100.0 * within750 / counted));
+            }
+        });
+        return (work.Count, total - work.Count, encoder.EncoderCalls);
+    }
+
+    private async Task<EvalRecord> EvaluateAsync(G3Pipeline pipeline, ConfigurationSpec config, Mp16Record row, string images, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var record = new EvalRecord
+        {
+            Configuration = config.Name,
+            ImageId = row.Id,
+            TrueLatitude = row.Point.Latitude,
+            TrueLongitude = row.Point.Longitude,
+        };
+        try
+        {
+            var bytes = await File.ReadAllBytesAsync(Path.Combine(images, row.Id), ct);
+            var options = (config.G3 ?? new G3.Host.Apis.G3OptionsOverrides()).ApplyTo(runtime.Defaults);
+            var result = await pipeline.RunAsync(new QueryImage(bytes), options, cancellationToken: ct);
+            return record with
+            {
+                PredictedLatitude = result.Point.Latitude,
+                PredictedLongitude = result.Point.Longitude,
+                ErrorKm = GreatCircle.DistanceKm(result.Point, row.Point),
+                Degraded = result.Degraded,
+                Unparsable = result.LmmCandidates.Count(c => c.Outcome == ParseOutcome.Unparsable),
+                InvalidCoordinates = result.LmmCandidates.Count(c => c.Outcome == ParseOutcome.Invalid),
+                ProviderErrors = result.LmmCandidates.Count(c => c.Outcome == ParseOutcome.ProviderError),
+                ElapsedMs = started.Elapsed.TotalMilliseconds,
+                Candidates = result.Ranked.Select(s => Candidate(s.Candidate, s.Score, s.Rank))
+                    .Concat(result.LmmCandidates.Where(c => !c.IsValid).Select(c => Candidate(c, null, null))).ToList(),
+            };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return record with { Error = $"{e.GetType().Name}: {e.Message}", ElapsedMs = started.Elapsed.TotalMilliseconds };
+        }
+    }
+
+    private static EvalCandidate Candidate(Candidate c, double? score, int? rank) => new(
+        c.Source.ToString(), c.Point?.Latitude, c.Point?.Longitude, score, c.Outcome.ToString(), c.Variant?.Index, c.SampleIndex, rank ?? c.Rank);
+
+    private static G3.Core.Ports.IVerifier? Selector(string? name) => name?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "VERIFIER" => null,
+        "FIRST-VALID" => new FirstValidSelector(),
+        "MEDOID" => new MedoidSelector(),
+        "LARGEST-CLUSTER" => new LargestClusterSelector(),
+        _ => throw new InvalidDataException($"selector '{name}' is unknown: use verifier, first-valid, medoid or largest-cluster"),
+    };
+
+    private static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)
+    {
+        var rows = new List<Mp16Record>();
+        await foreach (var r in Mp16CsvReader.ReadAsync(experiment.Dataset.Metadata, null, ct))
+        {
+            rows.Add(r);
+            if (limit is { } n && rows.Count >= n) break;
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using G3.Host.Apis;
+
+namespace G3.Host.Evaluation;
+
+/// <summary>
+/// An experiment file (JSON, see experiments/README.md): a dataset in IM2GPS3K format (CSV with IMG_ID,
+/// LAT, LON + an image folder), shared settings, and named configurations that each vary G3's options,
+/// the LMM provider, or the selector that replaces the verifier.
+/// </summary>
+internal sealed record Experiment
+{
+    public required string Name { get; init; }
+    public required DatasetSpec Dataset { get; init; }
+
+    /// <summary>Evaluate only the first N images (quick runs); null = all.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Images × configurations in flight at once.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>Settings every configuration starts from (provider, G3 option overrides, configuration keys).</summary>
+    public ConfigurationSpec? Defaults { get; init; }
+
+    public required IReadOnlyList<ConfigurationSpec> Configurations { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new(ApiJson.Options) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static Experiment Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"experiment file '{path}' does not exist", path);
+        Experiment? experiment;
+        try
+        {
+            experiment = JsonSerializer.Deserialize<Experiment>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"experiment file '{path}' is not valid: {e.Message}", e);
+        }
+        if (experiment is null) throw new InvalidDataException($"experiment file '{path}' is empty");
+        var problems = experiment.Validate();
+        if (problems.Count > 0) throw new InvalidDataException($"experiment file '{path}': " + string.Join(" ", problems));
+        var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return experiment with { Dataset = experiment.Dataset.ResolvedAgainst(baseDir) };
+    }
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Configurations is not { Count: > 0 }) problems.Add("'configurations' must list at least one configuration.");
+        else
+        {
+            foreach (var dup in Configurations.GroupBy(c => c.Name).Where(g => g.Count() > 1))
+                problems.Add($"configuration name '{dup.Key}' is used twice.");
+            foreach (var c in Configurations.Where(c => string.IsNullOrWhiteSpace(c.Name)))
+                problems.Add("every configuration needs a 'name'.");
+        }
+        if (Concurrency is < 1 or > 256) problems.Add("'concurrency' must be between 1 and 256.");
+        if (Limit is < 1) problems.Add("'limit' must be positive.");
+        return problems;
+    }
+}
+
+/// <param name="Kind">synthetic, IM2GPS3K or YFCC4K (the latter two print the paper's rows beside ours).</param>
+/// <param name="Metadata">CSV with IMG_ID, LAT, LON; relative to the experiment file.</param>
+/// <param name="Images">Folder the IMG_IDs are relative to; relative to the experiment file.</param>
+internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
+{
+    public DatasetSpec ResolvedAgainst(string directory) =>
+        this with { Metadata = Path.GetFullPath(Path.Combine(directory, Metadata)), Images = Path.GetFullPath(Path.Combine(directory, Images)) };
+}
+
+/// <summary>One row of the results table.</summary>
+/// <param name="Provider">LMM provider name (Lmm:Providers), "none" for retrieval + verification only.</param>
+/// <param name="G3">Option overrides (reference counts, N, S, temperature, place text, ablations).</param>
+/// <param name="Selector">verifier (default), first-valid, medoid or largest-cluster.</param>
+/// <param name="Prompts">A folder with zero-shot.txt / rag.txt overriding the prompt templates.</param>
+internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null)
+{
+    public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
+    {
+        Provider = Provider ?? defaults.Provider,
+        G3 = G3 ?? defaults.G3,
+        Selector = Selector ?? defaults.Selector,
+        Prompts = Prompts ?? defaults.Prompts,
+    };
+}

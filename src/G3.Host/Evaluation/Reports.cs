@@ -1,0 +1,25 @@
+namespace G3.Host.Evaluation;
+
+/// <summary>Writes a run's reports from its JSON lines alone: report.md, report.csv, report.json, accuracy.svg.</summary>
+internal static class Reports
+{
+    public static string Write(string runDirectory, string title, string? datasetKind)
+    {
+        var records = ResultsFile.Read(runDirectory);
+        var metrics = EvalMetrics.Compute(records);
+        var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
+        var markdown = ReportWriter.Markdown(metrics, published);
+        WriteAtomically(Path.Combine(runDirectory, "report.md"), $"# {title}\n\n{markdown}");
+        WriteAtomically(Path.Combine(runDirectory, "report.csv"), ReportWriter.Csv(metrics));
+        WriteAtomically(Path.Combine(runDirectory, "report.json"), ReportWriter.Json(metrics));
+        WriteAtomically(Path.Combine(runDirectory, "accuracy.svg"), ReportWriter.Svg(metrics, title));
+        return markdown;
+    }
+
+    private static void WriteAtomically(string path, string content)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}

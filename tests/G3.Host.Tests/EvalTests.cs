@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Text.Json;
+using G3.Host.Cli;
+using G3.Host.Evaluation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace G3.Host.Tests;
+
+public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFixture>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("g3-eval").FullName;
+    private int _lmmRequests;
+
+    [Fact]
+    public void Metrics_match_hand_computed_values()
+    {
+        EvalRecord R(string config, double? error, bool degraded = false, int unparsable = 0) => new()
+        {
+            Configuration = config, ImageId = Guid.NewGuid().ToString(), TrueLatitude = 0, TrueLongitude = 0, ErrorKm = error,
+            Degraded = degraded, Unparsable = unparsable, Error = error is null ? "failed" : null,
+        };
+        var metrics = EvalMetrics.Compute([R("a", 0.5), R("a", 30), R("a", 800, degraded: true, unparsable: 3), R("a", null), R("b", 10)]);
+        var a = metrics.Single(m => m.Configuration == "a");
+        Assert.Equal([25.0, 25, 50, 50, 75], a.AccuracyPercent);
+        Assert.Equal(30, a.MedianErrorKm);
+        Assert.Equal((0.5 + 30 + 800) / 3, a.MeanErrorKm!.Value, 9);
+        Assert.Equal((4, 3, 1, 1, 3), (a.Images, a.Answered, a.Failed, a.Degraded, a.Unparsable));
+        Assert.Equal([0.0, 100, 100, 100, 100], metrics.Single(m => m.Configuration == "b").AccuracyPercent);
+        var md = ReportWriter.Markdown(metrics, PublishedResults.Im2Gps3k);
+        Assert.Contains("| a | 25.00 | 25.00 | 50.00 | 50.00 | 75.00 | 30.0 |", md, StringComparison.Ordinal);
+        Assert.Contains("G3 GPT-4V (paper)", md, StringComparison.Ordinal);
+    }
+
+    private async Task<WebApplication> StartLmmStubAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapPost("/v1/chat/completions", async (HttpContext ctx) =>
+        {
+            Interlocked.Increment(ref _lmmRequests);
+            using var body = await JsonDocument.ParseAsync(ctx.Request.Body);
+            var n = body.RootElement.TryGetProperty("n", out var nEl) ? nEl.GetInt32() : 1;
+            var choices = Enumerable.Range(0, n).Select(i => new { index = i, message = new { role = "assistant", content = "{\"latitude\": 48.85, \"longitude\": 2.35}" }, finish_reason = "stop" });
+            return Results.Json(new { id = "x", @object = "chat.completion", created = 1, model = "stub", choices });
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private string WriteExperiment()
+    {
+        var csv = Path.Combine(_dir, "queries.csv");
+        File.WriteAllLines(csv, new[] { "IMG_ID,LAT,LON" }.Concat(ServiceFixture.Photos.Take(4).Select(p => $"{p.File},{p.Lat},{p.Lon}")));
+        var experiment = new
+        {
+            name = "test-ablation",
+            dataset = new { kind = "synthetic", metadata = "queries.csv", images = TestPaths.Fixture("images") },
+            concurrency = 2,
+            defaults = new { provider = "stub", g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2 } },
+            configurations = new object[]
+            {
+                new { name = "full", g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2, retrieved_candidates = 5 } },
+                new { name = "s3", g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2, retrieved_candidates = 3 } },
+                new { name = "medoid", selector = "medoid" },
+                new { name = "retrieval-only", provider = "none" },
+            },
+        };
+        var path = Path.Combine(_dir, "experiment.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(experiment));
+        return path;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, params string[] extra)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        string[] args = ["eval", experiment, "--out", Path.Combine(_dir, "run"), .. extra,
+            $"--Model:Manifest={service.ManifestPath}", $"--Store:Embedded:Directory={service.StorePath}",
+            "--Cache:Mode=ReadWrite", $"--Cache:Directory={Path.Combine(_dir, "cache")}",
+            "--Lmm:Providers:stub:Kind=openai", "--Lmm:Providers:stub:Model=stub", $"--Lmm:Providers:stub:Endpoint=http://127.0.0.1:{port}/v1",
+            "--Lmm:Providers:stub:ApiKey=test"];
+        var exit = await G3Cli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Runs_every_configuration_shares_LMM_answers_and_a_rerun_costs_nothing()
+    {
+        await using var stub = await StartLmmStubAsync();
+        var port = new Uri(stub.Urls.First()).Port;
+        var experiment = WriteExperiment();
+
+        var (exit, output, error) = await Eval(experiment, port);
+        Assert.True(exit == 0, error + output);
+        var lines = File.ReadAllLines(Path.Combine(_dir, "run", "results.jsonl"));
+        Assert.Equal(16, lines.Length); // 4 images × 4 configurations
+        // "full" and "s3" differ only in S: the prompts are the same, so "s3" and "medoid" reuse "full"'s answers.
+        // 4 images × 2 prompts = 8 calls (n = 2 per call), however the configurations interleave.
+        Assert.Equal(8, _lmmRequests);
+        Assert.Contains("| full |", output, StringComparison.Ordinal);
+        Assert.Contains("| retrieval-only |", output, StringComparison.Ordinal);
+        foreach (var f in new[] { "report.md", "report.csv", "report.json", "accuracy.svg" })
+            Assert.True(File.Exists(Path.Combine(_dir, "run", f)), f);
+
+        var before = _lmmRequests;
+        var (again, output2, _) = await Eval(experiment, port);
+        Assert.Equal(0, again);
+        Assert.Equal(before, _lmmRequests);
+        Assert.Contains("0 evaluated, 16 already", output2, StringComparison.Ordinal);
+        Assert.Contains("0 images encoded", output2, StringComparison.Ordinal);
+        Assert.Equal(16, File.ReadAllLines(Path.Combine(_dir, "run", "results.jsonl")).Length);
+    }
+
+    [Fact]
+    public async Task A_run_killed_mid_line_resumes_without_duplicates_or_losses()
+    {
+        await using var stub = await StartLmmStubAsync();
+        var port = new Uri(stub.Urls.First()).Port;
+        var experiment = WriteExperiment();
+        await Eval(experiment, port, "--limit", "2");
+        var results = Path.Combine(_dir, "run", "results.jsonl");
+        var text = File.ReadAllText(results);
+        File.WriteAllText(results, text + text.Split('\n')[0][..40]); // a torn last line, as a kill mid-write leaves
+
+        var (exit, _, error) = await Eval(experiment, port);
+        Assert.True(exit == 0, error);
+        var records = ResultsFile.Read(Path.Combine(_dir, "run"));
+        Assert.Equal(16, records.Count);
+        Assert.Equal(16, records.Select(r => (r.Configuration, r.ImageId)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Reports_re_render_from_the_JSON_lines_alone()
+    {
+        await using var stub = await StartLmmStubAsync();
+        var experiment = WriteExperiment();
+        await Eval(experiment, new Uri(stub.Urls.First()).Port, "--limit", "1");
+        var run = Path.Combine(_dir, "run");
+        File.Delete(Path.Combine(run, "report.md"));
+        var calls = _lmmRequests;
+
+        var output = new StringWriter();
+        var exit = await G3Cli.Create().Parse(["eval", "--report", run, "--Model:Manifest=/absent/manifest.json"])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = new StringWriter() });
+        Assert.Equal(0, exit);
+        Assert.True(File.Exists(Path.Combine(run, "report.md")));
+        Assert.Contains("| medoid |", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(calls, _lmmRequests);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+}
