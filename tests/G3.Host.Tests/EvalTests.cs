@@ -156,3 +156,35 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }
+
+public class ShippedExperimentTests
+{
+    [Theory]
+    [InlineData("synthetic-ablation.json", 7, "synthetic")]
+    [InlineData("im2gps3k-g3.json", 4, "IM2GPS3K")]
+    public void Shipped_experiments_load_and_validate(string file, int configurations, string kind)
+    {
+        var experiment = Experiment.Load(TestPaths.InRepo("experiments", file));
+        Assert.Equal(configurations, experiment.Configurations.Count);
+        Assert.Equal(kind, experiment.Dataset.Kind);
+        Assert.True(Path.IsPathRooted(experiment.Dataset.Metadata));
+        Assert.All(experiment.Configurations, c => Assert.NotNull(c.Over(experiment.Defaults).Provider));
+    }
+
+    [Fact]
+    public void A_bad_experiment_names_its_problems()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\"name\":\"x\",\"dataset\":{\"kind\":\"synthetic\",\"metadata\":\"a.csv\",\"images\":\"i\"},\"concurrency\":0,\"configurations\":[{\"name\":\"a\"},{\"name\":\"a\"}]}");
+        try
+        {
+            var ex = Assert.Throws<InvalidDataException>(() => Experiment.Load(path));
+            Assert.Contains("'a' is used twice", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("'concurrency'", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
