@@ -49,3 +49,18 @@ public class HealthApiTests(WebApplicationFactory<Program> factory) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }
+
+public class OpenApiDocumentTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+{
+    [Fact]
+    public async Task The_native_API_is_described_by_an_OpenAPI_document()
+    {
+        using var client = factory.WithWebHostBuilder(b => b.UseSetting("FirstStart:BuildEmbeddedStore", "false")).CreateClient();
+        using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        var paths = doc.GetProperty("paths");
+        foreach (var path in new[] { "/v1/geolocate", "/v1/chat/completions", "/v1/models", "/healthz", "/readyz" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+    }
+}

@@ -19,6 +19,8 @@ internal static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         builder.AddG3Security();
+        // The native API's OpenAPI document, served at /openapi/v1.json.
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton<RuntimeState>();
         builder.Services.AddSingleton(sp => new G3.Host.Security.ImageFetcher(
             builder.Configuration.GetSection("Images").Get<G3.Alignment.Imaging.ImageLimits>() ?? G3.Alignment.Imaging.ImageLimits.Default,
@@ -29,6 +31,7 @@ internal static class ServiceHost
         var app = builder.Build();
         G3.Host.Telemetry.OtlpExport.Configure(app);
         app.UseG3Security();
+        app.MapOpenApi();
         app.MapHealthApi();
         app.MapReadinessApi();
         app.MapGeolocateApi();
