@@ -33,12 +33,6 @@ public sealed class HedgingChatClient : ResilienceDecorator
             .Build();
     }
 
-    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        await _pipeline.ExecuteAsync(
-            static async (state, ct) => await state.Self.CallInnerAsync(state.messages, state.options, ct),
-            (Self: this, messages, options),
-            cancellationToken);
-
-    private Task<ChatResponse> CallInnerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        base.GetResponseAsync(messages, options, cancellationToken);
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        ExecuteThrough(_pipeline, messages, options, cancellationToken);
 }

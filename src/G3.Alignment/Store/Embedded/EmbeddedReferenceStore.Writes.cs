@@ -234,18 +234,7 @@ public sealed partial class EmbeddedReferenceStore
         {
             vectors = MappedFile.Map(_files.Vectors, manifest.VectorBytes);
             var payloads = MappedFile.Map(_files.Payloads, manifest.PayloadBytes);
-            var snapshot = new StoreSnapshot
-            {
-                Dimension = manifest.Dimension,
-                Element = manifest.Element,
-                Rows = manifest.Rows,
-                LiveRows = manifest.LiveRows,
-                Vectors = vectors,
-                Payloads = payloads,
-                Ids = ids,
-                PayloadOffsets = offsets,
-                Dead = dead,
-            };
+            var snapshot = StoreSnapshot.Of(manifest, vectors, payloads, ids, offsets, dead);
             _manifest = manifest;
             Volatile.Write(ref _current, snapshot);
         }

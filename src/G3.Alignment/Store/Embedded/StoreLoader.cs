@@ -63,18 +63,7 @@ internal static unsafe class StoreLoader
                         $"the store {files.Directory} holds id '{ids[row]}' twice among live rows; the store is damaged");
             }
 
-            var snapshot = new StoreSnapshot
-            {
-                Dimension = manifest.Dimension,
-                Element = manifest.Element,
-                Rows = manifest.Rows,
-                LiveRows = manifest.LiveRows,
-                Vectors = vectors,
-                Payloads = payloads,
-                Ids = ids,
-                PayloadOffsets = offsets,
-                Dead = dead,
-            };
+            var snapshot = StoreSnapshot.Of(manifest, vectors, payloads, ids, offsets, dead);
             return new Loaded(snapshot, rowsById);
         }
         catch

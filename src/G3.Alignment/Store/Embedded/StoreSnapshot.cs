@@ -29,6 +29,20 @@ internal sealed unsafe class StoreSnapshot
     /// <summary>Bit per row, set when deleted; null while nothing was ever deleted.</summary>
     public required ulong[]? Dead { get; init; }
 
+    /// <summary>The snapshot of a committed manifest over its mapped files and in-memory row tables.</summary>
+    public static StoreSnapshot Of(StoreManifest manifest, MappedFile? vectors, MappedFile? payloads, string[] ids, long[] offsets, ulong[]? dead) => new()
+    {
+        Dimension = manifest.Dimension,
+        Element = manifest.Element,
+        Rows = manifest.Rows,
+        LiveRows = manifest.LiveRows,
+        Vectors = vectors,
+        Payloads = payloads,
+        Ids = ids,
+        PayloadOffsets = offsets,
+        Dead = dead,
+    };
+
     public byte* VectorPointer => Vectors is null ? null : Vectors.Pointer;
 
     public bool IsDead(int row) => Dead is { } dead && (dead[row >> 6] & (1UL << row)) != 0;
