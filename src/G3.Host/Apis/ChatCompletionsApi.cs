@@ -43,7 +43,7 @@ internal static class ChatCompletionsApi
 
             if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
             {
-                var reply = AnswerWriter.FollowUp(turn.Question, known, runtime.Geocoder);
+                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known, Lmm(runtime, turn.Provider), runtime.Geocoder, ct);
                 return turn.Stream ? new SseResult(id, created, turn.Model, Single(reply, known)) : Completion(id, created, turn.Model, reply, known);
             }
 
@@ -55,7 +55,8 @@ internal static class ChatCompletionsApi
             G3.Host.Telemetry.G3Telemetry.Succeeded(activity, "chat", result);
             var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
             results.Put(dto.ImageSha256, dto);
-            var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, runtime.Geocoder);
+            var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder)
+                : await FollowUpResponder.AnswerAsync(turn.Question, dto, Lmm(runtime, turn.Provider), runtime.Geocoder, ct);
             return Completion(id, created, turn.Model, text, dto);
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
@@ -63,6 +64,9 @@ internal static class ChatCompletionsApi
             return ApiErrors.From(e);
         }
     }
+
+    private static G3.Diversification.Providers.ILmmProvider Lmm(G3Runtime runtime, string? provider) =>
+        provider is null ? runtime.Providers.Default : runtime.Providers.Get(provider);
 
     private static IResult Completion(string id, long created, string model, string text, GeolocationDto dto)
     {

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using G3.Diversification.Providers;
+using G3.Geography;
+using G3.Host.Apis;
+using Microsoft.Extensions.AI;
+
+namespace G3.Host.Conversations;
+
+/// <summary>
+/// Answers a text-only follow-up about the conversation's latest photo: by the configured LMM with
+/// the G3 result as context when there is one, otherwise (or if the LMM fails) from the result alone.
+/// </summary>
+internal static class FollowUpResponder
+{
+    public static async Task<string> AnswerAsync(string question, GeolocationDto result, ILmmProvider? lmm, ReverseGeocoder? geocoder, CancellationToken ct)
+    {
+        if (lmm is null || lmm.Info.Kind == LmmProviderKinds.None)
+            return AnswerWriter.FollowUp(question, result, geocoder);
+        try
+        {
+            var context = new ChatMessage(ChatRole.System, Context(result, geocoder));
+            var response = await lmm.Client.GetResponseAsync([context, new ChatMessage(ChatRole.User, question)],
+                new ChatOptions { ModelId = lmm.Info.Model, MaxOutputTokens = 300 }, ct);
+            var text = response.Text;
+            return string.IsNullOrWhiteSpace(text) ? AnswerWriter.FollowUp(question, result, geocoder) : text.Trim();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A provider failure must not fail the conversation: answer from the result itself.
+            return AnswerWriter.FollowUp(question, result, geocoder);
+        }
+    }
+
+    private static string Context(GeolocationDto r, ReverseGeocoder? geocoder)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("You answer questions about where a photo was taken. A geolocation system (G3) analysed the photo; its result:");
+        sb.AppendLine(AnswerWriter.Answer(r, geocoder));
+        sb.AppendLine("Top candidates (source, latitude, longitude, verifier score):");
+        foreach (var c in r.Candidates.Take(8))
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {c.Source}: {c.Latitude:0.0000}, {c.Longitude:0.0000}, score {c.Score:0.000}"));
+        sb.Append("Answer briefly, based on this result; say when something cannot be known from it.");
+        return sb.ToString();
+    }
+}
