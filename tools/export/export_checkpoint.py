@@ -55,8 +55,9 @@ def _take(state, prefix):
 
 
 def _load_strict(module, state, what):
+    # Older transformers releases saved embeddings.position_ids (a constant); it is rebuilt here.
+    state = {k: v for k, v in state.items() if not k.endswith("position_ids")}
     missing, unexpected = module.load_state_dict(state, strict=False)
-    missing = [k for k in missing if not k.endswith("position_ids")]
     if missing or unexpected:
         raise SystemExit(f"{what}: the checkpoint does not match the architecture; "
                          f"missing {missing[:5]}{'…' if len(missing) > 5 else ''}, "
@@ -119,7 +120,9 @@ def write_model(out, model_id, image, location, projection, logit_scale, card_te
 
 def self_test():
     """Random modules of both architectures -> ONNX -> ONNX Runtime; compare with torch."""
+    import warnings
     from ort_runner import Runtime
+    warnings.filterwarnings("ignore", category=UserWarning)  # torch.onnx's notes on traced shapes
     torch.manual_seed(0)
     vit = VitConfig.tiny()
     rng = np.random.default_rng(0)
@@ -155,11 +158,48 @@ def self_test():
             print(f"  {name:10s} manifest dims retrieval/gps/location = {dims}, projection {projection}")
             if dims[1] != dims[2]:
                 failures.append(f"{name}: gps dim {dims[1]} != location dim {dims[2]}")
+        failures += _loading_round_trip(Path(tmp), vit, cases)
     if failures:
         print("self-test FAILED: " + ", ".join(failures))
         return 1
     print(f"self-test passed: ONNX Runtime matches torch within {TOLERANCE:g} for G3 and GeoCLIP exports")
     return 0
+
+
+def _loading_round_trip(tmp, vit, cases):
+    """Saves the random modules under the real checkpoints' file layouts and key names, loads them back
+    through the same code a real export uses, and checks the outputs are unchanged."""
+    failures = []
+    pixels = torch.randn(2, 3, 224, 224)
+    coords = torch.from_numpy(g3_models.project([(51.5, -0.1), (-1.3, 36.8)], "mercator"))
+    image, location, _ = cases["g3"]
+    g3_state = {**image.state_dict(), **location.state_dict(), "logit_scale2": torch.tensor(3.99),
+                "text_model.embeddings.token_embedding.weight": torch.zeros(4, 4),  # present in g3.pth, unused here
+                "vision_model.embeddings.position_ids": torch.arange(257)[None]}
+    torch.save(g3_state, tmp / "g3.pth")
+    image2, location2, scale = g3_modules(_load(tmp / "g3.pth"), vit, concat_retrieval=False)
+    failures += _same("g3 checkpoint", (image, location), (image2, location2), pixels, coords)
+    if abs(scale - math.exp(3.99)) > 1e-3:
+        failures.append(f"g3 logit scale {scale} != exp(3.99)")
+
+    image, location, _ = cases["geoclip"]
+    weights = tmp / "geoclip-weights"
+    weights.mkdir()
+    torch.save({k[len("mlp."):]: v for k, v in image.state_dict().items() if k.startswith("mlp.")}, weights / "image_encoder_mlp_weights.pth")
+    torch.save(location.state_dict(), weights / "location_encoder_weights.pth")
+    torch.save({"logit_scale": torch.tensor(math.log(1 / 0.07))}, weights / "logit_scale_weights.pth")
+    torch.save({k: v for k, v in image.state_dict().items() if not k.startswith("mlp.")}, tmp / "clip-vision.pth")
+    image2, location2, scale = geoclip_modules(weights, tmp / "clip-vision.pth", vit)
+    failures += _same("geoclip checkpoint", (image, location), (image2, location2), pixels, coords)
+    print(f"  checkpoint loading round trip (G3 g3.pth layout, GeoCLIP weights folder): {'ok' if not failures else 'FAIL'}")
+    return failures
+
+
+def _same(label, want, got, pixels, coords):
+    with torch.no_grad():
+        a = [*want[0](pixels), want[1](coords)]
+        b = [*got[0](pixels), got[1](coords)]
+    return [] if all(torch.equal(x, y) for x, y in zip(a, b)) else [f"{label}: reloaded outputs differ"]
 
 
 def main():
