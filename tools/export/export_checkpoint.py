@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""Exports real G3 or GeoCLIP checkpoints to the service's ONNX contract (image.onnx with two outputs,
+location.onnx with the projection outside the graph, manifest.json, MODEL_CARD.md).
+
+Run with Debian's interpreter (python3-torch, python3-onnx; no transformers needed):
+
+  G3 (github.com/PengyueJia/G3; one state dict holding vision_model.*, vision_projection.*,
+  vision_projection_else_1/2.*, location_encoder.*, location_projection_else.*, logit_scale2):
+    /usr/bin/python3 tools/export/export_checkpoint.py g3 --checkpoint g3.pth --out models/g3
+
+  GeoCLIP (github.com/VicenteVivan/geo-clip; the weights folder of the geoclip package plus the
+  CLIP ViT-L/14 vision tower saved from transformers as a state dict):
+    /usr/bin/python3 tools/export/export_checkpoint.py geoclip --weights geoclip/model/weights \\
+        --clip-vision clip_vit_l14_vision.pth --out models/geoclip
+
+  Self-test (no real weights needed): randomly initialised modules of both architectures, real
+  location encoder size (3 x 512->1024->1024->1024->512), a narrow ViT of CLIP's structure, exported
+  to a temporary folder and run with ONNX Runtime (the bootstrap's native library, via ctypes);
+  outputs must match torch within 1e-4:
+    /usr/bin/python3 tools/export/export_checkpoint.py --self-test
+
+A real ViT-L/14 image model is about 1.2 GB of float32 weights; ONNX's protobuf limit is 2 GB, so one
+file holds it.
+"""
+import argparse
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "onnx"))
+import g3_models  # noqa: E402  (projections, ONNX export helpers, JSON writer)
+from checkpoint_modules import G3Image, G3Location, GeoClipImage, LocationEncoder, VitConfig  # noqa: E402
+
+TOLERANCE = 1e-4
+
+
+def _load(path):
+    obj = torch.load(path, map_location="cpu")
+    if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
+        obj = obj["state_dict"]
+    if not isinstance(obj, dict):
+        raise SystemExit(f"{path}: expected a state dict (a mapping of parameter names to tensors)")
+    return obj
+
+
+def _take(state, prefix):
+    """The entries under `prefix.` with the prefix removed."""
+    return {k[len(prefix) + 1:]: v for k, v in state.items() if k.startswith(prefix + ".")}
+
+
+def _load_strict(module, state, what):
+    # Older transformers releases saved embeddings.position_ids (a constant); it is rebuilt here.
+    state = {k: v for k, v in state.items() if not k.endswith("position_ids")}
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise SystemExit(f"{what}: the checkpoint does not match the architecture; "
+                         f"missing {missing[:5]}{'…' if len(missing) > 5 else ''}, "
+                         f"unexpected {unexpected[:5]}{'…' if len(unexpected) > 5 else ''}")
+
+
+def g3_modules(state, vit, concat_retrieval):
+    image, location = G3Image(vit, concat_retrieval), G3Location()
+    image_state = {k: v for k, v in state.items()
+                   if k.split(".")[0] in ("vision_model", "vision_projection", "vision_projection_else_1", "vision_projection_else_2")}
+    location_state = {k: v for k, v in state.items() if k.split(".")[0] in ("location_encoder", "location_projection_else")}
+    _load_strict(image, image_state, "G3 image model")
+    _load_strict(location, location_state, "G3 location model")
+    if "logit_scale2" not in state:
+        raise SystemExit("G3 checkpoint: no logit_scale2 (the image<->GPS temperature the verifier uses)")
+    return image.eval(), location.eval(), float(torch.as_tensor(state["logit_scale2"]).exp())
+
+
+def geoclip_modules(weights_dir, clip_vision, vit):
+    weights_dir = Path(weights_dir)
+    image, location = GeoClipImage(vit), LocationEncoder()
+    clip = _load(clip_vision)
+    vision = _take(clip, "vision_model") or {k: v for k, v in clip.items() if not k.startswith("visual_projection")}
+    projection = clip.get("visual_projection.weight")
+    if projection is None:
+        raise SystemExit(f"{clip_vision}: no visual_projection.weight (save CLIPModel's vision_model and visual_projection)")
+    image_state = {**{"vision_model." + k: v for k, v in vision.items()}, "visual_projection.weight": projection,
+                   **{"mlp." + k: v for k, v in _load(weights_dir / "image_encoder_mlp_weights.pth").items()}}
+    _load_strict(image, image_state, "GeoCLIP image model")
+    _load_strict(location, _load(weights_dir / "location_encoder_weights.pth"), "GeoCLIP location encoder")
+    scale_file = weights_dir / "logit_scale_weights.pth"
+    scale = _load(scale_file) if scale_file.exists() else {}
+    logit_scale = float(torch.as_tensor(next(iter(scale.values()))).exp()) if scale else 1 / 0.07
+    return image.eval(), location.eval(), logit_scale
+
+
+def write_model(out, model_id, image, location, projection, logit_scale, card_text):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with torch.no_grad():
+        r, g = image(torch.zeros(1, 3, 224, 224))
+        d = location(torch.zeros(1, 2)).shape[1]
+    g3_models.export_image(image, str(out / "image.onnx"))
+    g3_models.export_location(location, str(out / "location.onnx"))
+    manifest = {
+        "formatVersion": 1, "id": model_id, "modelCard": "MODEL_CARD.md",
+        "verification": {"metric": "cosine", "logitScale": round(logit_scale, 4)},
+        "image": {"file": "image.onnx", "input": "pixels", "inputShape": [-1, 3, 224, 224],
+                  "retrieval": {"output": "image_embedding", "dim": int(r.shape[1]), "normalize": True},
+                  "gps": {"output": "gps_embedding", "dim": int(g.shape[1]), "normalize": True}},
+        "preprocessing": {"inputSize": 224, "resize": "shortest-side-bicubic", "crop": "center",
+                          "mean": g3_models.CLIP_MEAN, "std": g3_models.CLIP_STD},
+        "location": {"file": "location.onnx", "input": "coords", "output": "embedding", "dim": int(d),
+                     "projection": projection, "normalize": True},
+    }
+    g3_models.write_json(out / "manifest.json", manifest)
+    (out / "MODEL_CARD.md").write_text(card_text)
+    return manifest
+
+
+def self_test():
+    """Random modules of both architectures -> ONNX -> ONNX Runtime; compare with torch."""
+    import warnings
+    from ort_runner import Runtime
+    warnings.filterwarnings("ignore", category=UserWarning)  # torch.onnx's notes on traced shapes
+    torch.manual_seed(0)
+    vit = VitConfig.tiny()
+    rng = np.random.default_rng(0)
+    pixels = rng.standard_normal((3, 3, 224, 224)).astype(np.float32)
+    points = [(48.8566, 2.3522), (-33.8688, 151.2093), (35.6762, 139.6503), (0.0, 0.0), (89.9, -179.9), (-60.5, 20.25)]
+    runtime = Runtime()
+    failures = []
+    cases = {
+        "g3": (G3Image(vit).eval(), G3Location().eval(), "mercator"),
+        "g3-concat": (G3Image(vit, concat_retrieval=True).eval(), G3Location().eval(), "mercator"),
+        "geoclip": (GeoClipImage(vit).eval(), LocationEncoder().eval(), "equal-earth"),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (image, location, projection) in cases.items():
+            out = Path(tmp) / name
+            manifest = write_model(out, f"selftest-{name}", image, location, projection, math.exp(3.99), "# self-test\n")
+            coords = g3_models.project(points, projection)
+            with torch.no_grad():
+                want = [t.numpy() for t in image(torch.from_numpy(pixels))] + [location(torch.from_numpy(coords)).numpy()]
+            session = runtime.session(out / "image.onnx")
+            got = session.run({"pixels": pixels}, ["image_embedding", "gps_embedding"])
+            session.close()
+            session = runtime.session(out / "location.onnx")
+            got += session.run({"coords": coords}, ["embedding"])
+            session.close()
+            for label, w, g in zip(("image_embedding", "gps_embedding", "location embedding"), want, got):
+                err = float(np.abs(w - g).max()) if w.shape == g.shape else math.inf
+                ok = err <= TOLERANCE
+                print(f"  {name:10s} {label:18s} shape {list(g.shape)} max |onnx - torch| = {err:.2e} {'ok' if ok else 'FAIL'}")
+                if not ok:
+                    failures.append(f"{name} {label}")
+            dims = (manifest["image"]["retrieval"]["dim"], manifest["image"]["gps"]["dim"], manifest["location"]["dim"])
+            print(f"  {name:10s} manifest dims retrieval/gps/location = {dims}, projection {projection}")
+            if dims[1] != dims[2]:
+                failures.append(f"{name}: gps dim {dims[1]} != location dim {dims[2]}")
+        failures += _loading_round_trip(Path(tmp), vit, cases)
+    if failures:
+        print("self-test FAILED: " + ", ".join(failures))
+        return 1
+    print(f"self-test passed: ONNX Runtime matches torch within {TOLERANCE:g} for G3 and GeoCLIP exports")
+    return 0
+
+
+def _loading_round_trip(tmp, vit, cases):
+    """Saves the random modules under the real checkpoints' file layouts and key names, loads them back
+    through the same code a real export uses, and checks the outputs are unchanged."""
+    failures = []
+    pixels = torch.randn(2, 3, 224, 224)
+    coords = torch.from_numpy(g3_models.project([(51.5, -0.1), (-1.3, 36.8)], "mercator"))
+    image, location, _ = cases["g3"]
+    g3_state = {**image.state_dict(), **location.state_dict(), "logit_scale2": torch.tensor(3.99),
+                "text_model.embeddings.token_embedding.weight": torch.zeros(4, 4),  # present in g3.pth, unused here
+                "vision_model.embeddings.position_ids": torch.arange(257)[None]}
+    torch.save(g3_state, tmp / "g3.pth")
+    image2, location2, scale = g3_modules(_load(tmp / "g3.pth"), vit, concat_retrieval=False)
+    failures += _same("g3 checkpoint", (image, location), (image2, location2), pixels, coords)
+    if abs(scale - math.exp(3.99)) > 1e-3:
+        failures.append(f"g3 logit scale {scale} != exp(3.99)")
+
+    image, location, _ = cases["geoclip"]
+    weights = tmp / "geoclip-weights"
+    weights.mkdir()
+    torch.save({k[len("mlp."):]: v for k, v in image.state_dict().items() if k.startswith("mlp.")}, weights / "image_encoder_mlp_weights.pth")
+    torch.save(location.state_dict(), weights / "location_encoder_weights.pth")
+    torch.save({"logit_scale": torch.tensor(math.log(1 / 0.07))}, weights / "logit_scale_weights.pth")
+    torch.save({k: v for k, v in image.state_dict().items() if not k.startswith("mlp.")}, tmp / "clip-vision.pth")
+    image2, location2, scale = geoclip_modules(weights, tmp / "clip-vision.pth", vit)
+    failures += _same("geoclip checkpoint", (image, location), (image2, location2), pixels, coords)
+    print(f"  checkpoint loading round trip (G3 g3.pth layout, GeoCLIP weights folder): {'ok' if not failures else 'FAIL'}")
+    return failures
+
+
+def _same(label, want, got, pixels, coords):
+    with torch.no_grad():
+        a = [*want[0](pixels), want[1](coords)]
+        b = [*got[0](pixels), got[1](coords)]
+    return [] if all(torch.equal(x, y) for x, y in zip(a, b)) else [f"{label}: reloaded outputs differ"]
+
+
+def main():
+    p = argparse.ArgumentParser(description="Export G3 / GeoCLIP checkpoints to the service's ONNX contract.")
+    p.add_argument("--self-test", action="store_true", help="export random modules and check ONNX against torch")
+    sub = p.add_subparsers(dest="kind")
+    g3 = sub.add_parser("g3", help="a G3 checkpoint (g3.pth)")
+    g3.add_argument("--checkpoint", required=True)
+    g3.add_argument("--retrieval", choices=("image", "concat"), default="image",
+                    help="retrieval output: e_img (768), or G3's index vector [e_img|e_text^image|e_gps^image] (2304)")
+    gc = sub.add_parser("geoclip", help="GeoCLIP's weights folder + CLIP ViT-L/14 vision weights")
+    gc.add_argument("--weights", required=True, help="folder with image_encoder_mlp_weights.pth, location_encoder_weights.pth, logit_scale_weights.pth")
+    gc.add_argument("--clip-vision", required=True, help="state dict with vision_model.* and visual_projection.weight")
+    for sp in (g3, gc):
+        sp.add_argument("--out", required=True)
+        sp.add_argument("--id", default=None)
+    args = p.parse_args()
+    if args.self_test:
+        return self_test()
+    if args.kind is None:
+        p.error("give g3 or geoclip (or --self-test)")
+    vit = VitConfig.clip_vit_l14()
+    if args.kind == "g3":
+        image, location, scale = g3_modules(_load(args.checkpoint), vit, args.retrieval == "concat")
+        projection, model_id, source = "mercator", args.id or "g3", f"G3 checkpoint {Path(args.checkpoint).name}"
+    else:
+        image, location, scale = geoclip_modules(args.weights, args.clip_vision, vit)
+        projection, model_id, source = "equal-earth", args.id or "geoclip", "GeoCLIP weights + CLIP ViT-L/14"
+    card = (f"# {model_id}\n\nExported from {source} by tools/export/export_checkpoint.py.\n"
+            f"Image: CLIP ViT-L/14 + projection heads; location: 3 x RFF + MLP, {projection} projection applied outside the graph.\n"
+            f"Verification logit scale: {scale:.4f}.\n")
+    manifest = write_model(args.out, model_id, image, location, projection, scale, card)
+    print(f"wrote {args.out}: retrieval {manifest['image']['retrieval']['dim']}, gps {manifest['image']['gps']['dim']}, "
+          f"location {manifest['location']['dim']} ({projection}), logit scale {scale:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

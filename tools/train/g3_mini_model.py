@@ -1,0 +1,79 @@
+"""g3-mini's three encoders (G3's geo-alignment at a size that trains on two CPU cores).
+
+Run with Debian's interpreter, /usr/bin/python3.
+
+* Image: a small CNN over the 224x224 CLIP-normalised input. An 8x8 patch embedding (as a ViT's
+  stem, 224 -> 28) keeps the cost of the full-resolution input low; three 3x3 conv stages
+  (28 -> 14 -> 7 -> 7) and global average + max pooling give a shared trunk feature, then two heads:
+  e_img (retrieval) and e_gps^image (compared with location embeddings by the verifier).
+* Location: tools/onnx/g3_models.LocationEncoder, G3's encoder (projected coordinates -> random
+  Fourier features at sigma = 2^0, 2^4, 2^8 -> one MLP per scale -> summed). The Mercator
+  projection stays outside the network, as the C# encoder applies it.
+* Text (training only): a bag of hashed place tokens (EmbeddingBag, mean) and a linear head.
+"""
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "onnx"))
+import g3_models  # noqa: E402  (tools/onnx: projection, Fourier features, location encoder, ONNX export)
+
+EMBED_DIM = 128
+
+
+def _conv(cin, cout, k, s, p):
+    return [nn.Conv2d(cin, cout, k, s, p, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+class MiniImageEncoder(nn.Module):
+    """[N,3,224,224] -> (e_img [N,D_r], e_gps^image [N,D_g]), both unnormalised (the manifest says normalise)."""
+
+    def __init__(self, retrieval_dim=EMBED_DIM, gps_dim=EMBED_DIM, width=(64, 96, 128, 192), trunk=256):
+        super().__init__()
+        w0, w1, w2, w3 = width
+        self.features = nn.Sequential(
+            *_conv(3, w0, 8, 8, 0),     # 224 -> 28, patch embedding
+            *_conv(w0, w1, 3, 2, 1),    # 28 -> 14
+            *_conv(w1, w2, 3, 2, 1),    # 14 -> 7
+            *_conv(w2, w3, 3, 1, 1))    # 7 -> 7
+        self.trunk = nn.Sequential(nn.Linear(2 * w3, trunk), nn.ReLU(inplace=True))
+        self.retrieval = nn.Linear(trunk, retrieval_dim)
+        self.gps = nn.Linear(trunk, gps_dim)
+
+    def forward(self, pixels):
+        f = self.features(pixels)
+        # Average and max pooling: colour statistics and the strongest local cue (a landmark, a roof).
+        pooled = torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1)
+        h = self.trunk(pooled)
+        return self.retrieval(h), self.gps(h)
+
+
+class PlaceTextEncoder(nn.Module):
+    """Hashed place tokens [N,T] (+ mask) -> e_text [N,D]. Training only; never exported."""
+
+    def __init__(self, buckets, dim=EMBED_DIM, hidden=256):
+        super().__init__()
+        self.tokens = nn.Embedding(buckets, hidden)
+        self.head = nn.Sequential(nn.ReLU(), nn.Linear(hidden, dim))
+
+    def forward(self, ids, mask):
+        e = self.tokens(ids) * mask.unsqueeze(-1)
+        mean = e.sum(1) / mask.sum(1, keepdim=True).clamp_min(1.0)
+        return self.head(mean)
+
+
+def location_encoder(seed, dim=EMBED_DIM, encoded=128, hidden=(256, 256)):
+    """G3's location encoder: 3 scales x (2*encoded Fourier features -> hidden -> dim), summed."""
+    return g3_models.LocationEncoder(g3_models.SIGMAS, encoded=encoded, hidden=list(hidden), out_dim=dim, seed=seed)
+
+
+def mercator(coords_deg):
+    """[(lat, lon)] degrees -> [B,2] float32 tensor, exactly as ProjectionMath.ToModelInput (G3 Mercator)."""
+    return torch.from_numpy(g3_models.project([tuple(p) for p in coords_deg], "mercator"))
+
+
+def l2n(x):
+    return F.normalize(x, dim=-1)
