@@ -47,7 +47,15 @@ public class FollowUpTests(ServiceFixture service) : IClassFixture<ServiceFixtur
             b.UseSetting("Pipeline:SamplesPerPrompt", "1");
         });
         using var client = app.CreateClient();
-        for (var i = 0; i < 300 && !(await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode; i++) await Task.Delay(100);
+        var ready = "";
+        for (var i = 0; i < 600; i++)
+        {
+            using var r = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+            ready = await r.Content.ReadAsStringAsync();
+            if (r.IsSuccessStatusCode || ready.Contains("failed", StringComparison.Ordinal)) break;
+            await Task.Delay(100);
+        }
+        Assert.True(ready.Contains("\"ready\":true", StringComparison.Ordinal), ready);
         var messages = new object[] { UserImage(), new { role = "assistant", content = "Paris." }, new { role = "user", content = "Which country?" } };
         using var response = await client.PostAsJsonAsync(new Uri("/v1/chat/completions", UriKind.Relative), new { model = "g3", messages });
         response.EnsureSuccessStatusCode();

@@ -49,7 +49,7 @@ public static class RuntimeFactory
             disposables.Add(locationEncoder);
             log.LogInformation("Model {ModelId}: {Provider}", manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription);
 
-            var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false);
+            var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
 
             var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(

@@ -9,7 +9,9 @@ namespace G3.Host.Composition;
 public static class StoreFactory
 {
     /// <param name="create">Create an empty embedded store when none exists (indexing); otherwise it must exist.</param>
-    public static IReferenceStore Open(StoreSettings settings, string modelId, int dimension, bool create)
+    /// <param name="readOnly">Serving only reads: an embedded store opened read-only takes no writer lock, so several
+    /// service processes (or an indexing run) can share it.</param>
+    public static IReferenceStore Open(StoreSettings settings, string modelId, int dimension, bool create, bool readOnly = false)
     {
         var errors = settings.Validate();
         if (errors.Count > 0) throw new G3OptionsException(errors);
@@ -22,6 +24,7 @@ public static class StoreFactory
                 ModelId = modelId,
                 Dimension = dimension,
                 ElementType = settings.Embedded.ElementType,
+                ReadOnly = readOnly && !create,
             };
             return create ? EmbeddedReferenceStore.OpenOrCreate(options) : EmbeddedReferenceStore.Open(options);
         }
