@@ -160,7 +160,7 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
 public class ShippedExperimentTests
 {
     [Theory]
-    [InlineData("synthetic-ablation.json", 7, "synthetic")]
+    [InlineData("synthetic-ablation.json", 8, "synthetic")]
     [InlineData("im2gps3k-g3.json", 4, "IM2GPS3K")]
     public void Shipped_experiments_load_and_validate(string file, int configurations, string kind)
     {

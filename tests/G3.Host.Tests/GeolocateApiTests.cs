@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 
 namespace G3.Host.Tests;
 
@@ -101,5 +102,20 @@ public class GeolocateApiTests(ServiceFixture service) : IClassFixture<ServiceFi
         Assert.Equal(HttpStatusCode.BadRequest, unknownProvider.StatusCode);
         using var text = await client.PostAsync(new Uri("/v1/geolocate", UriKind.Relative), new StringContent("hello"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+    }
+}
+
+public class RequestDeadlineTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    [Fact]
+    public async Task A_request_past_its_deadline_is_answered_504()
+    {
+        using var app = service.WithWebHostBuilder(b => b.UseSetting("Pipeline:RequestTimeoutSeconds", "0.000001"));
+        using var client = app.CreateClient();
+        for (var i = 0; i < 300 && !(await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode; i++) await Task.Delay(100);
+        using var response = await client.PostAsJsonAsync(new Uri("/v1/geolocate", UriKind.Relative),
+            new { image = Convert.ToBase64String(File.ReadAllBytes(TestPaths.Fixture("images", "landscape.jpg"))) });
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("deadline_exceeded", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
     }
 }

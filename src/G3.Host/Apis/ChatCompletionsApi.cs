@@ -32,6 +32,12 @@ internal static class ChatCompletionsApi
     {
         if (state.Runtime is not { } runtime)
             return ApiErrors.NotReady(state.Status, state.Error);
+        // One deadline for the whole request: past it the answer is 504, not a hung connection.
+        // (A streamed answer outlives this method, so it runs on the request's own token instead.)
+        var requestAborted = ct;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(runtime.RequestTimeout);
+        ct = deadline.Token;
         try
         {
             var (turn, error) = await ParseAsync(http.Request, runtime, fetcher, ct);
@@ -48,7 +54,7 @@ internal static class ChatCompletionsApi
             }
 
             if (turn.Stream)
-                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, ct));
+                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, requestAborted));
 
             using var activity = G3.Host.Telemetry.G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);

@@ -23,6 +23,10 @@ internal static class GeolocateApi
         if (state.Runtime is not { } runtime)
             return ApiErrors.NotReady(state.Status, state.Error);
 
+        // One deadline for the whole request: past it the answer is 504, not a hung connection.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(runtime.RequestTimeout);
+        cancellationToken = deadline.Token;
         try
         {
             var (parsed, error) = await ReadAsync(request, fetcher, cancellationToken);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using G3.Host.Composition;
 using G3.Host.Evaluation;
+using G3.Host.Hosting;
 
 namespace G3.Host.Cli;
 
@@ -49,10 +50,26 @@ internal static class EvalCommand
             Directory.CreateDirectory(run);
             File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
 
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            using var runtime = RuntimeFactory.Create(CliConfiguration.Build(parse.UnmatchedTokens), loggers);
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            var configuration = CliConfiguration.Build(parse.UnmatchedTokens);
+            var log = loggers.CreateLogger("eval");
+            // On a fresh machine the embedded default does not exist yet: build it as the service's first start does.
+            await FirstStart.EnsureStoreAsync(configuration, new RuntimeState(), log, ct);
+            using var runtime = RuntimeFactory.Create(configuration, loggers);
+            async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
+            {
+                var overlay = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Store:Kind"] = "embedded",
+                    ["Store:Embedded:Directory"] = spec.Directory,
+                    ["Store:Embedded:ElementType"] = spec.ElementType.ToString(),
+                }).Build();
+                await FirstStart.EnsureStoreAsync(overlay, new RuntimeState(), log, token);
+                var settings = RuntimeFactory.Bind<StoreSettings>(overlay, StoreSettings.SectionName);
+                return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
+            }
             ConsoleProgress? bar = null;
-            var (ran, resumed, encoderCalls) = await new EvalRunner(runtime).RunAsync(experiment, run, limit, p =>
+            var (ran, resumed, encoderCalls) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>
             {
                 bar ??= new ConsoleProgress("eval", p.Total);
                 bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));

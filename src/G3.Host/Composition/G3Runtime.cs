@@ -43,6 +43,9 @@ public sealed class G3Runtime : IDisposable
     public ResponseCache Cache { get; }
     public G3Options Defaults { get; }
 
+    /// <summary>How long one API request may take in all (Pipeline:RequestTimeoutSeconds); then 504.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -66,13 +69,13 @@ public sealed class G3Runtime : IDisposable
     /// templates, and optionally another image encoder (e.g. one that remembers embeddings across
     /// configurations). Not cached.
     /// </summary>
-    public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null)
+    public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null)
     {
         var lmm = provider is null ? Providers.Default : Providers.Get(provider);
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(lmm, templates is null ? _renderer : new PromptRenderer(templates), Cache, new GenerationSettings());
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, Store, verifier ?? Verifier, generator);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator);
     }
 
     public void Dispose()

@@ -59,7 +59,10 @@ public static class RuntimeFactory
             disposables.Add(providers);
             var responseCache = new ResponseCache(cache.Directory, cache.Mode);
             var geocoder = TryLoadGeocoder(log);
-            return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder);
+            return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
+            {
+                RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
+            };
         }
         catch
         {

@@ -34,6 +34,9 @@ public sealed class PipelineSettings
     /// <summary>Seconds the LMM stage may take; later answers are dropped and the request goes on.</summary>
     public double GenerationDeadlineSeconds { get; set; } = 60;
 
+    /// <summary>Seconds one API request may take in all; past it the answer is 504.</summary>
+    public double RequestTimeoutSeconds { get; set; } = 120;
+
     public G3Options ToOptions() => new()
     {
         ReferenceCounts = ReferenceCounts ?? new G3Options().ReferenceCounts,

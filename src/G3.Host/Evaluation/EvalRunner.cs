@@ -17,7 +17,7 @@ internal sealed record EvalProgress(int Done, int Total, int Resumed, double Acc
 /// own pipeline (LMM response cache included), appending one JSON line per result as it goes. A rerun
 /// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written.
 /// </summary>
-internal sealed class EvalRunner(G3Runtime runtime)
+internal sealed class EvalRunner(G3Runtime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null)
 {
     public async Task<(int Ran, int Resumed, int EncoderCalls)> RunAsync(Experiment experiment, string outDir, int? limit,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
@@ -28,8 +28,28 @@ internal sealed class EvalRunner(G3Runtime runtime)
         var encoder = new CachingImageEncoder(runtime.ImageEncoder);
 
         var configurations = experiment.Configurations.Select(c => c.Over(experiment.Defaults)).ToList();
+        var stores = new Dictionary<StoreOverride, IReferenceStore>();
+        foreach (var spec in configurations.Select(c => c.Store).OfType<StoreOverride>().Distinct())
+            stores[spec] = openStore is null
+                ? throw new InvalidDataException("this runner cannot open per-configuration stores")
+                : await openStore(spec, cancellationToken);
+        try
+        {
+            return await RunCoreAsync(experiment, rows, results, done, encoder, configurations, stores, onProgress, cancellationToken);
+        }
+        finally
+        {
+            foreach (var s in stores.Values) (s as IDisposable)?.Dispose();
+        }
+    }
+
+    private async Task<(int Ran, int Resumed, int EncoderCalls)> RunCoreAsync(Experiment experiment, List<Mp16Record> rows, ResultsFile results,
+        HashSet<(string, string)> done, CachingImageEncoder encoder, List<ConfigurationSpec> configurations, Dictionary<StoreOverride, IReferenceStore> stores,
+        Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
+    {
         var pipelines = configurations.ToDictionary(c => c.Name, c => runtime.CreatePipeline(c.Provider, Selector(c.Selector),
-            c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts)), encoder));
+            c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts)), encoder,
+            c.Store is null ? null : stores[c.Store]));
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
 
         var total = configurations.Count * rows.Count;

@@ -77,7 +77,9 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 /// <param name="G3">Option overrides (reference counts, N, S, temperature, place text, ablations).</param>
 /// <param name="Selector">verifier (default), first-valid, medoid or largest-cluster.</param>
 /// <param name="Prompts">A folder with zero-shot.txt / rag.txt overriding the prompt templates.</param>
-internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null)
+/// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
+internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
+    StoreOverride? Store = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
     {
@@ -85,5 +87,10 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
         G3 = G3 ?? defaults.G3,
         Selector = Selector ?? defaults.Selector,
         Prompts = Prompts ?? defaults.Prompts,
+        Store = Store ?? defaults.Store,
     };
 }
+
+/// <param name="Directory">The store's folder (relative to the working directory).</param>
+/// <param name="ElementType">Float32 or Float16, used when the store is built.</param>
+internal sealed record StoreOverride(string Directory, G3.Alignment.Store.Embedded.StoreElementType ElementType = G3.Alignment.Store.Embedded.StoreElementType.Float32);
