@@ -39,6 +39,7 @@ internal static class G3Telemetry
         var outcome = result.Degraded ? "degraded" : "ok";
         Requests.Add(1, new KeyValuePair<string, object?>("api", api), new KeyValuePair<string, object?>("outcome", outcome));
         activity?.SetTag("g3.outcome", outcome);
+        activity?.SetTag("g3.image_sha256", result.ImageSha256); // the hash only: images never reach logs or traces
         activity?.SetTag("g3.candidates", result.Ranked.Count);
     }
 
