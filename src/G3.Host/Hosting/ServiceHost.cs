@@ -19,6 +19,9 @@ internal static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         builder.AddG3Security();
+        // On SIGTERM/Ctrl-C Kestrel stops accepting and in-flight requests get this long to finish.
+        builder.Services.Configure<HostOptions>(o =>
+            o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Hosting:ShutdownTimeoutSeconds", 30.0)));
         // The native API's OpenAPI document, served at /openapi/v1.json.
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<RuntimeState>();
