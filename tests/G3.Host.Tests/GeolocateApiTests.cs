@@ -110,7 +110,23 @@ public class RequestDeadlineTests(ServiceFixture service) : IClassFixture<Servic
     [Fact]
     public async Task A_request_past_its_deadline_is_answered_504()
     {
-        using var app = service.WithWebHostBuilder(b => b.UseSetting("Pipeline:RequestTimeoutSeconds", "0.000001"));
+        // An LMM that takes 30 s to answer, and a request deadline of half a second.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var stub = builder.Build();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapPost(stub, "/v1/chat/completions",
+            async (Microsoft.AspNetCore.Http.HttpContext ctx) => await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted));
+        await stub.StartAsync();
+
+        using var app = service.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Pipeline:RequestTimeoutSeconds", "0.5");
+            b.UseSetting("Lmm:Default", "slow");
+            b.UseSetting("Lmm:Providers:slow:Kind", "openai");
+            b.UseSetting("Lmm:Providers:slow:Model", "slow");
+            b.UseSetting("Lmm:Providers:slow:ApiKey", "k");
+            b.UseSetting("Lmm:Providers:slow:Endpoint", stub.Urls.First() + "/v1");
+        });
         using var client = app.CreateClient();
         for (var i = 0; i < 300 && !(await client.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode; i++) await Task.Delay(100);
         using var response = await client.PostAsJsonAsync(new Uri("/v1/geolocate", UriKind.Relative),
