@@ -55,10 +55,7 @@ public sealed class CircuitBreakerChatClient : ResilienceDecorator
     {
         try
         {
-            return await _pipeline.ExecuteAsync(
-                static async (state, ct) => await state.Self.CallInnerAsync(state.messages, state.options, ct),
-                (Self: this, messages, options),
-                cancellationToken);
+            return await ExecuteThrough(_pipeline, messages, options, cancellationToken);
         }
         catch (BrokenCircuitException e)
         {
@@ -66,6 +63,4 @@ public sealed class CircuitBreakerChatClient : ResilienceDecorator
         }
     }
 
-    private Task<ChatResponse> CallInnerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        base.GetResponseAsync(messages, options, cancellationToken);
 }

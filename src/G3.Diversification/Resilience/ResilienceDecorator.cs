@@ -16,6 +16,13 @@ public abstract class ResilienceDecorator(IChatClient innerClient) : DelegatingC
             (Self: this, messages, options),
             cancellationToken);
 
+    /// <summary>The same, for a pipeline that is not typed by its result (e.g. a plain timeout).</summary>
+    protected async Task<ChatResponse> ExecuteThrough(Polly.ResiliencePipeline pipeline, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
+        await pipeline.ExecuteAsync(
+            static async (state, ct) => await state.Self.InnerAsync(state.messages, state.options, ct),
+            (Self: this, messages, options),
+            cancellationToken);
+
     private Task<ChatResponse> InnerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
         base.GetResponseAsync(messages, options, cancellationToken);
 

@@ -27,10 +27,7 @@ public sealed class TimeoutChatClient : ResilienceDecorator
     {
         try
         {
-            return await _pipeline.ExecuteAsync(
-                static async (state, ct) => await state.Self.CallInnerAsync(state.messages, state.options, ct),
-                (Self: this, messages, options),
-                cancellationToken);
+            return await ExecuteThrough(_pipeline, messages, options, cancellationToken);
         }
         catch (TimeoutRejectedException e)
         {
@@ -38,6 +35,4 @@ public sealed class TimeoutChatClient : ResilienceDecorator
         }
     }
 
-    private Task<ChatResponse> CallInnerAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken) =>
-        base.GetResponseAsync(messages, options, cancellationToken);
 }
