@@ -28,6 +28,8 @@ internal sealed class ImageDocument
     public long[]? InputShape { get; set; }
     public OutputDocument? Retrieval { get; set; }
     public OutputDocument? Gps { get; set; }
+    public string? Precision { get; set; }
+    public bool? AllowTf32 { get; set; }
 }
 
 internal sealed class OutputDocument
@@ -54,4 +56,5 @@ internal sealed class LocationDocument
     public int? Dim { get; set; }
     public string? Projection { get; set; }
     public bool? Normalize { get; set; }
+    public bool? AllowTf32 { get; set; }
 }

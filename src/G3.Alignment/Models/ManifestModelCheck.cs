@@ -25,7 +25,23 @@ public static class ManifestModelCheck
         CheckTensor(session.Inputs, "image model input", spec.InputName, [.. spec.InputShape], problems);
         CheckTensor(session.Outputs, "image model output", spec.Retrieval.OutputName, [-1, spec.Retrieval.Dimension], problems);
         CheckTensor(session.Outputs, "image model output", spec.Gps.OutputName, [-1, spec.Gps.Dimension], problems);
+        CheckPrecision(spec.Precision, session, problems);
         if (problems.Count > 0) throw new ModelManifestException(manifest.SourcePath, problems);
+    }
+
+    /// <summary>The metadata key tools/export writes into a model whose weights are not float32.</summary>
+    public const string PrecisionMetadataKey = "g3.precision";
+
+    /// <summary>
+    /// A float16 export keeps float32 inputs and outputs, so the tensor checks cannot tell it from a float32
+    /// one; the file's own metadata can. A manifest that misstates it would publish wrong agreement figures.
+    /// </summary>
+    private static void CheckPrecision(ModelPrecision declared, OnnxSession session, List<string> problems)
+    {
+        var inFile = session.CustomMetadata.TryGetValue(PrecisionMetadataKey, out var p) ? p : "float32";
+        var manifest = declared == ModelPrecision.Float16 ? "float16" : "float32";
+        if (!string.Equals(inFile, manifest, StringComparison.Ordinal))
+            problems.Add($"image.precision is {manifest} but the ONNX file's metadata says {PrecisionMetadataKey}={inFile}");
     }
 
     private static void CheckTensor(IReadOnlyList<OnnxTensorInfo> declared, string what, string name, long[] expected, List<string> problems)

@@ -41,6 +41,15 @@ public sealed record ImageModelSpec(
     EmbeddingOutputSpec Retrieval,
     EmbeddingOutputSpec Gps)
 {
+    /// <summary>
+    /// The arithmetic the ONNX file's weights use (JSON "precision": "float32" or "float16"). Inputs and
+    /// outputs stay float32 either way; the load check compares this with the file's own "g3.precision" metadata.
+    /// </summary>
+    public ModelPrecision Precision { get; init; } = ModelPrecision.Float32;
+
+    /// <summary>Whether the model may run with TF32 matrix maths on the GPU (JSON "allowTf32"; default false).</summary>
+    public bool AllowTf32 { get; init; }
+
     public int Channels => (int)InputShape[1];
     public int Height => (int)InputShape[2];
     public int Width => (int)InputShape[3];
@@ -81,7 +90,22 @@ public sealed record LocationModelSpec(
     string OutputName,
     int Dimension,
     LocationProjection Projection,
-    bool Normalize);
+    bool Normalize)
+{
+    /// <summary>
+    /// Whether the model may run with TF32 matrix maths on the GPU (JSON "allowTf32"; default false: random
+    /// Fourier features at high frequencies amplify TF32's input rounding into different embeddings).
+    /// </summary>
+    public bool AllowTf32 { get; init; }
+}
+
+/// <summary>Weight precision of an exported model. JSON: "float32" (default) or "float16".</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The names are ONNX's precision names.")]
+public enum ModelPrecision
+{
+    Float32,
+    Float16,
+}
 
 /// <summary>How the verifier compares e_gps^image with candidate location embeddings. JSON: "cosine" or "dot".</summary>
 public enum VerificationMetric

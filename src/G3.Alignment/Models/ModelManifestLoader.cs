@@ -117,7 +117,16 @@ public static class ModelManifestLoader
         var gps = ValidateOutput(i.Gps, "image.gps", problems);
         if (retrieval is not null && gps is not null && retrieval.OutputName == gps.OutputName)
             problems.Add($"image.retrieval and image.gps name the same output '{gps.OutputName}'");
-        return problems.Count > before ? null : new ImageModelSpec(file!, i.Input!, shape!, retrieval!, gps!);
+        var precision = ModelPrecision.Float32;
+        switch (i.Precision)
+        {
+            case null or "float32": break;
+            case "float16": precision = ModelPrecision.Float16; break;
+            default: problems.Add($"image.precision '{i.Precision}' is not one of float32, float16"); break;
+        }
+        return problems.Count > before
+            ? null
+            : new ImageModelSpec(file!, i.Input!, shape!, retrieval!, gps!) { Precision = precision, AllowTf32 = i.AllowTf32 ?? false };
     }
 
     private static EmbeddingOutputSpec? ValidateOutput(OutputDocument? o, string where, List<string> problems)
@@ -172,7 +181,7 @@ public static class ModelManifestLoader
         }
         return problems.Count > before
             ? null
-            : new LocationModelSpec(file!, l.Input!, l.Output!, l.Dim!.Value, projection, l.Normalize ?? true);
+            : new LocationModelSpec(file!, l.Input!, l.Output!, l.Dim!.Value, projection, l.Normalize ?? true) { AllowTf32 = l.AllowTf32 ?? false };
     }
 
     private static string? RequireFile(string? name, string where, string folder, List<string> problems)

@@ -11,15 +11,13 @@ namespace G3.Alignment.Onnx;
 /// </summary>
 public sealed class OnnxImageModel : IDisposable
 {
-    private readonly string[] _outputNames;
-
     /// <summary>Opens the manifest's image model and checks it against the manifest.</summary>
     public OnnxImageModel(ModelManifest manifest, OnnxSessionOptions? options = null)
     {
         Manifest = manifest;
         Spec = manifest.RequireImage();
         Preprocessing = manifest.Preprocessing!; // the loader requires it whenever an image model is declared
-        Session = OnnxSession.Open(Spec.ModelPath, options);
+        Session = OnnxSession.Open(Spec.ModelPath, Tf32Policy.Apply(options, Spec.AllowTf32, "image model", manifest.SourcePath));
         try
         {
             ManifestModelCheck.CheckImage(manifest, Session);
@@ -29,7 +27,6 @@ public sealed class OnnxImageModel : IDisposable
             Session.Dispose();
             throw;
         }
-        _outputNames = [Spec.Retrieval.OutputName, Spec.Gps.OutputName];
     }
 
     /// <summary>Loads the manifest at <paramref name="manifestPath"/> and opens its image model.</summary>
@@ -64,26 +61,30 @@ public sealed class OnnxImageModel : IDisposable
         {
             [Spec.InputName] = new FloatTensor(nchw, batch, Spec.Channels, Spec.Height, Spec.Width),
         };
-        var outputs = Session.Run(inputs, _outputNames, cancellationToken);
-        var retrieval = Rows(outputs[0], Spec.Retrieval, batch);
-        var gps = Rows(outputs[1], Spec.Gps, batch);
+        // ORT writes both heads straight into these arrays (shapes checked against the model at load).
+        var retrieval = new float[batch * Spec.Retrieval.Dimension];
+        var gps = new float[batch * Spec.Gps.Dimension];
+        Session.RunInto(inputs,
+        [
+            new OutputBuffer(Spec.Retrieval.OutputName, retrieval, [batch, Spec.Retrieval.Dimension]),
+            new OutputBuffer(Spec.Gps.OutputName, gps, [batch, Spec.Gps.Dimension]),
+        ], cancellationToken);
+        var retrievalRows = Rows(retrieval, Spec.Retrieval, batch);
+        var gpsRows = Rows(gps, Spec.Gps, batch);
         var embeddings = new ImageEmbedding[batch];
         for (var i = 0; i < batch; i++)
-            embeddings[i] = new ImageEmbedding(retrieval[i], gps[i]);
+            embeddings[i] = new ImageEmbedding(retrievalRows[i], gpsRows[i]);
         return Task.FromResult<IReadOnlyList<ImageEmbedding>>(embeddings);
     }
 
     public void Dispose() => Session.Dispose();
 
-    private static float[][] Rows(FloatTensor output, EmbeddingOutputSpec spec, int batch)
+    private static float[][] Rows(float[] output, EmbeddingOutputSpec spec, int batch)
     {
-        if (output.Shape.Count != 2 || output.Shape[0] != batch || output.Shape[1] != spec.Dimension)
-            throw new OnnxRuntimeException(
-                $"image model output '{spec.OutputName}' has shape {output.ShapeText}; [{batch},{spec.Dimension}] expected");
         var rows = new float[batch][];
         for (var i = 0; i < batch; i++)
         {
-            rows[i] = output.Data.Slice(i * spec.Dimension, spec.Dimension).ToArray();
+            rows[i] = output.AsSpan(i * spec.Dimension, spec.Dimension).ToArray();
             if (spec.Normalize) RowNormalization.L2NormalizeRows(rows[i], spec.Dimension);
         }
         return rows;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using G3.Alignment.Models;
 using G3.Core.Geo;
 using G3.Core.Ports;
@@ -12,14 +11,12 @@ namespace G3.Alignment.Onnx;
 /// </summary>
 public sealed class OnnxLocationEncoder : ILocationEncoder, IDisposable
 {
-    private readonly string[] _outputNames;
-
     /// <summary>Opens the manifest's location model and checks it against the manifest.</summary>
     public OnnxLocationEncoder(ModelManifest manifest, OnnxSessionOptions? options = null)
     {
         Manifest = manifest;
         Spec = manifest.RequireLocation();
-        Session = OnnxSession.Open(Spec.ModelPath, options);
+        Session = OnnxSession.Open(Spec.ModelPath, Tf32Policy.Apply(options, Spec.AllowTf32, "location model", manifest.SourcePath));
         try
         {
             ManifestModelCheck.CheckLocation(manifest, Session);
@@ -29,7 +26,6 @@ public sealed class OnnxLocationEncoder : ILocationEncoder, IDisposable
             Session.Dispose();
             throw;
         }
-        _outputNames = [Spec.OutputName];
     }
 
     /// <summary>Loads the manifest at <paramref name="manifestPath"/> and opens its location model.</summary>
@@ -62,15 +58,9 @@ public sealed class OnnxLocationEncoder : ILocationEncoder, IDisposable
         {
             [Spec.InputName] = new FloatTensor(input, points.Count, 2),
         };
-        var output = Session.Run(inputs, _outputNames, cancellationToken)[0];
-        if (output.Shape.Count != 2 || output.Shape[0] != points.Count || output.Shape[1] != Dimension)
-            throw new OnnxRuntimeException(
-                $"location model '{Spec.OutputName}' returned shape {output.ShapeText} for {points.Count} points; [{points.Count},{Dimension}] expected");
-
-        // Outputs are fresh arrays owned by us: normalise in place rather than copy.
-        var data = MemoryMarshal.TryGetArray(output.Data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : output.Data.ToArray();
+        // ORT writes the embeddings straight into the array the result will own; normalise in place.
+        var data = new float[points.Count * Dimension];
+        Session.RunInto(inputs, [new OutputBuffer(Spec.OutputName, data, [points.Count, Dimension])], cancellationToken);
         if (Spec.Normalize) RowNormalization.L2NormalizeRows(data, Dimension);
         return Task.FromResult(new EmbeddingMatrix(data, points.Count, Dimension));
     }

@@ -2,7 +2,7 @@ using G3.Core.Errors;
 
 namespace G3.Alignment.Onnx;
 
-/// <summary>ONNX Runtime's error codes (<c>OrtErrorCode</c> in the C API), as returned in an <c>OrtStatus</c>.</summary>
+/// <summary>ONNX Runtime's error codes (<c>OrtErrorCode</c> in the C API), as ORT reports them (the managed API's <c>ErrorCode</c>).</summary>
 public enum OrtErrorCode
 {
     Ok = 0,
@@ -33,6 +33,13 @@ public sealed class OnnxRuntimeException : G3Exception
 
     public OnnxRuntimeException(OrtErrorCode code, string operation, string ortMessage)
         : base($"ONNX Runtime: {operation} failed [{code}]: {ortMessage}")
+    {
+        ErrorCode = code;
+        OrtMessage = ortMessage;
+    }
+
+    public OnnxRuntimeException(OrtErrorCode code, string operation, string ortMessage, Exception innerException)
+        : base($"ONNX Runtime: {operation} failed [{code}]: {ortMessage}", innerException)
     {
         ErrorCode = code;
         OrtMessage = ortMessage;

@@ -1,94 +1,127 @@
-using System.Buffers;
-using G3.Alignment.Onnx.Native;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace G3.Alignment.Onnx;
 
-public sealed unsafe partial class OnnxSession
+/// <summary>An output buffer the caller owns: ORT writes the named output straight into it.</summary>
+internal readonly record struct OutputBuffer(string Name, Memory<float> Data, long[] Shape);
+
+public sealed partial class OnnxSession
 {
     /// <summary>
     /// Runs the model on float32 inputs (by input name) and returns the requested float32 outputs in
-    /// the order asked. Inputs are passed to ORT over pinned managed memory, not copied. Shapes are
-    /// checked against the model first so a mistake reads "input 'coords' expects [-1,2], got [4,3]".
-    /// Cancellation asks ORT to terminate the run in flight.
+    /// the order asked. Inputs are handed to ORT as <see cref="OrtValue"/>s over the callers' memory, not
+    /// copied. Shapes are checked against the model first so a mistake reads "input 'coords' expects
+    /// [-1,2], got [4,3]". Cancellation asks ORT to terminate the run in flight.
     /// </summary>
     public IReadOnlyList<FloatTensor> Run(
         IReadOnlyDictionary<string, FloatTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var (inputSlots, tensors) = ValidateInputs(inputs);
-        var outputSlots = ValidateOutputs(outputNames);
-        var api = Runtime.Api;
+        var (inputNames, tensors) = ValidateInputs(inputs);
+        var outputs = ValidateOutputs(outputNames);
+        return InRun(() =>
+        {
+            var values = CreateInputValues(inputNames, tensors);
+            try
+            {
+                using var runOptions = new RunOptions();
+                using var results = Execute(runOptions,
+                    () => _session.Run(runOptions, inputNames, values, outputs), cancellationToken);
+                var copies = new FloatTensor[outputs.Length];
+                var k = 0;
+                foreach (var value in results)
+                    copies[k] = ReadOutput(value, outputs[k++]);
+                return copies;
+            }
+            finally
+            {
+                foreach (var v in values) v?.Dispose();
+            }
+        });
+    }
 
-        var count = inputSlots.Length;
-        var pins = new MemoryHandle[count];
-        var inputValues = new nint[count];
-        var inputNamePointers = new nint[count];
-        var outputValues = new nint[outputSlots.Length];
-        var outputNamePointers = new nint[outputSlots.Length];
-        OrtHandle? runOptions = null;
-        CancellationTokenRegistration registration = default;
-        bool sessionRef = false, inputNamesRef = false, outputNamesRef = false;
+    /// <summary>
+    /// Runs the model with its outputs written straight into <paramref name="outputs"/> (buffers of the
+    /// exact shape the model will produce): no output allocation, no copy. The encoders use this, since
+    /// their manifests give the output widths.
+    /// </summary>
+    internal void RunInto(IReadOnlyDictionary<string, FloatTensor> inputs, IReadOnlyList<OutputBuffer> outputs, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var (inputNames, tensors) = ValidateInputs(inputs);
+        var outputNames = ValidateOutputs([.. outputs.Select(o => o.Name)]);
+        InRun(() =>
+        {
+            var values = CreateInputValues(inputNames, tensors);
+            var outputValues = new OrtValue?[outputs.Count];
+            try
+            {
+                for (var j = 0; j < outputs.Count; j++)
+                    outputValues[j] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, outputs[j].Data, outputs[j].Shape);
+                using var runOptions = new RunOptions();
+                Execute(runOptions, () =>
+                {
+                    _session.Run(runOptions, inputNames, values, outputNames, outputValues!);
+                    return 0;
+                }, cancellationToken);
+                return 0;
+            }
+            finally
+            {
+                foreach (var v in outputValues) v?.Dispose();
+                foreach (var v in values) v?.Dispose();
+            }
+        });
+    }
+
+    /// <summary>Keeps the native session alive for the run even if <see cref="Dispose"/> races with it.</summary>
+    private T InRun<T>(Func<T> run)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _runsInFlight++;
+        }
         try
         {
-            // Keep the native session and name tables alive for this run even if Dispose races with it.
-            _session.DangerousAddRef(ref sessionRef);
-            _inputNames.DangerousAddRef(ref inputNamesRef);
-            _outputNames.DangerousAddRef(ref outputNamesRef);
-
-            for (var i = 0; i < count; i++)
-            {
-                inputNamePointers[i] = _inputNames[inputSlots[i]];
-                inputValues[i] = CreateInputValue(tensors[i], ref pins[i], Inputs[inputSlots[i]].Name);
-            }
-            for (var j = 0; j < outputSlots.Length; j++)
-                outputNamePointers[j] = _outputNames[outputSlots[j]];
-
-            if (cancellationToken.CanBeCanceled)
-            {
-                runOptions = CreateRunOptions();
-                var options = runOptions;
-                registration = cancellationToken.Register(() => Terminate(options));
-            }
-
-            nint status;
-            fixed (nint* inNames = inputNamePointers, inValues = inputValues, outNames = outputNamePointers, outValues = outputValues)
-            {
-                status = api.Run(_session.DangerousGetHandle(), runOptions?.DangerousGetHandle() ?? 0,
-                    inNames, inValues, (nuint)count, outNames, (nuint)outputSlots.Length, outValues);
-            }
-            registration.Dispose(); // waits for a terminate callback in progress, so runOptions outlives it
-            if (status != 0 && cancellationToken.IsCancellationRequested)
-            {
-                api.ReleaseStatus(status);
-                throw new OperationCanceledException("the ONNX Runtime run was cancelled", cancellationToken);
-            }
-            api.Check(status, $"run model '{Path.GetFileName(ModelPath)}'");
-
-            var results = new FloatTensor[outputSlots.Length];
-            for (var j = 0; j < outputSlots.Length; j++)
-                results[j] = ReadOutput(outputValues[j], Outputs[outputSlots[j]].Name);
-            return results;
+            return run();
         }
         finally
         {
-            registration.Dispose();
-            foreach (var value in outputValues)
-                if (value != 0) api.ReleaseValue(value);
-            foreach (var value in inputValues)
-                if (value != 0) api.ReleaseValue(value);
-            foreach (var pin in pins) pin.Dispose();
-            runOptions?.Dispose();
-            if (outputNamesRef) _outputNames.DangerousRelease();
-            if (inputNamesRef) _inputNames.DangerousRelease();
-            if (sessionRef) _session.DangerousRelease();
+            bool release;
+            lock (_gate) release = --_runsInFlight == 0 && _disposed;
+            if (release) _session.Dispose();
         }
     }
 
-    private (int[] Slots, FloatTensor[] Tensors) ValidateInputs(IReadOnlyDictionary<string, FloatTensor> inputs)
+    /// <summary>Runs <paramref name="call"/> with cancellation wired to ORT's terminate flag.</summary>
+    private T Execute<T>(RunOptions runOptions, Func<T> call, CancellationToken cancellationToken)
+    {
+        // Disposed before runOptions (declared after it): a terminate callback never touches released options.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(() => runOptions.Terminate = true)
+            : default;
+        try
+        {
+            return call();
+        }
+        catch (OrtException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("the ONNX Runtime run was cancelled", cancellationToken);
+        }
+        catch (OrtException e)
+        {
+            throw Translate(e, $"run model '{Path.GetFileName(ModelPath)}'");
+        }
+    }
+
+    private (string[] Names, FloatTensor[] Tensors) ValidateInputs(IReadOnlyDictionary<string, FloatTensor> inputs)
     {
         if (inputs.Count == 0)
             throw new ArgumentException($"no inputs given; model '{ModelPath}' expects {Describe(Inputs)}", nameof(inputs));
-        var slots = new int[inputs.Count];
+        var names = new string[inputs.Count];
         var tensors = new FloatTensor[inputs.Count];
         var k = 0;
         foreach (var (name, tensor) in inputs)
@@ -100,25 +133,23 @@ public sealed unsafe partial class OnnxSession
                 throw new ArgumentException($"input '{name}' has shape {tensor.ShapeText}: an empty batch cannot be run", nameof(inputs));
             if (!ShapeFits(info.Shape, tensor.Shape))
                 throw new ArgumentException($"input '{name}' expects shape {info.ShapeText} (-1 = any), got {tensor.ShapeText}", nameof(inputs));
-            slots[k] = _inputIndex[name];
+            names[k] = name;
             tensors[k++] = tensor;
         }
-        return (slots, tensors);
+        return (names, tensors);
     }
 
-    private int[] ValidateOutputs(IReadOnlyList<string> outputNames)
+    private string[] ValidateOutputs(IReadOnlyList<string> outputNames)
     {
         if (outputNames.Count == 0)
             throw new ArgumentException($"no outputs requested; model '{ModelPath}' offers {Describe(Outputs)}", nameof(outputNames));
-        var slots = new int[outputNames.Count];
-        for (var j = 0; j < outputNames.Count; j++)
+        foreach (var name in outputNames)
         {
-            var info = Output(outputNames[j]);
+            var info = Output(name);
             if (!info.IsTensor || info.ElementType != OnnxElementType.Float)
                 throw new OnnxRuntimeException($"model output {info} is not a float32 tensor; G3 reads float32 tensors only");
-            slots[j] = _outputIndex[info.Name];
         }
-        return slots;
+        return [.. outputNames];
     }
 
     private static bool ShapeFits(IReadOnlyList<long> declared, IReadOnlyList<long> actual)
@@ -129,71 +160,34 @@ public sealed unsafe partial class OnnxSession
         return true;
     }
 
-    private nint CreateInputValue(FloatTensor tensor, ref MemoryHandle pin, string name)
+    /// <summary>
+    /// Wraps each input as an ORT tensor over the caller's memory (pinned while the value lives). ORT only
+    /// reads inputs, so a read-only buffer may be viewed as writable here.
+    /// </summary>
+    private static OrtValue[] CreateInputValues(string[] names, FloatTensor[] tensors)
     {
-        var api = Runtime.Api;
-        pin = tensor.Data.Pin();
-        var shape = tensor.Shape.ToArray();
-        nint value;
-        const int elementFloat = (int)OnnxElementType.Float;
-        fixed (long* dims = shape)
-        {
-            // ORT only reads input buffers; the tensor aliases the pinned managed array for this run.
-            api.Check(api.CreateTensorWithDataAsOrtValue(Runtime.CpuMemory.DangerousGetHandle(), pin.Pointer,
-                    (nuint)(tensor.Data.Length * sizeof(float)), dims, (nuint)shape.Length, elementFloat, &value),
-                $"wrap input '{name}' {tensor.ShapeText} as a tensor");
-        }
-        return value;
-    }
-
-    private FloatTensor ReadOutput(nint value, string name)
-    {
-        var api = Runtime.Api;
-        nint info;
-        api.Check(api.GetTensorTypeAndShape(value, &info), $"read the shape of output '{name}'");
-        using var owned = new OrtHandle(info, api.ReleaseTensorTypeAndShapeInfo);
-        int elementType;
-        api.Check(api.GetTensorElementType(info, &elementType), $"read the element type of output '{name}'");
-        if (elementType != (int)OnnxElementType.Float)
-            throw new OnnxRuntimeException($"output '{name}' holds {(OnnxElementType)elementType}, not float32");
-        var shape = SessionMetadataReader.ReadDimensions(api, info, name);
-        long count = 1;
-        foreach (var d in shape) count *= d;
-        var data = new float[checked((int)count)];
-        if (count > 0)
-        {
-            void* source;
-            api.Check(api.GetTensorMutableData(value, &source), $"read output '{name}'");
-            new ReadOnlySpan<float>(source, data.Length).CopyTo(data);
-        }
-        return new FloatTensor(data, shape);
-    }
-
-    private OrtHandle CreateRunOptions()
-    {
-        var api = Runtime.Api;
-        nint raw;
-        api.Check(api.CreateRunOptions(&raw), "create run options");
-        return new OrtHandle(raw, api.ReleaseRunOptions);
-    }
-
-    private void Terminate(OrtHandle runOptions)
-    {
-        var api = Runtime.Api;
-        var added = false;
+        var values = new OrtValue[tensors.Length];
         try
         {
-            runOptions.DangerousAddRef(ref added);
-            var status = api.RunOptionsSetTerminate(runOptions.DangerousGetHandle());
-            if (status != 0) api.ReleaseStatus(status); // best effort: the caller still sees the cancellation
+            for (var i = 0; i < tensors.Length; i++)
+                values[i] = Wrap(() => OrtValue.CreateTensorValueFromMemory(
+                    OrtMemoryInfo.DefaultInstance, MemoryMarshal.AsMemory(tensors[i].Data), [.. tensors[i].Shape]),
+                    $"wrap input '{names[i]}' {tensors[i].ShapeText} as a tensor");
+            return values;
         }
-        catch (ObjectDisposedException)
+        catch
         {
-            // The run already finished and released its options; nothing to terminate.
+            foreach (var v in values) v?.Dispose();
+            throw;
         }
-        finally
-        {
-            if (added) runOptions.DangerousRelease();
-        }
+    }
+
+    private static FloatTensor ReadOutput(OrtValue value, string name)
+    {
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float)
+            throw new OnnxRuntimeException($"output '{name}' holds {info.ElementDataType}, not float32");
+        var data = value.GetTensorDataAsSpan<float>().ToArray();
+        return new FloatTensor(data, info.Shape);
     }
 }

@@ -1,40 +1,43 @@
-using System.Runtime.InteropServices;
-using G3.Alignment.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using OrtException = Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
 
 namespace G3.Alignment.Onnx;
 
 /// <summary>
-/// One ONNX model loaded into ONNX Runtime, with its declared inputs and outputs. Safe to share:
-/// ORT's Run is thread-safe, and concurrent <see cref="Run"/> calls each bring their own tensors.
-/// Disposing while runs are in flight is safe too: the native session is released after the last one.
+/// One ONNX model loaded into ONNX Runtime (an <see cref="InferenceSession"/>), with its declared inputs,
+/// outputs and metadata. Safe to share: ORT's Run is thread-safe, and concurrent <see cref="Run"/> calls
+/// each bring their own tensors. Disposing while runs are in flight is safe too: the native session is
+/// released when the last run leaves.
 /// </summary>
-public sealed unsafe partial class OnnxSession : IDisposable
+public sealed partial class OnnxSession : IDisposable
 {
-    private readonly OrtHandle _session;
-    private readonly NativeNameTable _inputNames;
-    private readonly NativeNameTable _outputNames;
+    private readonly InferenceSession _session;
     private readonly Dictionary<string, int> _inputIndex;
     private readonly Dictionary<string, int> _outputIndex;
+    private readonly Lock _gate = new();
+    private int _runsInFlight;
+    private bool _disposed;
 
-    private OnnxSession(OnnxRuntime runtime, string modelPath, OrtHandle session, string provider, string providerDescription)
+    private OnnxSession(string modelPath, InferenceSession session, string provider, string providerDescription, bool tf32)
     {
-        Runtime = runtime;
         ModelPath = modelPath;
         _session = session;
         ExecutionProvider = provider;
         ExecutionProviderDescription = providerDescription;
-        Inputs = SessionMetadataReader.Inputs(runtime, session.DangerousGetHandle());
-        Outputs = SessionMetadataReader.Outputs(runtime, session.DangerousGetHandle());
+        Tf32Enabled = tf32;
+        Inputs = [.. session.InputNames.Select(n => Describe(n, session.InputMetadata[n]))];
+        Outputs = [.. session.OutputNames.Select(n => Describe(n, session.OutputMetadata[n]))];
         _inputIndex = Inputs.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         _outputIndex = Outputs.Select((t, i) => (t.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        _inputNames = new NativeNameTable([.. Inputs.Select(t => t.Name)]);
-        _outputNames = new NativeNameTable([.. Outputs.Select(t => t.Name)]);
+        var metadata = session.ModelMetadata;
+        ProducerName = metadata.ProducerName;
+        CustomMetadata = new Dictionary<string, string>(metadata.CustomMetadataMap, StringComparer.Ordinal);
     }
 
     /// <summary>
-    /// Loads <paramref name="modelPath"/>. With <see cref="OnnxExecutionProvider.Cuda"/> and a library
-    /// without CUDA this throws, naming the library; with <see cref="OnnxExecutionProvider.Auto"/> it
-    /// falls back to the CPU and says why in <see cref="ExecutionProviderDescription"/>.
+    /// Loads <paramref name="modelPath"/>. With <see cref="OnnxExecutionProvider.Cuda"/> on a build or machine
+    /// without CUDA this throws, saying which; with <see cref="OnnxExecutionProvider.Auto"/> it falls back to the
+    /// CPU and says why in <see cref="ExecutionProviderDescription"/>.
     /// </summary>
     public static OnnxSession Open(string modelPath, OnnxSessionOptions? options = null)
     {
@@ -43,46 +46,37 @@ public sealed unsafe partial class OnnxSession : IDisposable
         var fullPath = Path.GetFullPath(modelPath);
         if (!File.Exists(fullPath))
             throw new OnnxRuntimeException($"ONNX model '{fullPath}' does not exist");
-        var runtime = OnnxRuntime.Load(options.LibraryPath);
 
+        var device = $"CUDA device {options.CudaDeviceId}, TF32 {(options.UseTf32 == true ? "on" : "off")}";
         switch (options.ExecutionProvider)
         {
             case OnnxExecutionProvider.Cpu:
-                return Create(runtime, fullPath, options, useCuda: false, "CPU", "CPU (requested)");
+                return Create(fullPath, options, useCuda: false, "CPU", "CPU (requested)");
             case OnnxExecutionProvider.Cuda:
-                if (runtime.CudaUnavailableReason is { } reason)
+                if (OnnxRuntimeBuild.CudaUnavailableReason is { } reason)
                     throw NoCuda(fullPath, reason, null);
                 try
                 {
-                    return Create(runtime, fullPath, options, useCuda: true, "CUDA", $"CUDA device {options.CudaDeviceId} (requested)");
+                    return Create(fullPath, options, useCuda: true, "CUDA", $"{device} (requested)");
                 }
-                catch (OnnxRuntimeException e) when (e.ErrorCode is not (OrtErrorCode.NoSuchFile or OrtErrorCode.InvalidProtobuf or OrtErrorCode.InvalidGraph))
+                catch (OnnxRuntimeException e) when (!IsModelError(e))
                 {
-                    throw NoCuda(fullPath, $"ONNX Runtime could not enable CUDA device {options.CudaDeviceId}: {e.OrtMessage}", e);
+                    throw NoCuda(fullPath, $"ONNX Runtime could not enable {device}: {e.OrtMessage}", e);
                 }
             default:
-                if (runtime.CudaUnavailableReason is { } why)
-                    return Create(runtime, fullPath, options, useCuda: false, "CPU", $"CPU (auto: {why})");
+                if (OnnxRuntimeBuild.CudaUnavailableReason is { } why)
+                    return Create(fullPath, options, useCuda: false, "CPU", $"CPU (auto: {why})");
                 try
                 {
-                    return Create(runtime, fullPath, options, useCuda: true, "CUDA", $"CUDA device {options.CudaDeviceId} (auto)");
+                    return Create(fullPath, options, useCuda: true, "CUDA", $"{device} (auto)");
                 }
-                catch (OnnxRuntimeException e) when (e.ErrorCode is not (OrtErrorCode.NoSuchFile or OrtErrorCode.InvalidProtobuf or OrtErrorCode.InvalidGraph))
+                catch (OnnxRuntimeException e) when (!IsModelError(e))
                 {
-                    // The build has CUDA but this machine cannot use it (no driver, no device): the CPU still can.
-                    return Create(runtime, fullPath, options, useCuda: false, "CPU", $"CPU (auto: CUDA unavailable: {e.OrtMessage})");
+                    // The build has CUDA but this machine cannot use it (no driver, no device, no CUDA libraries): the CPU still can.
+                    return Create(fullPath, options, useCuda: false, "CPU", $"CPU (auto: CUDA unavailable: {e.OrtMessage})");
                 }
         }
     }
-
-    private static OnnxRuntimeException NoCuda(string model, string reason, Exception? inner)
-    {
-        var message = $"execution provider 'cuda' was requested for '{model}', but {reason}; " +
-            "configure the path of a CUDA build of ONNX Runtime (with its provider libraries), or choose 'cpu' or 'auto'";
-        return inner is null ? new OnnxRuntimeException(message) : new OnnxRuntimeException(message, inner);
-    }
-
-    public OnnxRuntime Runtime { get; }
 
     public string ModelPath { get; }
 
@@ -90,11 +84,20 @@ public sealed unsafe partial class OnnxSession : IDisposable
 
     public IReadOnlyList<OnnxTensorInfo> Outputs { get; }
 
+    /// <summary>The model's producer (e.g. "pytorch"), from its metadata.</summary>
+    public string ProducerName { get; }
+
+    /// <summary>The model's custom metadata (ONNX <c>metadata_props</c>), e.g. "g3.precision" → "float16".</summary>
+    public IReadOnlyDictionary<string, string> CustomMetadata { get; }
+
     /// <summary>"CPU" or "CUDA": where this session's nodes run.</summary>
     public string ExecutionProvider { get; }
 
     /// <summary>One line saying which provider was chosen and why (log it at start-up).</summary>
     public string ExecutionProviderDescription { get; }
+
+    /// <summary>Whether TF32 matrix maths were allowed for this session (only meaningful on CUDA).</summary>
+    public bool Tf32Enabled { get; }
 
     public OnnxTensorInfo Input(string name) =>
         _inputIndex.TryGetValue(name, out var i) ? Inputs[i]
@@ -106,38 +109,99 @@ public sealed unsafe partial class OnnxSession : IDisposable
 
     public void Dispose()
     {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_runsInFlight > 0) return; // the last run out releases the session
+        }
         _session.Dispose();
-        _inputNames.Dispose();
-        _outputNames.Dispose();
     }
 
     internal static string Describe(IEnumerable<OnnxTensorInfo> tensors) => string.Join(", ", tensors);
 
-    private static OnnxSession Create(
-        OnnxRuntime runtime, string path, OnnxSessionOptions options, bool useCuda, string provider, string description)
+    /// <summary>Errors that are the model file's fault, not the provider's: never a reason to blame or skip CUDA.</summary>
+    private static bool IsModelError(OnnxRuntimeException e) =>
+        e.ErrorCode is OrtErrorCode.NoSuchFile or OrtErrorCode.InvalidProtobuf or OrtErrorCode.InvalidGraph;
+
+    private static OnnxRuntimeException NoCuda(string model, string reason, Exception? inner)
     {
-        var api = runtime.Api;
-        using var sessionOptions = ExecutionProviderSetup.CreateSessionOptions(runtime, options, useCuda);
-        var utf8Path = Marshal.StringToCoTaskMemUTF8(path);
-        nint raw;
+        var message = $"execution provider 'cuda' was requested for '{model}', but {reason}; " +
+            "choose 'cpu' or 'auto', or run a CUDA build on a machine with an NVIDIA GPU and the CUDA 13 / cuDNN 9 libraries (docs/gpu.md)";
+        return inner is null ? new OnnxRuntimeException(message) : new OnnxRuntimeException(message, inner);
+    }
+
+    private static OnnxSession Create(string path, OnnxSessionOptions options, bool useCuda, string provider, string description)
+    {
+        InferenceSession? session = null;
         try
         {
-            api.Check(api.CreateSession(runtime.Environment.DangerousGetHandle(), (byte*)utf8Path, sessionOptions.DangerousGetHandle(), &raw),
-                $"load model '{path}'");
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(utf8Path);
-        }
-        var session = new OrtHandle(raw, api.ReleaseSession);
-        try
-        {
-            return new OnnxSession(runtime, path, session, provider, description);
+            using var sessionOptions = new SessionOptions
+            {
+                IntraOpNumThreads = options.IntraOpThreads,
+                InterOpNumThreads = options.InterOpThreads,
+                GraphOptimizationLevel = options.GraphOptimization switch
+                {
+                    OnnxGraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                    OnnxGraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                    OnnxGraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                    _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+                },
+            };
+            if (useCuda)
+            {
+                using var cuda = new OrtCUDAProviderOptions();
+                Wrap(() => cuda.UpdateOptions(options.CudaProviderOptions()), $"configure CUDA device {options.CudaDeviceId}");
+                Wrap(() => sessionOptions.AppendExecutionProvider_CUDA(cuda), $"enable CUDA on device {options.CudaDeviceId}");
+            }
+            session = Wrap(() => new InferenceSession(path, sessionOptions), $"load model '{path}'");
+            return new OnnxSession(path, session, provider, description, useCuda && options.UseTf32 == true);
         }
         catch
         {
-            session.Dispose();
+            session?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Runs an ORT call, turning ORT's exception into ours with what G3 was doing.</summary>
+    internal static T Wrap<T>(Func<T> call, string operation)
+    {
+        try
+        {
+            return call();
+        }
+        catch (OrtException e)
+        {
+            throw Translate(e, operation);
+        }
+    }
+
+    internal static void Wrap(Action call, string operation) => Wrap(() => { call(); return 0; }, operation);
+
+    /// <summary>
+    /// ORT's managed exception reads "[ErrorCode:X] message" (its code property is not public): keep the
+    /// code, as ours, and the bare message. A code name this build does not know reads as Fail.
+    /// </summary>
+    internal static OnnxRuntimeException Translate(OrtException e, string operation)
+    {
+        var message = e.Message;
+        var code = OrtErrorCode.Fail;
+        const string prefix = "[ErrorCode:";
+        if (message.StartsWith(prefix, StringComparison.Ordinal) && message.IndexOf(']', StringComparison.Ordinal) is var end and > 0)
+        {
+            if (!Enum.TryParse(message[prefix.Length..end], ignoreCase: false, out code)) code = OrtErrorCode.Fail;
+            message = message[(end + 1)..].TrimStart();
+        }
+        return new OnnxRuntimeException(code, operation, message, e);
+    }
+
+    private static OnnxTensorInfo Describe(string name, NodeMetadata metadata)
+    {
+        if (metadata.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR)
+            return new OnnxTensorInfo(name, false, OnnxElementType.Undefined, []);
+        // Symbolic and unknown dimensions are reported as -1, as the manifest writes "any".
+        return new OnnxTensorInfo(name, true, (OnnxElementType)(int)metadata.ElementDataType,
+            [.. metadata.Dimensions.Select(d => d < 0 ? -1L : d)]);
     }
 }

@@ -8,7 +8,7 @@ namespace G3.Alignment.Tests.Models;
 /// <summary>At load, the ONNX model's declared tensors are checked against the manifest.</summary>
 public sealed class ManifestModelCheckTests
 {
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Location_output_width_mismatch_names_both_shapes()
     {
         var path = OnnxFixtures.EditedManifest(OnnxFixtures.MercatorManifest, json => json["location"]!["dim"] = 32);
@@ -18,7 +18,7 @@ public sealed class ManifestModelCheckTests
         Assert.Contains("location model output 'embedding' has shape [-1,64]; manifest says [-1,32]", e.Message);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Location_input_name_mismatch_lists_the_model_inputs()
     {
         var path = OnnxFixtures.EditedManifest(OnnxFixtures.MercatorManifest, json => json["location"]!["input"] = "latlon");
@@ -28,7 +28,7 @@ public sealed class ManifestModelCheckTests
         Assert.Contains("location model input 'latlon' is not in the ONNX model (it has: 'coords')", e.Message);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void A_location_manifest_pointing_at_an_image_model_is_caught()
     {
         var path = OnnxFixtures.EditedManifest(OnnxFixtures.MercatorManifest, json =>
@@ -44,7 +44,7 @@ public sealed class ManifestModelCheckTests
             $"model manifest '{path}': location model input 'pixels' has shape [-1,3,224,224]; manifest says [-1,2]", e.Message);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Image_input_size_mismatch_is_caught()
     {
         var path = OnnxFixtures.EditedManifest(OnnxFixtures.ImageManifest, json =>
@@ -60,7 +60,7 @@ public sealed class ManifestModelCheckTests
         Assert.Contains("image model output 'image_embedding' has shape [-1,48]; manifest says [-1,512]", e.Message);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Matching_models_pass()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);

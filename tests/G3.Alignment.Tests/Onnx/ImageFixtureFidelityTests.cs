@@ -6,7 +6,7 @@ namespace G3.Alignment.Tests.Onnx;
 /// <summary>The image path end to end through ONNX Runtime: the tiny fixture model reproduces PyTorch.</summary>
 public sealed class ImageFixtureFidelityTests
 {
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public async Task Image_model_reproduces_pytorch_for_both_heads()
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(OnnxFixtures.ImageDir, "reference.json")));
@@ -26,7 +26,7 @@ public sealed class ImageFixtureFidelityTests
         }
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public async Task Single_image_equals_its_row_in_a_batch()
     {
         using var model = OnnxImageModel.Open(OnnxFixtures.ImageManifest);
@@ -39,7 +39,7 @@ public sealed class ImageFixtureFidelityTests
         Assert.True(OnnxFixtures.MaxAbsDiff(batch[1].Retrieval, second[0].Retrieval) < 1e-6);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public async Task Wrong_pixel_count_is_a_clear_error()
     {
         using var model = OnnxImageModel.Open(OnnxFixtures.ImageManifest);

@@ -13,10 +13,10 @@ public sealed class LocationFixtureFidelityTests
 {
     private const double Tolerance = 1e-4;
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public Task Mercator_encoder_reproduces_pytorch() => Reproduces("mercator", LocationProjection.Mercator);
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public Task Equal_earth_encoder_reproduces_pytorch() => Reproduces("equal-earth", LocationProjection.EqualEarth);
 
     [Theory]
@@ -34,7 +34,7 @@ public sealed class LocationFixtureFidelityTests
         }
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public async Task Batch_size_does_not_change_the_embeddings()
     {
         var (points, _, _) = Reference("mercator");

@@ -3,14 +3,9 @@ using System.Text.Json.Nodes;
 
 namespace G3.Alignment.Tests.Onnx;
 
-/// <summary>Paths to the committed ONNX fixtures and the bootstrap's ONNX Runtime, and temp-manifest helpers.</summary>
+/// <summary>Paths to the committed ONNX fixtures and temp-manifest helpers. ONNX Runtime itself comes from its NuGet package.</summary>
 internal static class OnnxFixtures
 {
-    /// <summary>Where scripts/bootstrap.sh puts ONNX Runtime; tests that run ORT skip without it.</summary>
-    public const string Library = ".deps/onnxruntime/1.30.0/libonnxruntime.so.1";
-
-    public const string NeedsOrt = "ONNX Runtime 1.30.0 (run scripts/bootstrap.sh)";
-
     public static string LocationDir => TestPaths.Fixture("onnx", "location-fixture");
 
     public static string ImageDir => TestPaths.Fixture("onnx", "image-fixture");

@@ -6,7 +6,7 @@ namespace G3.Alignment.Tests.Onnx;
 /// <summary>One session shared by concurrent callers gives each caller exactly its own answer.</summary>
 public sealed class OnnxSessionConcurrencyTests
 {
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public async Task Concurrent_callers_get_the_same_rows_as_sequential_calls()
     {
         using var encoder = OnnxLocationEncoder.Open(OnnxFixtures.MercatorManifest);

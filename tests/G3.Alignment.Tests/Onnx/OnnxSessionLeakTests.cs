@@ -10,7 +10,7 @@ namespace G3.Alignment.Tests.Onnx;
 /// </summary>
 public sealed class OnnxSessionLeakTests
 {
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Repeated_sessions_and_runs_do_not_grow_resident_memory()
     {
         var options = new OnnxSessionOptions { ExecutionProvider = OnnxExecutionProvider.Cpu, IntraOpThreads = 1 };

@@ -8,7 +8,7 @@ public sealed class OnnxSessionTests
     private static Dictionary<string, FloatTensor> Coords(params float[] values) =>
         new() { ["coords"] = new FloatTensor(values, values.Length / 2, 2) };
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Reads_input_and_output_metadata_with_dynamic_batch()
     {
         using var location = OnnxSession.Open(OnnxFixtures.LocationModel);
@@ -22,7 +22,7 @@ public sealed class OnnxSessionTests
         Assert.Equal("[-1,48]", image.Output("image_embedding").ShapeText);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Runs_a_batch_and_returns_the_output_shape()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
@@ -34,7 +34,7 @@ public sealed class OnnxSessionTests
         Assert.NotEqual(output.Data.Span[0], output.Data.Span[64]); // different points, different rows
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void Wrong_shape_unknown_names_and_empty_batches_are_clear_errors()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
@@ -72,7 +72,7 @@ public sealed class OnnxSessionTests
         Assert.Contains("does not exist", e.Message);
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void A_corrupt_model_surfaces_ort_error_code_and_message()
     {
         var corrupt = OnnxFixtures.WriteTemp("this is not a protobuf", "corrupt.onnx");
@@ -84,7 +84,7 @@ public sealed class OnnxSessionTests
         Assert.False(string.IsNullOrEmpty(e.OrtMessage));
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void A_cancelled_token_stops_before_running()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
@@ -94,7 +94,7 @@ public sealed class OnnxSessionTests
         Assert.ThrowsAny<OperationCanceledException>(() => session.Run(Coords(0, 0), ["embedding"], cts.Token));
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void A_cancellable_token_that_is_not_cancelled_does_not_disturb_the_run()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
@@ -106,7 +106,7 @@ public sealed class OnnxSessionTests
         Assert.Equal(without.Data.ToArray(), withToken.Data.ToArray());
     }
 
-    [FactRequiringPath(OnnxFixtures.Library, OnnxFixtures.NeedsOrt)]
+    [Fact]
     public void A_disposed_session_refuses_to_run()
     {
         var session = OnnxSession.Open(OnnxFixtures.LocationModel);
