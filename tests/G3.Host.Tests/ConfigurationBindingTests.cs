@@ -20,7 +20,61 @@ public class ConfigurationBindingTests
         var lmm = config.GetSection("Lmm").Get<LmmOptions>()!;
         Assert.Equal("none", lmm.Default);
         Assert.Empty(LmmOptionsValidator.Validate(lmm));
-        Assert.Equal("models/g3-mini/manifest.json", RuntimeFactory.Bind<ModelSettings>(config, ModelSettings.SectionName).Manifest);
+        var model = ModelSettingsLoader.Load(config);
+        Assert.Equal("models/g3-mini/manifest.json", model.Manifest);
+        Assert.Null(model.LocationSession().UseTf32); // the manifest decides: off unless it allows TF32
+    }
+
+    [Fact]
+    public void Per_encoder_provider_options_bind_separately()
+    {
+        var model = ModelSettingsLoader.Load(Config(new()
+        {
+            ["Model:ExecutionProvider"] = "cuda",
+            ["Model:Image:CudaDeviceId"] = "1",
+            ["Model:Image:GpuMemoryLimitMiB"] = "2048",
+            ["Model:Image:Tf32"] = "true",
+            ["Model:Image:CudnnConvAlgoSearch"] = "heuristic",
+            ["Model:Location:Tf32"] = "false",
+        }));
+
+        var image = model.ImageSession();
+        var location = model.LocationSession();
+        Assert.Equal(G3.Alignment.Onnx.OnnxExecutionProvider.Cuda, image.ExecutionProvider);
+        Assert.Equal(1, image.CudaDeviceId);
+        Assert.Equal(2048L * 1024 * 1024, image.GpuMemoryLimitBytes);
+        Assert.True(image.UseTf32);
+        Assert.Equal(G3.Alignment.Onnx.CudnnConvAlgoSearch.Heuristic, image.CudnnConvAlgoSearch);
+        Assert.False(location.UseTf32);
+        Assert.Equal(0, location.CudaDeviceId);
+    }
+
+    [Fact]
+    public void Bad_model_settings_are_all_reported_before_anything_loads()
+    {
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => ModelSettingsLoader.Load(Config(new()
+        {
+            ["Model:ExecutionProvider"] = "tpu",
+            ["Model:Image:CudaDeviceId"] = "-1",
+            ["Model:Location:CudnnConvAlgoSearch"] = "fastest",
+            ["Model:Location:GpuMemoryLimitMiB"] = "-3",
+        })));
+
+        Assert.Equal(4, ex.Errors.Count);
+        Assert.Contains(ex.Errors, e => e.StartsWith("Model:ExecutionProvider", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Model:Image: CUDA device id", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Model:Location:CudnnConvAlgoSearch", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.StartsWith("Model:Location:GpuMemoryLimitMiB", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Model:OnnxRuntimePath", "/opt/ort/libonnxruntime.so", "was removed")]
+    [InlineData("Model:Image:Tf23", "true", "Tf23")]
+    public void Unknown_or_removed_model_keys_are_refused(string key, string value, string expected)
+    {
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => ModelSettingsLoader.Load(Config(new() { [key] = value })));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,4 +57,38 @@ public class EncodeCommandTests
         Assert.NotEqual(0, exit);
         Assert.Contains("pairs", error, StringComparison.Ordinal);
     }
+
+    [FactRequiringCpuOnlyBuild]
+    public async Task Provider_cuda_on_a_build_without_cuda_stops_with_the_reason()
+    {
+        var manifest = TestPaths.Fixture("onnx", "location-fixture", "manifest.mercator.json");
+
+        var (exit, output, error) = await Run("encode-location", "--manifest", manifest, "--provider", "cuda", "48.8566", "2.3522");
+
+        Assert.Equal(1, exit);
+        Assert.DoesNotContain("(48.8566, 2.3522)", output, StringComparison.Ordinal);
+        Assert.Contains("execution provider 'cuda' was requested", error, StringComparison.Ordinal);
+        Assert.Contains("-p:G3Gpu=true", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_removed_onnxruntime_option_is_refused()
+    {
+        var manifest = TestPaths.Fixture("onnx", "location-fixture", "manifest.mercator.json");
+
+        var (exit, _, error) = await Run("encode-location", "--manifest", manifest, "--onnxruntime", "/tmp/lib.so", "0", "0");
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--onnxruntime", error, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A fact about the CPU-only build (the default); skipped, with the reason, in a -p:G3Gpu=true build.</summary>
+internal sealed class FactRequiringCpuOnlyBuildAttribute : FactAttribute
+{
+    public FactRequiringCpuOnlyBuildAttribute()
+    {
+        if (G3.Alignment.Onnx.OnnxRuntimeBuild.CudaUnavailableReason is null)
+            Skip = "this is a CUDA build of ONNX Runtime: the CPU-only build's refusal cannot be observed here";
+    }
 }

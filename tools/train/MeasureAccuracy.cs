@@ -8,7 +8,7 @@
 // locations are ranked by GeoVerifier with OnnxLocationEncoder (the manifest's metric and logit scale).
 //
 //   dotnet run tools/train/MeasureAccuracy.cs -- --manifest models/g3-mini/manifest.json \
-//       --world data/mp16pro/generated/world --store data/stores/g3-mini [--s 10] [--seed 0] [--onnxruntime LIB]
+//       --world data/mp16pro/generated/world --store data/stores/g3-mini [--s 10] [--seed 0]
 //
 // Rows: (a) top-1 retrieved neighbour, (b) the verifier's pick among the top S, (c) a random database
 // photo (seeded), and, to read (b) against, the best of the S candidates in hindsight (an upper bound).
@@ -35,8 +35,8 @@ var s = int.Parse(Get("s", "10"), CultureInfo.InvariantCulture);
 var seed = int.Parse(Get("seed", "0"), CultureInfo.InvariantCulture);
 double[] thresholds = [1, 25, 200, 750, 2500];
 
-// A file-based app runs from a cache folder, so the bootstrap's library is looked up from the working directory.
-var session = new OnnxSessionOptions { LibraryPath = options.GetValueOrDefault("onnxruntime") ?? FindBootstrapLibrary() };
+// ONNX Runtime's native library comes with the G3.Alignment project's NuGet package.
+var session = new OnnxSessionOptions();
 var manifest = ModelManifestLoader.Load(manifestPath);
 using var imageEncoder = ImageEncoder.Open(manifestPath, session);
 using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
@@ -92,16 +92,6 @@ for (var row = 0; row < rows.Length; row++)
         Enumerable.Range(0, thresholds.Length).Select(t => (100.0 * hits[row, t] / queries.Count).ToString("0.0", CultureInfo.InvariantCulture))) + " |");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean verifier confidence (softmax mass within 25 km of the pick): {confidenceSum / queries.Count:0.000}"));
 return 0;
-
-static string? FindBootstrapLibrary()
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, ".deps", "onnxruntime", "1.30.0", "libonnxruntime.so.1");
-        if (File.Exists(candidate)) return candidate;
-    }
-    return null;
-}
 
 static Dictionary<string, string> ParseArgs(string[] args)
 {

@@ -15,8 +15,8 @@ namespace G3.Host.Cli;
 /// </summary>
 internal static class EncodeCommands
 {
-    /// <summary>The options every model-running verb shares: which manifest, which execution provider, which library.</summary>
-    internal sealed record ModelOptions(Option<FileInfo> Manifest, Option<string> Provider, Option<FileInfo?> Library)
+    /// <summary>The options every model-running verb shares: which manifest, which execution provider, which CUDA device.</summary>
+    internal sealed record ModelOptions(Option<FileInfo> Manifest, Option<string> Provider, Option<int> Device)
     {
         public static ModelOptions Create(string whichModel)
         {
@@ -27,28 +27,33 @@ internal static class EncodeCommands
             };
             var provider = new Option<string>("--provider")
             {
-                Description = "Execution provider: cpu, cuda, or auto (CUDA when the ONNX Runtime build can use it).",
+                Description = "Execution provider: cpu, cuda, or auto (CUDA when the ONNX Runtime build and the machine can use it).",
                 DefaultValueFactory = _ => "auto",
             };
             provider.AcceptOnlyFromAmong("cpu", "cuda", "auto");
-            var library = new Option<FileInfo?>("--onnxruntime")
+            var device = new Option<int>("--device")
             {
-                Description = "Path of libonnxruntime; default: the bootstrap's copy under .deps/, then the system's.",
+                Description = "CUDA device ordinal when the CUDA provider runs (TF32 stays as the manifest allows: off unless it says \"allowTf32\").",
+                DefaultValueFactory = _ => 0,
             };
-            return new ModelOptions(manifest, provider, library);
+            device.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 0) r.AddError("--device must be 0 or positive");
+            });
+            return new ModelOptions(manifest, provider, device);
         }
 
         public OnnxSessionOptions SessionOptions(ParseResult parse) => new()
         {
             ExecutionProvider = OnnxSessionOptions.ParseProvider(parse.GetValue(Provider) ?? "auto"),
-            LibraryPath = parse.GetValue(Library)?.FullName,
+            CudaDeviceId = parse.GetValue(Device),
         };
 
         public void AddTo(Command command)
         {
             command.Options.Add(Manifest);
             command.Options.Add(Provider);
-            command.Options.Add(Library);
+            command.Options.Add(Device);
         }
     }
 
@@ -160,7 +165,7 @@ internal static class EncodeCommands
             load.Stop();
             await output.WriteLineAsync(
                 $"model {encoder.Manifest.Id}: location encoder, {encoder.Projection} projection, dim {encoder.Dimension}; " +
-                $"{encoder.Session.ExecutionProviderDescription}; ONNX Runtime {encoder.Session.Runtime.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
+                $"{encoder.Session.ExecutionProviderDescription}; ONNX Runtime {OnnxRuntimeBuild.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
 
             var run = Stopwatch.StartNew();
             var embeddings = await encoder.EncodeAsync(points, cancellationToken);

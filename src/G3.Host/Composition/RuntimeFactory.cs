@@ -16,7 +16,7 @@ public static class RuntimeFactory
     public static G3Runtime Create(IConfiguration configuration, ILoggerFactory loggerFactory)
     {
         var log = loggerFactory.CreateLogger("G3.Runtime");
-        var model = Bind<ModelSettings>(configuration, ModelSettings.SectionName);
+        var model = ModelSettingsLoader.Load(configuration);
         var store = Bind<StoreSettings>(configuration, StoreSettings.SectionName);
         var pipeline = Bind<PipelineSettings>(configuration, PipelineSettings.SectionName);
         var cache = Bind<CacheSettings>(configuration, CacheSettings.SectionName);
@@ -33,21 +33,17 @@ public static class RuntimeFactory
         var manifestPath = Path.GetFullPath(model.Manifest);
         if (!File.Exists(manifestPath))
             throw new FileNotFoundException($"Model:Manifest '{manifestPath}' does not exist (set Model:Manifest to a model manifest.json)", manifestPath);
-        var session = new OnnxSessionOptions
-        {
-            ExecutionProvider = OnnxSessionOptions.ParseProvider(model.ExecutionProvider),
-            LibraryPath = string.IsNullOrWhiteSpace(model.OnnxRuntimePath) ? null : model.OnnxRuntimePath,
-        };
 
         var manifest = ModelManifestLoader.Load(manifestPath);
         var disposables = new List<IDisposable>();
         try
         {
-            var imageEncoder = ImageEncoder.Open(manifestPath, session, limits);
+            var imageEncoder = ImageEncoder.Open(manifestPath, model.ImageSession(), limits);
             disposables.Add(imageEncoder);
-            var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
+            var locationEncoder = OnnxLocationEncoder.Open(manifestPath, model.LocationSession());
             disposables.Add(locationEncoder);
-            log.LogInformation("Model {ModelId}: {Provider}", manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription);
+            log.LogInformation("Model {ModelId} on {OnnxRuntime}: image encoder {ImageProvider}; location encoder {LocationProvider}",
+                manifest.Id, OnnxRuntimeBuild.Describe(), imageEncoder.Model.Session.ExecutionProviderDescription, locationEncoder.Session.ExecutionProviderDescription);
 
             var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);

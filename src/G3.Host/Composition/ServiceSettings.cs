@@ -12,11 +12,14 @@ public sealed class ModelSettings
     /// <summary>The model manifest; relative paths are taken from the working directory.</summary>
     public string Manifest { get; set; } = "models/g3-mini/manifest.json";
 
-    /// <summary>cpu, cuda or auto (CUDA when the ONNX Runtime build can use it).</summary>
+    /// <summary>cpu, cuda or auto (CUDA when the ONNX Runtime build and the machine can use it).</summary>
     public string ExecutionProvider { get; set; } = "auto";
 
-    /// <summary>libonnxruntime path; empty = the bootstrap's copy under .deps/, then the system's.</summary>
-    public string? OnnxRuntimePath { get; set; }
+    /// <summary>How the image encoder's session runs (section Model:Image).</summary>
+    public EncoderRuntimeSettings Image { get; set; } = new();
+
+    /// <summary>How the location encoder's session runs (section Model:Location).</summary>
+    public EncoderRuntimeSettings Location { get; set; } = new();
 }
 
 /// <summary>Section <c>Pipeline</c>: the default G3 options of every request (a request may override them).</summary>

@@ -22,7 +22,7 @@ internal static class FirstStart
         if (!store.IsEmbedded || StoreFactory.EmbeddedStoreExists(store) || !first.BuildEmbeddedStore)
             return;
 
-        var model = RuntimeFactory.Bind<ModelSettings>(configuration, ModelSettings.SectionName);
+        var model = ModelSettingsLoader.Load(configuration);
         var manifestPath = Path.GetFullPath(model.Manifest);
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
@@ -46,7 +46,7 @@ internal static class FirstStart
 
         state.Report("first start: indexing the synthetic world");
         var manifest = ModelManifestLoader.Load(manifestPath);
-        using var encoder = ImageEncoder.Open(manifestPath);
+        using var encoder = ImageEncoder.Open(manifestPath, model.ImageSession());
         // Index into a temporary folder and publish by rename, so a killed first start never leaves a
         // half-built store that later starts would take for complete.
         var target = Path.GetFullPath(store.Embedded.Directory);
