@@ -1,10 +1,11 @@
-"""Runs an ONNX model with the ONNX Runtime native library the bootstrap installs, from Python, via ctypes.
+"""Runs an ONNX model with the ONNX Runtime native library the service itself uses, from Python, via ctypes.
 
-Run with Debian's interpreter, /usr/bin/python3. Debian has no python3-onnxruntime and onnx 1.12 has
-no reference evaluator, so the export self-test checks its ONNX files with the very library the
-service loads (.deps/onnxruntime/<version>/libonnxruntime.so.1, from scripts/bootstrap.sh), through
-the stable C API: OrtGetApiBase()->GetApi(version) returns a table of function pointers whose slots
-are the ones src/G3.Alignment/Onnx/Native/OrtApiIndex.cs documents.
+Run with Debian's interpreter, /usr/bin/python3. Debian has no python3-onnxruntime (and there is no PyPI
+here), so the export self-test checks its ONNX files with the library that the service loads: the one in
+the Microsoft.ML.OnnxRuntime NuGet package (restored by any `dotnet build` of the solution), through the
+stable C API: OrtGetApiBase()->GetApi(version) returns a table of function pointers (slots counted from
+onnxruntime_c_api.h, append-only across releases). This is test tooling only; the service goes through
+the official managed API (Microsoft.ML.OnnxRuntime.Managed).
 """
 import ctypes as C
 import os
@@ -42,16 +43,21 @@ ORT_ARENA_ALLOCATOR, ORT_MEM_TYPE_DEFAULT = 1, 0
 ELEMENT_FLOAT = 1
 
 
+ORT_VERSION = "1.31.0"
+
+
 def default_library():
-    """The bootstrap's copy under .deps/, or $G3_ONNXRUNTIME_LIBRARY."""
+    """$G3_ONNXRUNTIME_LIBRARY, else the NuGet package's linux-x64 library in the global packages folder."""
     env = os.environ.get("G3_ONNXRUNTIME_LIBRARY")
     if env:
         return Path(env)
-    found = sorted((Path(__file__).resolve().parents[2] / ".deps" / "onnxruntime").glob("*/libonnxruntime.so.1"))
-    if not found:
-        raise SystemExit("no ONNX Runtime library under .deps/onnxruntime; run scripts/bootstrap.sh first "
-                         "(or set G3_ONNXRUNTIME_LIBRARY)")
-    return found[-1]
+    packages = Path(os.environ.get("NUGET_PACKAGES") or Path.home() / ".nuget" / "packages")
+    for package in ("microsoft.ml.onnxruntime", "microsoft.ml.onnxruntime.gpu.linux"):
+        candidate = packages / package / ORT_VERSION / "runtimes" / "linux-x64" / "native" / "libonnxruntime.so"
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(f"ONNX Runtime {ORT_VERSION} not found in the NuGet packages folder {packages}; "
+                     "run `dotnet build` once (restores Microsoft.ML.OnnxRuntime) or set G3_ONNXRUNTIME_LIBRARY")
 
 
 class OrtError(RuntimeError):
