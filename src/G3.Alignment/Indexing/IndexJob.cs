@@ -1,13 +1,15 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using G3.Alignment.Encoders;
 using G3.Core.Ports;
 
 namespace G3.Alignment.Indexing;
 
 /// <summary>
 /// Streams database photos into a reference store through bounded channels:
-/// skip ids already stored → parallel read + decode + preprocess → batch → one model run per batch →
-/// batched upsert. Each upsert is committed by the store, so cancelling (Ctrl-C) keeps everything
+/// skip ids already stored → <see cref="BatchImageEncoder"/> (parallel read + decode + preprocess → batch →
+/// one model run per batch) → batched upsert. Each upsert is committed by the store, so cancelling (Ctrl-C) keeps everything
 /// indexed so far and a rerun resumes where it stopped. Unreadable images are counted and written to
 /// a report, never abort the run.
 /// </summary>
@@ -23,25 +25,22 @@ public sealed class IndexJob(IImageBatchEncoder encoder, IReferenceStore store, 
         var counters = new Counters();
         var failures = Channel.CreateUnbounded<IndexFailure>();
         var toDecode = Channel.CreateBounded<IndexItem>(options.ChannelCapacity);
-        var decoded = Channel.CreateBounded<(IndexItem Item, float[] Tensor)>(options.ChannelCapacity);
         void Report() => onProgress?.Invoke(counters.Snapshot(clock.Elapsed));
 
         // Stages share one token; the first stage to fail cancels the others.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ct = stop.Token;
 
+        // Decode + preprocess in parallel and batching for the model are the encoders' batch pipeline.
+        var pipeline = new BatchImageEncoder(encoder, new BatchEncodingOptions(options.BatchSize, options.DecodeWorkers, options.ChannelCapacity));
         var produce = Run(() => ProduceAsync(items, toDecode.Writer, counters, Report, ct), ex => toDecode.Writer.TryComplete(ex), stop);
-        var decoders = Enumerable.Range(0, options.Workers)
-            .Select(_ => Task.Run(() => DecodeAsync(toDecode.Reader, decoded.Writer, failures.Writer, counters, ct), ct))
-            .ToArray();
-        var decodeDone = Run(() => Task.WhenAll(decoders), ex => decoded.Writer.TryComplete(ex), stop);
-        var encodeAndStore = Run(() => EncodeAndStoreAsync(decoded.Reader, counters, Report, ct), _ => { }, stop);
+        var encodeAndStore = Run(() => StoreAsync(pipeline.EncodeAsync(Sources(toDecode.Reader, ct), ct), failures.Writer, counters, Report, ct), _ => { }, stop);
         var writeReport = WriteReportAsync(failures.Reader, reportPath);
 
         var cancelled = false;
         try
         {
-            await Task.WhenAll(produce, decodeDone, encodeAndStore).ConfigureAwait(false);
+            await Task.WhenAll(produce, encodeAndStore).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -109,57 +108,34 @@ public sealed class IndexJob(IImageBatchEncoder encoder, IReferenceStore store, 
         }
     }
 
-    private async Task DecodeAsync(ChannelReader<IndexItem> input, ChannelWriter<(IndexItem, float[])> output,
-        ChannelWriter<IndexFailure> failures, Counters counters, CancellationToken ct)
+    private static async IAsyncEnumerable<ImageSource<IndexItem>> Sources(ChannelReader<IndexItem> items, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var item in input.ReadAllAsync(ct).ConfigureAwait(false))
+        await foreach (var item in items.ReadAllAsync(ct).ConfigureAwait(false))
+            yield return ImageSource.FromFile(item, item.ImagePath);
+    }
+
+    private async Task StoreAsync(IAsyncEnumerable<IReadOnlyList<BatchEncodingResult<IndexItem>>> batches,
+        ChannelWriter<IndexFailure> failures, Counters counters, Action report, CancellationToken ct)
+    {
+        await foreach (var batch in batches.WithCancellation(ct).ConfigureAwait(false))
         {
-            float[] tensor;
-            try
+            var records = new List<ReferenceRecord>(batch.Count);
+            foreach (var r in batch)
             {
-                var bytes = await File.ReadAllBytesAsync(item.ImagePath, ct).ConfigureAwait(false);
-                tensor = new float[encoder.TensorLength];
-                encoder.Preprocess(bytes, tensor);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
+                if (r.Embedding is { } e)
+                {
+                    records.Add(new ReferenceRecord(r.Key.Id, e.Retrieval, r.Key.Point, r.Key.Place));
+                    continue;
+                }
                 Interlocked.Increment(ref counters.Failed);
-                failures.TryWrite(new IndexFailure(item.Id, item.ImagePath, $"{ex.GetType().Name}: {ex.Message}"));
-                continue;
+                failures.TryWrite(new IndexFailure(r.Key.Id, r.Key.ImagePath, $"{r.Error!.GetType().Name}: {r.Error.Message}"));
             }
-            await output.WriteAsync((item, tensor), ct).ConfigureAwait(false);
+            if (records.Count == 0) continue;
+            // The upsert is the commit point: once it returns, these rows survive a crash or Ctrl-C.
+            await store.UpsertAsync(records, ct).ConfigureAwait(false);
+            Interlocked.Add(ref counters.Indexed, records.Count);
+            report();
         }
-    }
-
-    private async Task EncodeAndStoreAsync(ChannelReader<(IndexItem Item, float[] Tensor)> input, Counters counters, Action report, CancellationToken ct)
-    {
-        var batch = new List<(IndexItem Item, float[] Tensor)>(options.BatchSize);
-        while (await input.WaitToReadAsync(ct).ConfigureAwait(false))
-        {
-            while (batch.Count < options.BatchSize && input.TryRead(out var next))
-                batch.Add(next);
-            // Only full batches run mid-stream: the model is cheapest per image at its batch size.
-            if (batch.Count == options.BatchSize)
-            {
-                await FlushAsync(batch, counters, ct).ConfigureAwait(false);
-                report();
-            }
-        }
-        await FlushAsync(batch, counters, ct).ConfigureAwait(false);
-    }
-
-    private async Task FlushAsync(List<(IndexItem Item, float[] Tensor)> batch, Counters counters, CancellationToken ct)
-    {
-        if (batch.Count == 0) return;
-        var tensor = new float[batch.Count * encoder.TensorLength];
-        for (var i = 0; i < batch.Count; i++)
-            batch[i].Tensor.CopyTo(tensor, i * encoder.TensorLength);
-        var embeddings = await encoder.EncodeTensorAsync(tensor, batch.Count, ct).ConfigureAwait(false);
-        var records = batch.Select((b, i) => new ReferenceRecord(b.Item.Id, embeddings[i].Retrieval, b.Item.Point, b.Item.Place)).ToList();
-        // The upsert is the commit point: once it returns, these rows survive a crash or Ctrl-C.
-        await store.UpsertAsync(records, ct).ConfigureAwait(false);
-        Interlocked.Add(ref counters.Indexed, batch.Count);
-        batch.Clear();
     }
 
     private static async Task WriteReportAsync(ChannelReader<IndexFailure> failures, string? reportPath)
