@@ -13,6 +13,12 @@ Run with Debian's interpreter (python3-torch, python3-onnx; no transformers need
     /usr/bin/python3 tools/export/export_checkpoint.py geoclip --weights geoclip/model/weights \\
         --clip-vision clip_vit_l14_vision.pth --out models/geoclip
 
+  Random weights at real size (for GPU measurements: bench/gpu/check.sh), optionally with a float16
+  image model beside it (tools/export/export_float16.py, agreement written on the model card):
+    /usr/bin/python3 tools/export/export_checkpoint.py random --vit l14 --seed 0 --out /tmp/g3-vitl14 --float16
+
+  Any export takes --float16 the same way.
+
   Self-test (no real weights needed): randomly initialised modules of both architectures, real
   location encoder size (3 x 512->1024->1024->1024->512), a narrow ViT of CLIP's structure, exported
   to a temporary folder and run with ONNX Runtime (the bootstrap's native library, via ctypes);
@@ -213,16 +219,26 @@ def main():
     gc = sub.add_parser("geoclip", help="GeoCLIP's weights folder + CLIP ViT-L/14 vision weights")
     gc.add_argument("--weights", required=True, help="folder with image_encoder_mlp_weights.pth, location_encoder_weights.pth, logit_scale_weights.pth")
     gc.add_argument("--clip-vision", required=True, help="state dict with vision_model.* and visual_projection.weight")
-    for sp in (g3, gc):
+    rnd = sub.add_parser("random", help="G3's architecture with random weights (seeded), for measurements")
+    rnd.add_argument("--vit", choices=("l14", "tiny"), default="l14", help="l14: CLIP ViT-L/14's size; tiny: seconds to export")
+    rnd.add_argument("--seed", type=int, default=0, help="torch seed; bench/gpu/torch_throughput.py rebuilds the same model from it")
+    for sp in (g3, gc, rnd):
         sp.add_argument("--out", required=True)
         sp.add_argument("--id", default=None)
+        sp.add_argument("--float16", action="store_true", help="also write image.fp16.onnx + manifest.fp16.json (tools/export/export_float16.py)")
     args = p.parse_args()
     if args.self_test:
         return self_test()
     if args.kind is None:
         p.error("give g3 or geoclip (or --self-test)")
     vit = VitConfig.clip_vit_l14()
-    if args.kind == "g3":
+    if args.kind == "random":
+        vit = VitConfig.clip_vit_l14() if args.vit == "l14" else VitConfig.tiny()
+        torch.manual_seed(args.seed)
+        image, location, scale = G3Image(vit).eval(), G3Location().eval(), math.exp(3.99)
+        projection, model_id = "mercator", args.id or f"g3-random-{args.vit}"
+        source = f"random weights (torch seed {args.seed}, ViT {args.vit}); not a trained model, for measurements only"
+    elif args.kind == "g3":
         image, location, scale = g3_modules(_load(args.checkpoint), vit, args.retrieval == "concat")
         projection, model_id, source = "mercator", args.id or "g3", f"G3 checkpoint {Path(args.checkpoint).name}"
     else:
@@ -232,6 +248,9 @@ def main():
             f"Image: CLIP ViT-L/14 + projection heads; location: 3 x RFF + MLP, {projection} projection applied outside the graph.\n"
             f"Verification logit scale: {scale:.4f}.\n")
     manifest = write_model(args.out, model_id, image, location, projection, scale, card)
+    if args.float16:
+        from export_float16 import add_float16
+        add_float16(args.out)
     print(f"wrote {args.out}: retrieval {manifest['image']['retrieval']['dim']}, gps {manifest['image']['gps']['dim']}, "
           f"location {manifest['location']['dim']} ({projection}), logit scale {scale:.3f}")
     return 0
