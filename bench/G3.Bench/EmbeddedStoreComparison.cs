@@ -114,14 +114,14 @@ public static class EmbeddedStoreComparison
         return result;
     }
 
-    private static int RowOf(string id) =>
+    internal static int RowOf(string id) =>
         int.Parse(id.AsSpan(id.LastIndexOf('/') + 1, id.Length - id.LastIndexOf('/') - 5), CultureInfo.InvariantCulture);
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     /// <summary>Writes rows × dim random unit vectors (float32, row-major, little-endian) unless the file is there.</summary>
-    private static void EnsureVectors(string path, int rows, int dim, int seed)
+    internal static void EnsureVectors(string path, int rows, int dim, int seed)
     {
         if (File.Exists(path) && new FileInfo(path).Length == (long)rows * dim * sizeof(float)) return;
         Console.Error.WriteLine($"writing {rows} x {dim} random unit vectors to {path}");
@@ -146,7 +146,7 @@ public static class EmbeddedStoreComparison
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
-    private static float[][] ReadMatrix(string path, int rows, int dim)
+    internal static float[][] ReadMatrix(string path, int rows, int dim)
     {
         var bytes = File.ReadAllBytes(path);
         var matrix = new float[rows][];
@@ -155,7 +155,7 @@ public static class EmbeddedStoreComparison
         return matrix;
     }
 
-    private static async Task EnsureStoreAsync(string storeDir, string vectorsPath, int rows, int dim, StoreElementType type)
+    internal static async Task EnsureStoreAsync(string storeDir, string vectorsPath, int rows, int dim, StoreElementType type)
     {
         if (File.Exists(Path.Combine(storeDir, "manifest.json")))
         {

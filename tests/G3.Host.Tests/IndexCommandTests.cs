@@ -31,13 +31,14 @@ public sealed class IndexCommandTests : IDisposable
         return csv;
     }
 
-    private async Task<(int Exit, string Out, string Err)> Index(string csv)
+    private async Task<(int Exit, string Out, string Err)> Index(string csv, params string[] extra)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await G3Cli.Create()
-            .Parse(["index", "--manifest", Manifest, "--metadata", csv, "--images", Path.Combine(_dir, "images"), "--batch", "2",
-                $"--Store:Embedded:Directory={Path.Combine(_dir, "store")}"])
+            .Parse([
+                "index", "--manifest", Manifest, "--metadata", csv, "--images", Path.Combine(_dir, "images"), "--batch", "2",
+                .. extra, $"--Store:Embedded:Directory={Path.Combine(_dir, "store")}"])
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
@@ -80,6 +81,53 @@ public sealed class IndexCommandTests : IDisposable
         var (exit, _, error) = await Index(csv);
         Assert.Equal(1, exit);
         Assert.Contains("some-other-model", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_shards_index_every_photo_exactly_once_between_them()
+    {
+        var csv = WriteDataset();
+        var (exit1, out1, err1) = await Index(csv, "--shard", "1/2");
+        Assert.True(exit1 == 0, err1);
+        var (exit2, out2, err2) = await Index(csv, "--shard", "2/2");
+        Assert.True(exit2 == 0, err2);
+        Assert.Contains("(shard 1/2 of them)", out1, StringComparison.Ordinal);
+
+        static int Indexed(string output) => int.Parse(
+            output.Split('\n').Single(l => l.TrimStart().StartsWith("indexed ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(4, Indexed(out1) + Indexed(out2));
+        Assert.InRange(Indexed(out1), 1, 3); // both shards got work (pinned hash, fixed ids)
+        Assert.Contains("store now holds 4", out2, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dry_run_prints_rows_shard_sizes_bytes_and_a_measured_estimate_and_writes_nothing()
+    {
+        var csv = WriteDataset();
+        var (exit, output, error) = await Index(csv, "--shard", "2/3", "--dry-run");
+        Assert.True(exit == 0, error);
+        Assert.Contains("rows            6 photos in mp16.csv, 1 bad CSV rows", output, StringComparison.Ordinal);
+        Assert.Contains("shard sizes     1/3: ", output, StringComparison.Ordinal);
+        var sizes = output.Split('\n').Single(l => l.Contains("shard sizes", StringComparison.Ordinal))
+            .Split("  ", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(p => int.Parse(p.Split(": ")[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(6, sizes.Sum());
+        Assert.Contains("192 B per photo, Float32", output, StringComparison.Ordinal); // 48 dimensions × 4 bytes
+        Assert.Contains("estimated time", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "store")), "a dry run creates no store");
+    }
+
+    [Theory]
+    [InlineData("3/2")]
+    [InlineData("two/3")]
+    public async Task A_shard_that_does_not_exist_is_refused(string shard)
+    {
+        var csv = WriteDataset();
+        var (exit, _, error) = await Index(csv, "--shard", shard);
+        Assert.Equal(2, exit);
+        Assert.Contains($"--shard", error, StringComparison.Ordinal);
+        Assert.Contains(shard, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "store")));
     }
 
     public void Dispose() => Directory.Delete(_dir, true);

@@ -114,13 +114,11 @@ public sealed class G3Pipeline
 
         events.Publish(new StageStarted(Stages.Retrieve));
         var sw = Stopwatch.StartNew();
-        var similarTask = _store.SearchAsync(embedding.Retrieval, kSimilar, cancellationToken);
         // Dissimilar references only matter to RAG prompts, and only when an LMM will read them.
-        var dissimilarTask = maxReferences > 0 && _generator is not null
-            ? _store.SearchLeastSimilarAsync(embedding.Retrieval, maxReferences, cancellationToken)
-            : Task.FromResult<IReadOnlyList<ReferencePhoto>>([]);
-        await Task.WhenAll(similarTask, dissimilarTask).ConfigureAwait(false);
-        var result = (await similarTask.ConfigureAwait(false), await dissimilarTask.ConfigureAwait(false));
+        var kDissimilar = maxReferences > 0 && _generator is not null ? maxReferences : 0;
+        // Both directions in one call: one scan of the embedded store, one round trip to Qdrant.
+        var neighbours = await _store.SearchNeighboursAsync(embedding.Retrieval, kSimilar, kDissimilar, cancellationToken).ConfigureAwait(false);
+        var result = (neighbours.Similar, neighbours.Dissimilar);
         events.Publish(new ReferencesFound(result.Item1, result.Item2));
         events.Publish(new StageCompleted(Stages.Retrieve, sw.Elapsed));
         return result;

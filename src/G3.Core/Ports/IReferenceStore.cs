@@ -6,6 +6,9 @@ namespace G3.Core.Ports;
 /// <summary>One database photo as stored: its retrieval vector and the payload returned with hits.</summary>
 public sealed record ReferenceRecord(string Id, float[] Vector, GeoPoint Point, Place? Place = null);
 
+/// <summary>The most and the least similar references of one query.</summary>
+public sealed record ReferenceNeighbours(IReadOnlyList<ReferencePhoto> Similar, IReadOnlyList<ReferencePhoto> Dissimilar);
+
 /// <summary>
 /// The MP16-Pro vector index (embedded or Qdrant). Similarity is the inner product of
 /// (normalised) embeddings; results come best first.
@@ -30,6 +33,21 @@ public interface IReferenceStore
         for (var i = 0; i < queries.Count; i++)
             results[i] = await SearchAsync(queries[i], k, cancellationToken).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> most and the <paramref name="kLeast"/> least similar photos of one query
+    /// (either count may be 0). A request needs both, so stores that can find them in one pass over
+    /// their vectors (or one round trip) override this; the default runs the two searches side by side.
+    /// </summary>
+    async Task<ReferenceNeighbours> SearchNeighboursAsync(ReadOnlyMemory<float> query, int k, int kLeast, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(kLeast);
+        var similar = k > 0 ? SearchAsync(query, k, cancellationToken) : Task.FromResult<IReadOnlyList<ReferencePhoto>>([]);
+        var dissimilar = kLeast > 0 ? SearchLeastSimilarAsync(query, kLeast, cancellationToken) : Task.FromResult<IReadOnlyList<ReferencePhoto>>([]);
+        await Task.WhenAll(similar, dissimilar).ConfigureAwait(false);
+        return new ReferenceNeighbours(await similar.ConfigureAwait(false), await dissimilar.ConfigureAwait(false));
     }
 
     Task<long> CountAsync(CancellationToken cancellationToken);

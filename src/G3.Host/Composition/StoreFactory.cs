@@ -29,9 +29,7 @@ public static class StoreFactory
             return create ? EmbeddedReferenceStore.OpenOrCreate(options) : EmbeddedReferenceStore.Open(options);
         }
 
-        // The HttpClient's own timeout stays out of the way: the store applies its per-request timeout.
-        var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        return new QdrantReferenceStore(http, settings.Qdrant with { VectorSize = dimension });
+        return new QdrantReferenceStore(settings.Qdrant with { VectorSize = dimension });
     }
 
     /// <summary>True when an embedded store already exists at the configured directory.</summary>

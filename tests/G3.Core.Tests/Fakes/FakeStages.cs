@@ -43,6 +43,16 @@ internal sealed class InMemoryStore(int dimension) : IReferenceStore
         return Task.FromResult(Ranked(query, k, descending: false));
     }
 
+    /// <summary>Both ends in one "scan", as the embedded store does; counted once in <see cref="Searches"/>.</summary>
+    public Task<ReferenceNeighbours> SearchNeighboursAsync(ReadOnlyMemory<float> query, int k, int kLeast, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Searches);
+        Interlocked.Increment(ref NeighbourSearches);
+        return Task.FromResult(new ReferenceNeighbours(Ranked(query, k, descending: true), Ranked(query, kLeast, descending: false)));
+    }
+
+    public int NeighbourSearches;
+
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult((long)_records.Count);
 
     public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
@@ -51,7 +61,7 @@ internal sealed class InMemoryStore(int dimension) : IReferenceStore
     public Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
         Task.FromResult(_records.RemoveAll(r => ids.Contains(r.Id)));
 
-    private IReadOnlyList<ReferencePhoto> Ranked(ReadOnlyMemory<float> query, int k, bool descending)
+    internal IReadOnlyList<ReferencePhoto> Ranked(ReadOnlyMemory<float> query, int k, bool descending)
     {
         var q = query.ToArray();
         var scored = _records.Select(r => (r, s: (double)r.Vector.Zip(q, (a, b) => a * b).Sum()));
@@ -102,4 +112,28 @@ internal sealed class FakeGenerator : ICandidateGenerator
                 ?? Candidate.FromLmm(request.Variant, i, PointFor(request.Variant.Index, i), "{\"latitude\": 1, \"longitude\": 2}"))
             .ToList();
     }
+}
+
+/// <summary>A store that only knows the two separate searches: exercises the port's default neighbour search.</summary>
+internal sealed class TwoSearchStore(InMemoryStore inner) : IReferenceStore
+{
+    public int Similar, Least;
+    public int Dimension => inner.Dimension;
+    public Task UpsertAsync(IReadOnlyList<ReferenceRecord> records, CancellationToken cancellationToken) => inner.UpsertAsync(records, cancellationToken);
+
+    public Task<IReadOnlyList<ReferencePhoto>> SearchAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Similar);
+        return inner.SearchAsync(query, k, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ReferencePhoto>> SearchLeastSimilarAsync(ReadOnlyMemory<float> query, int k, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Least);
+        return inner.SearchLeastSimilarAsync(query, k, cancellationToken);
+    }
+
+    public Task<long> CountAsync(CancellationToken cancellationToken) => inner.CountAsync(cancellationToken);
+    public Task<IReadOnlySet<string>> FindExistingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) => inner.FindExistingAsync(ids, cancellationToken);
+    public Task<int> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken) => inner.DeleteAsync(ids, cancellationToken);
 }

@@ -3,6 +3,7 @@ using G3.Core.Errors;
 using G3.Core.Geo;
 using G3.Core.Options;
 using G3.Core.Pipeline;
+using G3.Core.Ports;
 using G3.Core.Tests.Fakes;
 
 namespace G3.Core.Tests.Pipeline;
@@ -337,5 +338,37 @@ public class PipelineTests
                 Candidate.FromLmm(request.Variant, 0, new GeoPoint(1, 1), "a"),
                 Candidate.FromLmm(request.Variant, 1, new GeoPoint(2, 2), "b"),
             ]);
+    }
+
+    [Fact]
+    public async Task Retrieval_asks_the_store_once_for_both_ends()
+    {
+        var f = new PipelineFixture();
+        var result = await f.Pipeline(new FakeGenerator()).RunAsync(f.Image, new G3Options(), cancellationToken: Ct);
+
+        Assert.Equal(1, f.Store.NeighbourSearches);
+        Assert.Equal(1, f.Store.Searches);
+        Assert.Equal(15, result.Similar.Count);
+        Assert.Equal(15, result.Dissimilar.Count);
+        Assert.Equal("ref00", result.Similar[0].Id);
+        Assert.Equal("ref29", result.Dissimilar[0].Id);
+    }
+
+    [Fact]
+    public async Task A_store_without_a_combined_search_gets_the_default_of_two_searches_with_the_same_answer()
+    {
+        var f = new PipelineFixture();
+        var twoSearch = new TwoSearchStore(f.Store);
+        var viaDefault = await ((IReferenceStore)twoSearch).SearchNeighboursAsync(new float[] { 1f, 0f, 0f }, 4, 3, Ct);
+
+        Assert.Equal(1, twoSearch.Similar);
+        Assert.Equal(1, twoSearch.Least);
+        Assert.Equal(["ref00", "ref01", "ref02", "ref03"], viaDefault.Similar.Select(p => p.Id));
+        Assert.Equal(["ref29", "ref28", "ref27"], viaDefault.Dissimilar.Select(p => p.Id));
+
+        var none = await ((IReferenceStore)twoSearch).SearchNeighboursAsync(new float[] { 1f, 0f, 0f }, 2, 0, Ct);
+        Assert.Equal(2, none.Similar.Count);
+        Assert.Empty(none.Dissimilar);
+        Assert.Equal(1, twoSearch.Least); // k = 0 asks nothing
     }
 }

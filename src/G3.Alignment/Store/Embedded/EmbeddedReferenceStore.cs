@@ -155,8 +155,9 @@ public sealed partial class EmbeddedReferenceStore : IReferenceStore, IDisposabl
     /// <summary>The k most and the kLeast least similar references of one query, in a single scan.</summary>
     public Task<ReferenceNeighbours> SearchNeighboursAsync(ReadOnlyMemory<float> query, int k, int kLeast, CancellationToken cancellationToken)
     {
-        if (kLeast <= 0)
-            throw new ArgumentOutOfRangeException(nameof(kLeast), kLeast, "the number of dissimilar references must be at least 1");
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(kLeast);
+        if (k + kLeast == 0) return Task.FromResult(new ReferenceNeighbours([], []));
         return Task.FromResult(Search([query], k, kLeast, cancellationToken)[0]);
     }
 

@@ -41,8 +41,3 @@ public sealed record EmbeddedStoreOptions
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "must be at least 1");
     }
 }
-
-/// <summary>The most and the least similar references of one query, found in one pass.</summary>
-public sealed record ReferenceNeighbours(
-    IReadOnlyList<G3.Core.Candidates.ReferencePhoto> Similar,
-    IReadOnlyList<G3.Core.Candidates.ReferencePhoto> Dissimilar);

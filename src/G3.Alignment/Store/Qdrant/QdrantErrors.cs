@@ -1,16 +1,17 @@
-using System.Net;
+using Grpc.Core;
 using G3.Core.Errors;
 
 namespace G3.Alignment.Store.Qdrant;
 
 /// <summary>
-/// Base of the Qdrant store's errors. Thrown as such when Qdrant rejected a request (a 4xx other
-/// than 429, or a 500): retrying would not help, the message carries Qdrant's own explanation.
+/// Base of the Qdrant store's errors. Thrown as such when Qdrant rejected a request (invalid
+/// argument, unauthenticated, an internal error): retrying would not help; the message carries
+/// Qdrant's own explanation and what to check.
 /// </summary>
 public class QdrantStoreException : G3Exception
 {
-    /// <summary>The HTTP status Qdrant answered with, when it answered at all.</summary>
-    public HttpStatusCode? StatusCode { get; }
+    /// <summary>The gRPC status Qdrant answered with, when it answered at all.</summary>
+    public StatusCode? StatusCode { get; }
 
     public QdrantStoreException() { }
 
@@ -18,14 +19,14 @@ public class QdrantStoreException : G3Exception
 
     public QdrantStoreException(string message, Exception innerException) : base(message, innerException) { }
 
-    public QdrantStoreException(string message, HttpStatusCode? statusCode, Exception? innerException = null)
+    public QdrantStoreException(string message, StatusCode? statusCode, Exception? innerException = null)
         : base(message, innerException!) => StatusCode = statusCode;
 }
 
 /// <summary>Qdrant could not be reached or kept failing transiently after every retry (down, overloaded, too slow).</summary>
 public sealed class QdrantUnavailableException : QdrantStoreException
 {
-    /// <summary>How many HTTP attempts were made before giving up.</summary>
+    /// <summary>How many gRPC attempts were made before giving up.</summary>
     public int Attempts { get; }
 
     public QdrantUnavailableException() { }
@@ -34,11 +35,11 @@ public sealed class QdrantUnavailableException : QdrantStoreException
 
     public QdrantUnavailableException(string message, Exception innerException) : base(message, innerException) { }
 
-    public QdrantUnavailableException(string message, int attempts, HttpStatusCode? statusCode, Exception? innerException)
+    public QdrantUnavailableException(string message, int attempts, StatusCode? statusCode, Exception? innerException)
         : base(message, statusCode, innerException) => Attempts = attempts;
 }
 
-/// <summary>Qdrant answered 2xx with a body this store cannot read (not JSON, or missing/mistyped fields).</summary>
+/// <summary>Qdrant answered with data this store cannot read (a point without the payload G3 writes).</summary>
 public sealed class QdrantProtocolException : QdrantStoreException
 {
     public QdrantProtocolException() { }

@@ -1,7 +1,8 @@
-using System.Text.Json;
+using Google.Protobuf.Collections;
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using Value = Qdrant.Client.Grpc.Value;
 
 namespace G3.Alignment.Store.Qdrant;
 
@@ -27,30 +28,29 @@ internal static class QdrantPayload
         ("continent", p => p.Continent),
     ];
 
-    public static void Write(Utf8JsonWriter w, ReferenceRecord record)
+    /// <summary>Whether an indexed key holds numbers (float index) rather than text (keyword index).</summary>
+    public static bool IsNumeric(string key) => key is Latitude or Longitude;
+
+    public static void Write(MapField<string, Value> payload, ReferenceRecord record)
     {
-        w.WriteStartObject();
-        w.WriteString(ImageId, record.Id);
-        w.WriteNumber(Latitude, record.Point.Latitude);
-        w.WriteNumber(Longitude, record.Point.Longitude);
-        if (record.Place is { } place)
-        {
-            foreach (var (key, get) in PlaceFields)
-                if (get(place) is { } value)
-                    w.WriteString(key, value);
-        }
-        w.WriteEndObject();
+        payload[ImageId] = new Value { StringValue = record.Id };
+        payload[Latitude] = new Value { DoubleValue = record.Point.Latitude };
+        payload[Longitude] = new Value { DoubleValue = record.Point.Longitude };
+        if (record.Place is not { } place) return;
+        foreach (var (key, get) in PlaceFields)
+            if (get(place) is { } value)
+                payload[key] = new Value { StringValue = value };
     }
 
     /// <summary>Reads a hit's payload back into a <see cref="ReferencePhoto"/>; a payload this store did not write is a protocol error.</summary>
-    public static ReferencePhoto Read(JsonElement payload, double similarity, string where)
+    public static ReferencePhoto Read(MapField<string, Value> payload, double similarity, string where)
     {
-        if (payload.ValueKind != JsonValueKind.Object)
+        if (payload.Count == 0)
             throw new QdrantProtocolException(
                 $"{where}: the point has no payload; was the collection filled by another program? Points need '{ImageId}', '{Latitude}' and '{Longitude}'.");
 
-        var id = payload.TryGetProperty(ImageId, out var idElement) && idElement.ValueKind == JsonValueKind.String
-            ? idElement.GetString()!
+        var id = payload.TryGetValue(ImageId, out var idValue) && idValue.KindCase == Value.KindOneofCase.StringValue
+            ? idValue.StringValue
             : throw new QdrantProtocolException($"{where}: payload lacks the string '{ImageId}'.");
         var lat = ReadNumber(payload, Latitude, where, id);
         var lon = ReadNumber(payload, Longitude, where, id);
@@ -58,7 +58,7 @@ internal static class QdrantPayload
             throw new QdrantProtocolException($"{where}: point '{id}' holds an invalid position: {error}.");
 
         string? Text(string key) =>
-            payload.TryGetProperty(key, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            payload.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.StringValue ? v.StringValue : null;
         var place = new Place(Text("neighbourhood"), Text("city"), Text("county"), Text("state"),
             Text("region"), Text("country"), Text("continent"));
         return new ReferencePhoto(id, point, similarity, place == Empty ? null : place);
@@ -66,8 +66,11 @@ internal static class QdrantPayload
 
     private static readonly Place Empty = new();
 
-    private static double ReadNumber(JsonElement payload, string key, string where, string id) =>
-        payload.TryGetProperty(key, out var e) && e.ValueKind == JsonValueKind.Number
-            ? e.GetDouble()
-            : throw new QdrantProtocolException($"{where}: payload of point '{id}' lacks the number '{key}'.");
+    private static double ReadNumber(MapField<string, Value> payload, string key, string where, string id) =>
+        payload.TryGetValue(key, out var v) ? v.KindCase switch
+        {
+            Value.KindOneofCase.DoubleValue => v.DoubleValue,
+            Value.KindOneofCase.IntegerValue => v.IntegerValue,
+            _ => throw new QdrantProtocolException($"{where}: payload of point '{id}' holds a non-number '{key}'."),
+        } : throw new QdrantProtocolException($"{where}: payload of point '{id}' lacks the number '{key}'.");
 }

@@ -5,7 +5,7 @@ using G3.Core.Ports;
 namespace G3.Alignment.Tests.Store.Qdrant;
 
 /// <summary>
-/// Against a real Qdrant when G3_QDRANT_URL is set (G3_QDRANT_API_KEY when it needs a key):
+/// Against a real Qdrant when G3_QDRANT_URL (its gRPC endpoint) is set (G3_QDRANT_API_KEY when it needs a key):
 /// a uniquely named collection is created, used and dropped. Results are compared with a
 /// brute-force ranking; exact search makes them deterministic.
 /// </summary>
@@ -15,25 +15,20 @@ public class QdrantIntegrationTests
 
     private const int Dim = 16;
 
-    [FactRequiringEnv(UrlVariable, "a running Qdrant server")]
-    public async Task Upsert_search_least_similar_count_delete_against_a_real_server()
-    {
-        using var http = new HttpClient();
-        await RunSession(http, Environment.GetEnvironmentVariable(UrlVariable)!,
+    [FactRequiringEnv(UrlVariable, "a running Qdrant server (its gRPC URL, e.g. http://localhost:6334)")]
+    public Task Upsert_search_least_similar_count_delete_against_a_real_server() =>
+        RunSession(Environment.GetEnvironmentVariable(UrlVariable)!,
             Environment.GetEnvironmentVariable("G3_QDRANT_API_KEY") is { Length: > 0 } key ? key : null);
-    }
 
-    /// <summary>The same session against the in-memory fake, so the session's own expectations are checked on every run.</summary>
+    /// <summary>The same session against the in-process gRPC fake, so the session's own expectations are checked on every run.</summary>
     [Fact]
     public async Task The_session_passes_against_the_fake()
     {
-        var fake = new Fakes.FakeQdrantServer(File.Exists(Contract.QdrantOpenApiContract.SpecPath) ? Contract.QdrantOpenApiContract.Load() : null);
-        using var http = new HttpClient(fake);
-        await RunSession(http, "http://qdrant.test:6333", apiKey: null);
-        Assert.True(fake.Violations.Count == 0, string.Join("\n", fake.Violations));
+        await using var fake = await Fake.FakeQdrantServer.StartAsync();
+        await RunSession(fake.Address.ToString(), apiKey: null);
     }
 
-    private static async Task RunSession(HttpClient http, string url, string? apiKey)
+    private static async Task RunSession(string url, string? apiKey)
     {
         var ct = CancellationToken.None;
         const int dim = Dim;
@@ -46,7 +41,7 @@ public class QdrantIntegrationTests
             ExactSearch = true,
             UpsertBatchSize = 32,
         };
-        var store = new QdrantReferenceStore(http, options);
+        using var store = new QdrantReferenceStore(options);
         var random = new Random(7);
         var records = Enumerable.Range(0, 100).Select(i => new ReferenceRecord(
             $"it/{i / 10}/{i}.jpg", QdrantTestKit.Unit(Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble() - 0.5f).ToArray()),
@@ -78,7 +73,7 @@ public class QdrantIntegrationTests
             Assert.Equal(98, await store.CountAsync(ct));
 
             // The same collection seen with another size is refused.
-            var other = new QdrantReferenceStore(http, options with { VectorSize = dim + 1 });
+            using var other = new QdrantReferenceStore(options with { VectorSize = dim + 1 });
             await Assert.ThrowsAsync<QdrantCollectionMismatchException>(() => other.CountAsync(ct));
         }
         finally

@@ -1,210 +1,196 @@
 using G3.Alignment.Store.Qdrant;
-using G3.Alignment.Tests.Store.Qdrant.Fakes;
-using G3.Core.Candidates;
+using G3.Alignment.Tests.Store.Qdrant.Fake;
 using G3.Core.Geo;
+using GeoPoint = G3.Core.Geo.GeoPoint;
 using G3.Core.Ports;
+using Qdrant.Client.Grpc;
 using static G3.Alignment.Tests.Store.Qdrant.QdrantTestKit;
 
 namespace G3.Alignment.Tests.Store.Qdrant;
 
-/// <summary>The store's behaviour against the in-memory fake (no spec, no server needed).</summary>
+/// <summary>Every call the Qdrant store makes, through the real QdrantClient over gRPC to the in-process fake.</summary>
 public class QdrantReferenceStoreTests
 {
-    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
-    public async Task Search_returns_the_most_similar_first_with_ids_positions_and_places_round_tripped()
+    public async Task The_collection_is_created_with_dot_distance_and_the_configured_shape_and_payload_indexes()
     {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-
-        var hits = await store.SearchAsync(Unit(0.9f, 0.4f, 0.1f, 0), 3, None);
-
-        Assert.Equal(["a1/b2/north.jpg", "a1/b2/east.jpg", "c3/d4/south.jpg"], hits.Select(h => h.Id));
-        Assert.True(hits[0].Similarity > hits[1].Similarity && hits[1].Similarity > hits[2].Similarity);
-        Assert.Equal(Unit(0.9f, 0.4f, 0.1f, 0)[0], hits[0].Similarity, 5);
-        Assert.Equal(new GeoPoint(48.85, 2.35), hits[0].Point);
-        Assert.Equal(new Place(City: "Paris", Country: "France", Continent: "Europe"), hits[0].Place);
-        Assert.Equal(new Place(Neighbourhood: "The Rocks", City: "Sydney", State: "New South Wales", Country: "Australia"), hits[1].Place);
-        Assert.Null(hits[2].Place);
-    }
-
-    [Fact]
-    public async Task Least_similar_search_sends_the_negated_query_and_returns_true_similarities_least_first()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-        var query = Unit(0.9f, 0.4f, -0.2f, -0.5f);
-
-        var hits = await store.SearchLeastSimilarAsync(query, 2, None);
-
-        Assert.Equal(["c3/d4/west.jpg", "c3/d4/south.jpg"], hits.Select(h => h.Id));
-        Assert.Equal(query[3], hits[0].Similarity, 5);
-        Assert.Equal(query[2], hits[1].Similarity, 5);
-        var sent = FakeQdrantServer.BodyOf(server.Requests.Last()).GetProperty("query").GetProperty("nearest")
-            .EnumerateArray().Select(e => e.GetSingle()).ToArray();
-        Assert.Equal(query.Select(x => -x), sent);
-    }
-
-    [Fact]
-    public async Task Least_similar_search_also_holds_under_cosine_distance()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server, Options() with { Distance = QdrantDistance.Cosine });
-        // Unnormalised vectors: cosine normalises them, the order is by angle.
-        await store.UpsertAsync(
-        [
-            new("near", [2, 0, 0, 0], new GeoPoint(1, 1)),
-            new("side", [0, 5, 0, 0], new GeoPoint(2, 2)),
-            new("far", [-3, 0, 0, 0], new GeoPoint(3, 3)),
-        ], None);
-
-        var hits = await store.SearchLeastSimilarAsync(new float[] { 1, 0, 0, 0 }, 3, None);
-
-        Assert.Equal(["far", "side", "near"], hits.Select(h => h.Id));
-        Assert.Equal([-1.0, 0.0, 1.0], hits.Select(h => Math.Round(h.Similarity, 5)));
-    }
-
-    [Fact]
-    public async Task Batch_search_sends_one_request_and_keeps_the_query_order()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-        var before = server.Requests.Count;
-
-        var results = await store.SearchBatchAsync([Unit(0, 0, 0, 1), Unit(0, 1, 0, 0)], 1, None);
-
-        Assert.Equal(before + 1, server.Requests.Count);
-        Assert.EndsWith("/points/query/batch", server.Requests.Last().Path, StringComparison.Ordinal);
-        Assert.Equal("c3/d4/west.jpg", Assert.Single(results[0]).Id);
-        Assert.Equal("a1/b2/east.jpg", Assert.Single(results[1]).Id);
-    }
-
-    [Fact]
-    public async Task Upserts_go_in_batches_with_wait_and_name_based_ids_and_the_original_id_in_the_payload()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server, Options() with { UpsertBatchSize = 3 });
-        var records = Enumerable.Range(0, 7)
-            .Select(i => new ReferenceRecord($"x/{i}.jpg", Unit(1, i, 0, 0), new GeoPoint(i, -i))).ToList();
-
-        await store.UpsertAsync(records, None);
-
-        var upserts = server.Requests.Where(r => r.Method == HttpMethod.Put && r.Path.EndsWith("/points", StringComparison.Ordinal)).ToList();
-        Assert.Equal([3, 3, 1], upserts.Select(u => FakeQdrantServer.BodyOf(u).GetProperty("points").GetArrayLength()));
-        Assert.All(upserts, u => Assert.Equal("?wait=true", u.Uri.Query));
-        var first = FakeQdrantServer.BodyOf(upserts[0]).GetProperty("points")[0];
-        Assert.Equal(QdrantPointId.FromId("x/0.jpg"), first.GetProperty("id").GetString());
-        Assert.Equal("x/0.jpg", first.GetProperty("payload").GetProperty("img_id").GetString());
-        Assert.Equal(7, await store.CountAsync(None));
-
-        // Same ids again: overwritten, not duplicated.
-        await store.UpsertAsync(records, None);
-        Assert.Equal(7, await store.CountAsync(None));
-    }
-
-    [Fact]
-    public async Task Count_asks_for_an_exact_count()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-
-        Assert.Equal(4, await store.CountAsync(None));
-        var body = FakeQdrantServer.BodyOf(server.Requests.Last());
-        Assert.True(body.GetProperty("exact").GetBoolean());
-    }
-
-    [Fact]
-    public async Task FindExisting_returns_the_stored_ids_among_those_asked()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-
-        var existing = await store.FindExistingAsync(["a1/b2/north.jpg", "missing.jpg", "c3/d4/west.jpg", "a1/b2/north.jpg"], None);
-
-        Assert.Equal(["a1/b2/north.jpg", "c3/d4/west.jpg"], existing.Order(StringComparer.Ordinal));
-        Assert.Empty(await store.FindExistingAsync(["missing.jpg"], None));
-        Assert.Empty(await store.FindExistingAsync([], None));
-    }
-
-    [Fact]
-    public async Task Delete_returns_how_many_existed_and_removes_them()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-        await store.UpsertAsync(Axes(), None);
-
-        var deleted = await store.DeleteAsync(["a1/b2/north.jpg", "missing.jpg", "c3/d4/west.jpg", "a1/b2/north.jpg"], None);
-
-        Assert.Equal(2, deleted);
-        Assert.Equal(2, await store.CountAsync(None));
-        Assert.Equal(0, await store.DeleteAsync(["missing.jpg"], None));
-        // Nothing existed the second time: looked up, but no delete sent.
-        var deletes = server.Requests.Where(r => r.Path.EndsWith("/points/delete", StringComparison.Ordinal)).ToList();
-        var sentIds = FakeQdrantServer.BodyOf(Assert.Single(deletes)).GetProperty("points").EnumerateArray().Select(p => p.GetString());
-        Assert.Equal(3, sentIds.Count()); // duplicates collapsed, the missing id included harmlessly
-    }
-
-    [Fact]
-    public async Task The_api_key_header_is_sent_on_every_request_only_when_configured()
-    {
-        var withKey = new FakeQdrantServer();
-        await NewStore(withKey, Options() with { ApiKey = "k-123" }).UpsertAsync(Axes(), None);
-        Assert.NotEmpty(withKey.Requests);
-        Assert.All(withKey.Requests, r => Assert.Equal("k-123", r.Headers["api-key"]));
-
-        var without = new FakeQdrantServer();
-        await NewStore(without).UpsertAsync(Axes(), None);
-        Assert.All(without.Requests, r => Assert.False(r.Headers.ContainsKey("api-key")));
-    }
-
-    [Fact]
-    public async Task Bad_vectors_and_k_are_refused_before_any_request()
-    {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server);
-
-        var wrongSize = await Assert.ThrowsAsync<ArgumentException>(() => store.SearchAsync(new float[3], 1, None));
-        Assert.Contains("3 dimensions", wrongSize.Message, StringComparison.Ordinal);
-        Assert.Contains("4-dimensional", wrongSize.Message, StringComparison.Ordinal);
-        var nan = await Assert.ThrowsAsync<ArgumentException>(() =>
-            store.UpsertAsync([new ReferenceRecord("x", [0, float.NaN, 0, 0], new GeoPoint(0, 0))], None));
-        Assert.Contains("finite", nan.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.SearchAsync(new float[4], -1, None));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.DeleteAsync([""], None));
-        Assert.Empty(server.Requests);
-
-        Assert.Empty(await store.SearchAsync(new float[4], 0, None));
-        Assert.Empty(server.Requests);
-    }
-
-    [Fact]
-    public async Task A_point_without_this_stores_payload_is_a_protocol_error_naming_the_field()
-    {
-        var server = new FakeQdrantServer
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server, 8) with
         {
-            Intercept = (r, _) => Task.FromResult(r.Path.EndsWith("/points/query", StringComparison.Ordinal)
-                ? FakeQdrantServer.Json(System.Net.HttpStatusCode.OK,
-                    """{"result":{"points":[{"id":1,"version":0,"score":0.5,"payload":{"city":"Rome"}}]},"status":"ok","time":0.1}""")
-                : null),
-        };
-        var store = NewStore(server);
+            OnDiskVectors = true,
+            OnDiskPayload = true,
+            PayloadIndexes = ["country", "lat"],
+            Quantization = QdrantQuantization.Scalar,
+            HnswM = 32,
+            ShardNumber = 3,
+            ReplicationFactor = 2,
+        });
+        await store.EnsureCollectionAsync(Ct);
+        await store.EnsureCollectionAsync(Ct); // remembered: no second round of calls
 
-        var e = await Assert.ThrowsAsync<QdrantProtocolException>(() => store.SearchAsync(Unit(1, 0, 0, 0), 1, None));
-        Assert.Contains("img_id", e.Message, StringComparison.Ordinal);
+        var (definition, indexes, count) = server.Index.Describe(Collection)!.Value;
+        Assert.Equal(0, count);
+        var vectors = definition.VectorsConfig.Params;
+        Assert.Equal(8UL, vectors.Size);
+        Assert.Equal(Distance.Dot, vectors.Distance);
+        Assert.Equal(Memory.Cold, vectors.Memory);
+        Assert.Equal(Memory.Cold, definition.Payload.Memory);
+        Assert.Equal(QuantizationType.Int8, definition.QuantizationConfig.Scalar.Type);
+        Assert.Equal(32UL, definition.HnswConfig.M);
+        Assert.Equal(3U, definition.ShardNumber);
+        Assert.Equal(2U, definition.ReplicationFactor);
+        Assert.Equal(["country", "lat"], indexes.Order());
+        Assert.Equal(1, server.CallCount("Collections/Create"));
+        var country = server.Calls.Select(c => c.Request).OfType<CreateFieldIndexCollection>().Single(r => r.FieldName == "country");
+        Assert.Equal(FieldType.Keyword, country.FieldType);
     }
 
     [Fact]
-    public async Task Collection_names_are_escaped_into_the_path()
+    public async Task Upserts_wait_use_deterministic_ids_and_are_idempotent()
     {
-        var server = new FakeQdrantServer();
-        var store = NewStore(server, Options() with { Collection = "g3.mp16-pro_v1" });
-        await store.UpsertAsync(Axes(), None);
-        Assert.All(server.Requests, r => Assert.StartsWith("/collections/g3.mp16-pro_v1", r.Path, StringComparison.Ordinal));
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server) with { UpsertBatchSize = 3 });
+        await store.UpsertAsync(Axes(), Ct);
+        await store.UpsertAsync(Axes(), Ct);
+
+        Assert.Equal(4, await store.CountAsync(Ct));
+        var upserts = server.Calls.Select(c => c.Request).OfType<UpsertPoints>().ToList();
+        Assert.Equal(4, upserts.Count); // 3 + 1, twice
+        Assert.All(upserts, u => Assert.True(u.Wait));
+        Assert.Equal(Axes().Select(r => QdrantPointId.FromId(r.Id)), upserts.Take(2).SelectMany(u => u.Points).Select(p => p.Id.Uuid));
+    }
+
+    [Fact]
+    public async Task Search_is_exact_by_default_and_matches_brute_force_with_payloads_back()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server, 16) with { UpsertBatchSize = 64 });
+        var random = new Random(11);
+        var records = Enumerable.Range(0, 300)
+            .Select(i => new ReferenceRecord($"p/{i}.jpg", RandomUnit(random, 16), new GeoPoint(-60 + i * 0.4, -170 + i), new G3.Core.Candidates.Place(Country: $"C{i % 9}")))
+            .ToList();
+        await store.UpsertAsync(records, Ct);
+
+        for (var q = 0; q < 5; q++)
+        {
+            var query = RandomUnit(random, 16);
+            var hits = await store.SearchAsync(query, 10, Ct);
+            Assert.Equal(BruteForce(records, query, 10), hits.Select(h => h.Id));
+            var best = records.Single(r => r.Id == hits[0].Id);
+            Assert.Equal(best.Vector.Zip(query, (a, b) => (double)a * b).Sum(), hits[0].Similarity, 5);
+            Assert.Equal(best.Point, hits[0].Point);
+            Assert.Equal(best.Place, hits[0].Place);
+        }
+        var queries = server.Calls.Select(c => c.Request).OfType<QueryPoints>().ToList();
+        Assert.Equal(5, queries.Count);
+        Assert.All(queries, r => Assert.True(r.Params.Exact));
+        Assert.All(queries, r => Assert.False(r.Params.HasHnswEf));
+    }
+
+    [Fact]
+    public async Task Least_similar_queries_the_negated_vector_and_reports_true_similarities()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server, 16));
+        var random = new Random(5);
+        var records = Enumerable.Range(0, 120).Select(i => new ReferenceRecord($"r{i}", RandomUnit(random, 16), new GeoPoint(0, i))).ToList();
+        await store.UpsertAsync(records, Ct);
+        var query = RandomUnit(random, 16);
+
+        var least = await store.SearchLeastSimilarAsync(query, 7, Ct);
+        Assert.Equal(BruteForce(records, query, 7, least: true), least.Select(h => h.Id));
+        Assert.True(least[0].Similarity < 0);
+        Assert.True(least.Zip(least.Skip(1)).All(p => p.First.Similarity <= p.Second.Similarity), "least similar first");
+        var sent = server.Calls.Select(c => c.Request).OfType<QueryPoints>().Single();
+        Assert.Equal(query.Select(x => -x), sent.Query.Nearest.Dense.Data);
+    }
+
+    [Fact]
+    public async Task Neighbours_take_one_batch_round_trip_and_equal_the_two_separate_searches()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server, 16));
+        var random = new Random(9);
+        var records = Enumerable.Range(0, 150).Select(i => new ReferenceRecord($"n{i}", RandomUnit(random, 16), new GeoPoint(i * 0.5, 0))).ToList();
+        await store.UpsertAsync(records, Ct);
+        var query = RandomUnit(random, 16);
+        var queriesBefore = server.CallCount("Points/Query");
+
+        var both = await store.SearchNeighboursAsync(query, 15, 5, Ct);
+
+        Assert.Equal(1, server.CallCount("Points/QueryBatch"));
+        Assert.Equal(queriesBefore, server.CallCount("Points/Query"));
+        Assert.Equal(BruteForce(records, query, 15), both.Similar.Select(h => h.Id));
+        Assert.Equal(BruteForce(records, query, 5, least: true), both.Dissimilar.Select(h => h.Id));
+    }
+
+    [Fact]
+    public async Task A_batch_of_queries_is_one_round_trip_answered_in_order()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server, 16));
+        var random = new Random(3);
+        var records = Enumerable.Range(0, 80).Select(i => new ReferenceRecord($"b{i}", RandomUnit(random, 16), new GeoPoint(0, i))).ToList();
+        await store.UpsertAsync(records, Ct);
+        var queries = Enumerable.Range(0, 6).Select(_ => RandomUnit(random, 16)).ToList();
+
+        var answers = await store.SearchBatchAsync(queries.Select(q => (ReadOnlyMemory<float>)q).ToList(), 4, Ct);
+
+        Assert.Equal(1, server.CallCount("Points/QueryBatch"));
+        Assert.Equal(queries.Select(q => BruteForce(records, q, 4)), answers.Select(a => a.Select(h => h.Id).ToList()));
+    }
+
+    [Fact]
+    public async Task Hnsw_ef_and_int8_rescoring_reach_every_query_when_configured()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server) with
+        {
+            ExactSearch = false,
+            HnswEf = 256,
+            Quantization = QdrantQuantization.Scalar,
+            QuantizationOversampling = 2.5,
+        });
+        await store.UpsertAsync(Axes(), Ct);
+        await store.SearchNeighboursAsync(Unit(1, 0.1f, 0, 0), 2, 1, Ct);
+
+        var batch = server.Calls.Select(c => c.Request).OfType<QueryBatchPoints>().Single();
+        Assert.All(batch.QueryPoints, q =>
+        {
+            Assert.False(q.Params.Exact);
+            Assert.Equal(256UL, q.Params.HnswEf);
+            Assert.True(q.Params.Quantization.Rescore);
+            Assert.Equal(2.5, q.Params.Quantization.Oversampling);
+        });
+    }
+
+    [Fact]
+    public async Task Find_existing_and_delete_count_only_what_is_stored()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server, Options(server) with { UpsertBatchSize = 2 });
+        await store.UpsertAsync(Axes(), Ct);
+        var ids = Axes().Select(r => r.Id).ToList();
+
+        var existing = await store.FindExistingAsync([ids[0], "missing.jpg", ids[3], ids[0]], Ct);
+        Assert.Equal([ids[0], ids[3]], existing.Order(StringComparer.Ordinal));
+        Assert.Equal(2, await store.DeleteAsync([ids[1], "missing.jpg", ids[2]], Ct));
+        Assert.Equal(0, await store.DeleteAsync([ids[1]], Ct));
+        Assert.Equal(2, await store.CountAsync(Ct));
+        Assert.All(server.Calls.Select(c => c.Request).OfType<DeletePoints>(), d => Assert.True(d.Wait));
+        Assert.All(server.Calls.Select(c => c.Request).OfType<GetPoints>(), g => Assert.False(g.WithPayload?.Enable ?? false));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_before_any_call()
+    {
+        await using var server = await FakeQdrantServer.StartAsync();
+        using var store = NewStore(server);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SearchAsync(new float[3], 1, Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.UpsertAsync([new ReferenceRecord("x", [float.NaN, 0, 0, 0], new GeoPoint(0, 0))], Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.SearchNeighboursAsync(new float[4], -1, 1, Ct));
+        Assert.Empty(server.Calls);
     }
 }

@@ -14,9 +14,10 @@ public class QdrantStoreOptionsTests
         Assert.Contains(new QdrantStoreOptions().Validate(), e => e.StartsWith("Store:Qdrant:VectorSize", StringComparison.Ordinal));
 
     [Theory]
-    [InlineData("Url", "localhost:6333")]
-    [InlineData("Url", "ftp://qdrant:6333")]
-    [InlineData("Url", "http://qdrant:6333/?x=1")]
+    [InlineData("Url", "localhost:6334")]
+    [InlineData("Url", "ftp://qdrant:6334")]
+    [InlineData("Url", "http://qdrant:6334/?x=1")]
+    [InlineData("Url", "http://qdrant:6334/api")]
     [InlineData("Collection", "")]
     [InlineData("Collection", "a/b")]
     [InlineData("ApiKey", "")]
@@ -47,13 +48,14 @@ public class QdrantStoreOptionsTests
             MaxRetryDelay = TimeSpan.FromSeconds(1),
             UpsertBatchSize = 0,
             HnswEfConstruct = 2,
+            ExactSearch = false,
             HnswEf = 0,
             ShardNumber = 0,
             ReplicationFactor = 0,
         };
         var keys = o.Validate().Select(e => e.Split(' ')[0]).ToList();
         Assert.Equal(
-            ["Distance", "RequestTimeout", "RetryCount", "MaxRetryDelay", "UpsertBatchSize", "HnswEfConstruct", "HnswEf", "ShardNumber", "ReplicationFactor"],
+            ["Distance", "RequestTimeout", "RetryCount", "MaxRetryDelay", "UpsertBatchSize", "HnswEf", "HnswEfConstruct", "ShardNumber", "ReplicationFactor"],
             keys.Select(k => k["Store:Qdrant:".Length..]));
     }
 
@@ -61,7 +63,7 @@ public class QdrantStoreOptionsTests
     public void The_store_refuses_invalid_options_with_every_problem_listed()
     {
         var e = Assert.Throws<G3OptionsException>(() =>
-            new QdrantReferenceStore(new HttpClient(), new QdrantStoreOptions { Url = "nope", VectorSize = 0 }));
+            new QdrantReferenceStore(new QdrantStoreOptions { Url = "nope", VectorSize = 0 }));
         Assert.Equal(2, e.Errors.Count);
         Assert.Contains("Store:Qdrant:Url", e.Message, StringComparison.Ordinal);
         Assert.Contains("Store:Qdrant:VectorSize", e.Message, StringComparison.Ordinal);
@@ -74,4 +76,25 @@ public class QdrantStoreOptionsTests
         Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);
         Assert.Contains("***", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Combinations_that_would_be_silently_ignored_are_errors()
+    {
+        var o = new QdrantStoreOptions
+        {
+            VectorSize = 4,
+            HnswEf = 64, // with the default exact search
+            QuantizationOversampling = 2, // without quantization
+            CertificateThumbprint = new string('a', 64), // over cleartext http
+            PayloadIndexes = ["country", "contry"],
+        };
+        var keys = o.Validate().Select(e => e.Split(' ')[0]["Store:Qdrant:".Length..]).Order().ToList();
+        Assert.Equal(["CertificateThumbprint", "HnswEf", "PayloadIndexes", "QuantizationOversampling"], keys);
+        Assert.Contains(o.Validate(), e => e.Contains("'contry'", StringComparison.Ordinal));
+        Assert.Empty((o with { ExactSearch = false, Quantization = QdrantQuantization.Scalar, Url = "https://q:6334", PayloadIndexes = ["country"] }).Validate());
+    }
+
+    [Fact]
+    public void Exact_search_is_the_default_as_with_a_flat_index() =>
+        Assert.True(new QdrantStoreOptions().ExactSearch);
 }

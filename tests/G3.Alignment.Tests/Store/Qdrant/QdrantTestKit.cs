@@ -1,19 +1,21 @@
 using G3.Alignment.Store.Qdrant;
-using G3.Alignment.Tests.Store.Qdrant.Fakes;
+using G3.Alignment.Tests.Store.Qdrant.Fake;
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Ports;
 
 namespace G3.Alignment.Tests.Store.Qdrant;
 
-/// <summary>Builds stores over the fake server with fast retries, and small deterministic records.</summary>
+/// <summary>Builds stores that talk gRPC to the in-process fake server, with fast retries, and small deterministic records.</summary>
 internal static class QdrantTestKit
 {
     public const string Collection = "refs";
 
-    public static QdrantStoreOptions Options(int size = 4) => new()
+    public static QdrantStoreOptions Options(FakeQdrantServer server, int size = 4) => Options(server.Address.ToString(), size);
+
+    public static QdrantStoreOptions Options(string url, int size = 4) => new()
     {
-        Url = "http://qdrant.test:6333",
+        Url = url,
         Collection = Collection,
         VectorSize = size,
         RetryCount = 3,
@@ -24,7 +26,32 @@ internal static class QdrantTestKit
     };
 
     public static QdrantReferenceStore NewStore(FakeQdrantServer server, QdrantStoreOptions? options = null) =>
-        new(new HttpClient(server), options ?? Options());
+        new(options ?? Options(server));
+
+    /// <summary>A loopback address where nothing listens (a port just released).</summary>
+    public static string DeadAddress()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return $"http://127.0.0.1:{port}";
+    }
+
+    public static float[] RandomUnit(Random random, int dim)
+    {
+        var v = new float[dim];
+        for (var i = 0; i < dim; i++) v[i] = (float)(random.NextDouble() * 2 - 1);
+        return Unit(v);
+    }
+
+    /// <summary>Ids ranked by the exact float64 inner product, best first (ties by id), or worst first.</summary>
+    public static List<string> BruteForce(IEnumerable<ReferenceRecord> records, float[] query, int k, bool least = false)
+    {
+        var scored = records.Select(r => (r.Id, Score: r.Vector.Zip(query, (a, b) => (double)a * b).Sum()));
+        var ordered = least ? scored.OrderBy(x => x.Score) : scored.OrderByDescending(x => x.Score);
+        return ordered.Take(k).Select(x => x.Id).ToList();
+    }
 
     public static float[] Unit(params float[] v)
     {
