@@ -25,7 +25,7 @@ internal static class ChatCompletionsApi
     /// <summary>Maps POST {group}/chat/completions; JSON bodies only.</summary>
     public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder v1)
     {
-        v1.MapPost("/chat/completions", Complete).WithName("chat-completions").Accepts<JsonObject>("application/json");
+        v1.MapPost("/chat/completions", Complete).WithName("chat-completions");
         return v1;
     }
 

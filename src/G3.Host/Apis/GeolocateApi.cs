@@ -16,8 +16,7 @@ internal static class GeolocateApi
     /// <summary>Maps POST {group}/geolocate: multipart uploads (what it is meant for) and JSON.</summary>
     public static IEndpointRouteBuilder MapGeolocateApi(this IEndpointRouteBuilder v1)
     {
-        v1.MapPost("/geolocate", Geolocate).WithName("geolocate").DisableAntiforgery()
-            .Accepts<GeolocateRequest>("application/json", "multipart/form-data");
+        v1.MapPost("/geolocate", Geolocate).WithName("geolocate").DisableAntiforgery();
         return v1;
     }
 

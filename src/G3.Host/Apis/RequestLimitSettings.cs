@@ -11,7 +11,7 @@ public sealed class RequestLimitSettings
     /// <summary>Slowest body accepted after the grace period, in bytes per second (408 below it).</summary>
     public double MinBodyBytesPerSecond { get; set; } = 240;
 
-    /// <summary>Seconds a body may be slower than the minimum rate before it is cut off.</summary>
+    /// <summary>Seconds a body may be slower than the minimum rate before it is cut off (Kestrel needs more than 1).</summary>
     public double BodyGracePeriodSeconds { get; set; } = 5;
 
     public IReadOnlyList<string> Validate()
@@ -19,7 +19,7 @@ public sealed class RequestLimitSettings
         var problems = new List<string>();
         if (MaxBodyBytes <= 0) problems.Add($"Requests:MaxBodyBytes must be positive (got {MaxBodyBytes}).");
         if (!(MinBodyBytesPerSecond > 0)) problems.Add($"Requests:MinBodyBytesPerSecond must be positive (got {MinBodyBytesPerSecond}).");
-        if (!(BodyGracePeriodSeconds >= 1)) problems.Add($"Requests:BodyGracePeriodSeconds must be at least 1 (got {BodyGracePeriodSeconds}).");
+        if (!(BodyGracePeriodSeconds > 1)) problems.Add($"Requests:BodyGracePeriodSeconds must be more than 1 (got {BodyGracePeriodSeconds}).");
         return problems;
     }
 }
