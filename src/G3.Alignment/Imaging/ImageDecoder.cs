@@ -19,6 +19,32 @@ public sealed class ImageDecoder
 
     public ImageLimits Limits { get; }
 
+    /// <summary>Bytes a decode holds per pixel at its peak: a 4-byte scratch buffer (RGBA, CMYK) plus the 3-byte RGB result.</summary>
+    private const int WorkingBytesPerPixel = 7;
+
+    /// <summary>The process-wide decode budget for these limits.</summary>
+    public DecodeBudget Budget => DecodeBudget.For(Limits.DecodeBudgetBytes);
+
+    /// <summary>
+    /// Reserves, from <see cref="Budget"/>, the memory decoding <paramref name="encoded"/> at
+    /// <paramref name="minShortSide"/> will hold, waiting while other decodes hold the budget. Keep the
+    /// lease until the decoded pixels are no longer needed. Oversized headers reserve nothing: the decode refuses them.
+    /// </summary>
+    public IDisposable Reserve(ReadOnlySpan<byte> encoded, int minShortSide, CancellationToken cancellationToken = default)
+    {
+        if (encoded.Length == 0 || ImageFormatSniffer.Detect(encoded) is not { } format)
+            return Budget.Acquire(1, cancellationToken);
+        var (width, height) = ImageHeaders.ReadSize(format, encoded);
+        if (width <= 0 || height <= 0 || (double)width * height > Limits.MaxPixels || width > Limits.MaxDimension || height > Limits.MaxDimension)
+            return Budget.Acquire(1, cancellationToken);
+        if (format == ImageFormat.Jpeg)
+        {
+            var d = JpegDecoder.ChooseScaleDenominator((int)width, (int)height, minShortSide);
+            (width, height) = ((width + d - 1) / d, (height + d - 1) / d);
+        }
+        return Budget.Acquire(width * height * WorkingBytesPerPixel, cancellationToken);
+    }
+
     /// <summary>Decodes at full resolution.</summary>
     public DecodedImage Decode(ReadOnlySpan<byte> encoded) => Decode(encoded, minShortSide: 0);
 

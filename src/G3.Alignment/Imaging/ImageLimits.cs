@@ -18,6 +18,12 @@ public sealed record ImageLimits
     /// <summary>Longest side accepted, in pixels. Default 20000 (refuses 1-pixel-high strips of 50 Mpx).</summary>
     public int MaxDimension { get; init; } = 20_000;
 
+    /// <summary>
+    /// Bytes that image decoding may hold at once across the whole process (see <see cref="DecodeBudget"/>).
+    /// Default 512 MiB: one 50 Mpx PNG (about 350 MB while decoding) at a time, or a dozen phone photos.
+    /// </summary>
+    public long DecodeBudgetBytes { get; init; } = 512L * 1024 * 1024;
+
     /// <summary>Ceiling for <see cref="MaxPixels"/>: 4 bytes per pixel must fit one .NET array.</summary>
     public const long MaxSupportedPixels = 500_000_000;
 
@@ -33,6 +39,8 @@ public sealed record ImageLimits
             errors.Add($"ImageLimits.MaxPixels must be between 1 and {MaxSupportedPixels} (got {MaxPixels}).");
         if (MaxDimension <= 0)
             errors.Add($"ImageLimits.MaxDimension must be positive (got {MaxDimension}).");
+        if (DecodeBudgetBytes < 1024 * 1024)
+            errors.Add($"ImageLimits.DecodeBudgetBytes must be at least 1 MiB (got {DecodeBudgetBytes}).");
         return errors;
     }
 

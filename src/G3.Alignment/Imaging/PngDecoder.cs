@@ -32,13 +32,20 @@ internal static unsafe class PngDecoder
                 var expected = (long)ihdr.Width * ihdr.Height * 4;
                 if ((long)size != expected)
                     throw new ImageDecodeException(ImageDecodeErrorKind.Corrupt, $"the PNG decoder reported {size} bytes for a {ihdr.Width}×{ihdr.Height} image");
-                var rgba = GC.AllocateUninitializedArray<byte>((int)expected);
-                fixed (byte* dst = rgba)
-                    Check(SpngNative.spng_decode_image(ctx, dst, size, SpngNative.FormatRgba8, SpngNative.DecodeTransparency));
-
-                var rgb = GC.AllocateUninitializedArray<byte>((int)(ihdr.Width * ihdr.Height * 3));
-                PixelConversions.CompositeRgbaOnWhite(rgba, rgb);
-                return new DecodedImage((int)ihdr.Width, (int)ihdr.Height, rgb);
+                // The RGBA scratch buffer is pooled: only the RGB result outlives this call.
+                var rgba = ImageBuffers.Pool.Rent((int)expected);
+                try
+                {
+                    fixed (byte* dst = rgba)
+                        Check(SpngNative.spng_decode_image(ctx, dst, size, SpngNative.FormatRgba8, SpngNative.DecodeTransparency));
+                    var rgb = GC.AllocateUninitializedArray<byte>((int)(ihdr.Width * ihdr.Height * 3));
+                    PixelConversions.CompositeRgbaOnWhite(rgba.AsSpan(0, (int)expected), rgb);
+                    return new DecodedImage((int)ihdr.Width, (int)ihdr.Height, rgb);
+                }
+                finally
+                {
+                    ImageBuffers.Pool.Return(rgba);
+                }
             }
         }
         finally

@@ -25,19 +25,28 @@ internal static unsafe class WebPDecoder
             limits.CheckDimensions("WebP", features.Width, features.Height);
 
             var stride = features.Width * 4;
-            var rgba = GC.AllocateUninitializedArray<byte>(stride * features.Height);
-            fixed (byte* dst = rgba)
+            var length = stride * features.Height;
+            // The RGBA scratch buffer is pooled: only the RGB result outlives this call.
+            var rgba = ImageBuffers.Pool.Rent(length);
+            try
             {
-                if (WebPNative.WebPDecodeRGBAInto(src, (nuint)data.Length, dst, (nuint)rgba.Length, stride) == null)
+                fixed (byte* dst = rgba)
                 {
-                    // This entry point gives no status; the RIFF header's declared size tells a cut file from a damaged one.
-                    throw DeclaresMoreThanPresent(data) ? Truncated()
-                        : new ImageDecodeException(ImageDecodeErrorKind.Corrupt, "the WebP image data is damaged; re-export the image");
+                    if (WebPNative.WebPDecodeRGBAInto(src, (nuint)data.Length, dst, (nuint)length, stride) == null)
+                    {
+                        // This entry point gives no status; the RIFF header's declared size tells a cut file from a damaged one.
+                        throw DeclaresMoreThanPresent(data) ? Truncated()
+                            : new ImageDecodeException(ImageDecodeErrorKind.Corrupt, "the WebP image data is damaged; re-export the image");
+                    }
                 }
+                var rgb = GC.AllocateUninitializedArray<byte>(features.Width * features.Height * 3);
+                PixelConversions.CompositeRgbaOnWhite(rgba.AsSpan(0, length), rgb);
+                return new DecodedImage(features.Width, features.Height, rgb);
             }
-            var rgb = GC.AllocateUninitializedArray<byte>(features.Width * features.Height * 3);
-            PixelConversions.CompositeRgbaOnWhite(rgba, rgb);
-            return new DecodedImage(features.Width, features.Height, rgb);
+            finally
+            {
+                ImageBuffers.Pool.Return(rgba);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using G3.Alignment.Imaging;
 using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Diversification.Providers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace G3.Host.Apis;
 
@@ -12,19 +13,34 @@ internal static class ApiErrors
 
     internal sealed record ErrorDetail(string Message, string Type, string? Param, string? Code);
 
-    public static IResult Create(int status, string message, string type, string? param = null, string? code = null) =>
+    public static JsonHttpResult<ErrorBody> Create(int status, string message, string type, string? param = null, string? code = null) =>
         TypedResults.Json(new ErrorBody(new ErrorDetail(message, type, param, code)), ApiJson.Options, statusCode: status);
 
-    public static IResult BadRequest(string message, string? param = null, string? code = null) =>
+    public static JsonHttpResult<ErrorBody> BadRequest(string message, string? param = null, string? code = null) =>
         Create(StatusCodes.Status400BadRequest, message, "invalid_request_error", param, code);
 
-    public static IResult NotReady(string status, string? error) => Create(StatusCodes.Status503ServiceUnavailable,
+    public static JsonHttpResult<ErrorBody> NotReady(string status, string? error) => Create(StatusCodes.Status503ServiceUnavailable,
         error is null ? $"the service is not ready yet ({status}); retry shortly" : $"the service could not start: {error}",
         "service_unavailable", code: error is null ? "not_ready" : "start_failed");
 
-    /// <summary>Maps the service's typed errors to the right status; anything else is a 500 without internals.</summary>
-    public static IResult From(Exception e) => e switch
+    /// <summary>
+    /// Maps the service's typed errors to the right status; anything else is a 500 without internals,
+    /// logged with its exception (4xx answers are logged by <see cref="ErrorLogFilter"/>).
+    /// </summary>
+    public static JsonHttpResult<ErrorBody> From(Exception e, ILogger log)
     {
+        var result = Map(e);
+        if (result.StatusCode >= 500)
+            log.LogError(e, "Request failed with {Status}: {Reason}", result.StatusCode, e.Message);
+        else if (e is G3.Host.Security.ImageUrlRefusedException { Detail: { } detail })
+            log.LogWarning("Image URL not fetched: {Detail}", detail);
+        return result;
+    }
+
+    private static JsonHttpResult<ErrorBody> Map(Exception e) => e switch
+    {
+        ApiRequestException r => Create(r.Status, r.Message, "invalid_request_error", r.Param, r.Code),
+        BadHttpRequestException b => FromBadRequest(b),
         ImageDecodeException d => d.Kind switch
         {
             ImageDecodeErrorKind.TooLarge or ImageDecodeErrorKind.TooManyPixels => Create(StatusCodes.Status413PayloadTooLarge, d.Message, "invalid_request_error", "image", "image_too_large"),
@@ -37,5 +53,14 @@ internal static class ApiErrors
         GeolocationFailedException g => Create(StatusCodes.Status422UnprocessableEntity, g.Message, "invalid_request_error", code: "no_candidate"),
         OperationCanceledException => Create(StatusCodes.Status504GatewayTimeout, "the request was cancelled or ran past its deadline", "timeout", code: "deadline_exceeded"),
         _ => Create(StatusCodes.Status500InternalServerError, "internal error; see the service log", "server_error"),
+    };
+
+    /// <summary>Kestrel's own refusals while the body is read: too large (413), too slow (408), malformed (400).</summary>
+    public static JsonHttpResult<ErrorBody> FromBadRequest(BadHttpRequestException e) => e.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => Create(e.StatusCode, "the request body is larger than the service accepts", "invalid_request_error", "body", "body_too_large"),
+        StatusCodes.Status408RequestTimeout => Create(e.StatusCode, "the request body arrived too slowly", "invalid_request_error", "body", "body_timeout"),
+        _ => Create(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest,
+            "the request is malformed: " + e.Message, "invalid_request_error", "body", "malformed_request"),
     };
 }

@@ -7,6 +7,8 @@ using G3.Core.Ports;
 using G3.Host.Composition;
 using G3.Host.Conversations;
 using G3.Host.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static G3.Host.Apis.ApiErrors;
 
 namespace G3.Host.Apis;
 
@@ -20,15 +22,15 @@ namespace G3.Host.Apis;
 /// </summary>
 internal static class ChatCompletionsApi
 {
-    public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps POST {group}/chat/completions; JSON bodies only.</summary>
+    public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder v1)
     {
-        app.MapPost("/v1/chat/completions", Complete).WithName("chat-completions");
-        return app;
+        v1.MapPost("/chat/completions", Complete).WithName("chat-completions");
+        return v1;
     }
 
-    private sealed record ChatTurn(string Model, string? Provider, QueryImage? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides);
-
-    private static async Task<IResult> Complete(HttpContext http, RuntimeState state, ResultCache results, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> Complete(
+        HttpContext http, RuntimeState state, ResultCache results, G3.Host.Security.ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct)
     {
         if (state.Runtime is not { } runtime)
             return ApiErrors.NotReady(state.Status, state.Error);
@@ -40,9 +42,8 @@ internal static class ChatCompletionsApi
         ct = deadline.Token;
         try
         {
-            var (turn, error) = await ParseAsync(http.Request, runtime, fetcher, ct);
-            if (error is not null) return error;
-            var options = (turn!.Overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
+            var turn = await ChatRequest.ReadAsync(http.Request, runtime, fetcher, ct);
+            var options = (turn.Overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
             var pipeline = runtime.PipelineFor(turn.Provider);
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
             var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -50,15 +51,17 @@ internal static class ChatCompletionsApi
             if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
             {
                 var reply = await FollowUpResponder.AnswerAsync(turn.Question, known, Lmm(runtime, turn.Provider), runtime.Geocoder, ct);
-                return turn.Stream ? new SseResult(id, created, turn.Model, Single(reply, known)) : Completion(id, created, turn.Model, reply, known);
+                if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, known));
+                return Completion(id, created, turn.Model, reply, known);
             }
 
             if (turn.Stream)
-                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, requestAborted));
+                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, log, requestAborted));
 
             using var activity = G3.Host.Telemetry.G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
             G3.Host.Telemetry.G3Telemetry.Succeeded(activity, "chat", result);
+            GeolocationDto.LogFailedCandidates(result, log);
             var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
             results.Put(dto.ImageSha256, dto);
             var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder)
@@ -67,14 +70,14 @@ internal static class ChatCompletionsApi
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
-            return ApiErrors.From(e);
+            return From(e, log);
         }
     }
 
     private static G3.Diversification.Providers.ILmmProvider Lmm(G3Runtime runtime, string? provider) =>
         provider is null ? runtime.Providers.Default : runtime.Providers.Get(provider);
 
-    private static IResult Completion(string id, long created, string model, string text, GeolocationDto dto)
+    private static Ok<JsonObject> Completion(string id, long created, string model, string text, GeolocationDto dto)
     {
         var body = new JsonObject
         {
@@ -92,7 +95,7 @@ internal static class ChatCompletionsApi
             ["usage"] = new JsonObject { ["prompt_tokens"] = 0, ["completion_tokens"] = 0, ["total_tokens"] = 0 },
             ["g3"] = JsonSerializer.SerializeToNode(dto, ApiJson.Options),
         };
-        return TypedResults.Text(body.ToJsonString(), "application/json");
+        return TypedResults.Ok(body);
     }
 
     private static async IAsyncEnumerable<StreamItem> Single(string text, GeolocationDto dto)
@@ -103,7 +106,7 @@ internal static class ChatCompletionsApi
 
     /// <summary>Runs the pipeline, yielding progress as it happens, then the answer.</summary>
     private static async IAsyncEnumerable<StreamItem> StreamAsync(G3.Core.Pipeline.G3Pipeline pipeline, G3Runtime runtime, ChatTurn turn,
-        G3.Core.Options.G3Options options, ResultCache results, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        G3.Core.Options.G3Options options, ResultCache results, ILogger log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var events = Channel.CreateUnbounded<JsonObject>();
         var run = Task.Run(async () =>
@@ -131,91 +134,10 @@ internal static class ChatCompletionsApi
         await foreach (var progress in events.Reader.ReadAllAsync(ct))
             yield return new StreamItem(progress, null, null);
         var result = await run;
+        GeolocationDto.LogFailedCandidates(result, log);
         var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
         results.Put(dto.ImageSha256, dto);
         var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, runtime.Geocoder);
         yield return new StreamItem(null, text, dto);
-    }
-
-    private static async Task<(ChatTurn?, IResult?)> ParseAsync(HttpRequest request, G3Runtime runtime, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
-    {
-        JsonNode? root;
-        try
-        {
-            root = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
-        }
-        catch (JsonException e)
-        {
-            return (null, ApiErrors.BadRequest("the request body is not valid JSON: " + e.Message));
-        }
-        if (root is not JsonObject body)
-            return (null, ApiErrors.BadRequest("the request body must be a JSON object"));
-
-        if (body["model"] is not JsonValue modelValue || !modelValue.TryGetValue<string>(out var model) || string.IsNullOrWhiteSpace(model))
-            return (null, ApiErrors.BadRequest("'model' is required: \"g3\", or \"g3-{provider}\" (see GET /v1/models)", "model"));
-        string? provider = null;
-        if (!string.Equals(model, "g3", StringComparison.OrdinalIgnoreCase))
-        {
-            provider = model.StartsWith("g3-", StringComparison.OrdinalIgnoreCase) ? model[3..] : null;
-            if (provider is null || !runtime.Providers.TryGet(provider, out _))
-                return (null, ApiErrors.Create(StatusCodes.Status404NotFound, $"the model '{model}' does not exist; GET /v1/models lists them", "invalid_request_error", "model", "model_not_found"));
-        }
-
-        if (body["messages"] is not JsonArray messages || messages.Count == 0)
-            return (null, ApiErrors.BadRequest("'messages' must be a non-empty array", "messages"));
-
-        var stream = body["stream"] is JsonValue s && s.TryGetValue<bool>(out var flag) && flag;
-        G3OptionsOverrides? overrides = null;
-        try
-        {
-            overrides = body["g3"]?.Deserialize<G3OptionsOverrides>(ApiJson.Options);
-        }
-        catch (JsonException e)
-        {
-            return (null, ApiErrors.BadRequest("'g3' options are malformed: " + e.Message, "g3"));
-        }
-
-        // The latest image anywhere in the conversation; the latest user text is the question.
-        string? imageUrl = null;
-        var imageIndex = -1;
-        var question = "";
-        for (var i = messages.Count - 1; i >= 0; i--)
-        {
-            if (messages[i] is not JsonObject message) return (null, ApiErrors.BadRequest($"messages[{i}] must be an object", "messages"));
-            var role = message["role"]?.GetValue<string>();
-            if (role is null) return (null, ApiErrors.BadRequest($"messages[{i}] has no 'role'", "messages"));
-            var (text, url) = ReadContent(message["content"]);
-            if (role == "user" && question.Length == 0 && text.Length > 0 && (imageIndex < 0 || imageIndex == i)) question = text;
-            if (imageUrl is null && url is not null && role == "user")
-            {
-                imageUrl = url;
-                imageIndex = i;
-            }
-        }
-        if (imageUrl is null)
-            return (null, ApiErrors.Create(StatusCodes.Status422UnprocessableEntity,
-                "there is no image in the conversation; send the photo as an image_url content part (a data URL or an http(s) URL)", "invalid_request_error", "messages", "no_image"));
-        var (image, problem) = await ImagePayload.ResolveAsync(imageUrl, fetcher, ct);
-        if (image is null)
-            return (null, ApiErrors.BadRequest(problem!, "messages"));
-
-        var lastUser = Enumerable.Range(0, messages.Count).Last(i => messages[i]?["role"]?.GetValue<string>() == "user");
-        return (new ChatTurn(model, provider, image, imageIndex == lastUser, question, stream, overrides), null);
-    }
-
-    /// <summary>Content is a string, or an array of parts: {"type":"text","text"} and {"type":"image_url","image_url":{"url"}}.</summary>
-    private static (string Text, string? ImageUrl) ReadContent(JsonNode? content)
-    {
-        if (content is JsonValue v && v.TryGetValue<string>(out var s)) return (s, null);
-        if (content is not JsonArray parts) return ("", null);
-        var text = new List<string>();
-        string? url = null;
-        foreach (var part in parts.OfType<JsonObject>())
-        {
-            var type = part["type"]?.GetValue<string>();
-            if (type == "text" && part["text"] is JsonValue t && t.TryGetValue<string>(out var str)) text.Add(str);
-            if (type == "image_url") url = part["image_url"] is JsonObject o ? o["url"]?.GetValue<string>() : part["image_url"]?.GetValue<string>();
-        }
-        return (string.Join("\n", text), url);
     }
 }

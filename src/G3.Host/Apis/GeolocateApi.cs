@@ -1,7 +1,8 @@
-using System.Text.Json;
 using G3.Core.Ports;
 using G3.Host.Hosting;
 using G3.Host.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using static G3.Host.Apis.ApiErrors;
 
 namespace G3.Host.Apis;
 
@@ -12,33 +13,34 @@ namespace G3.Host.Apis;
 /// </summary>
 internal static class GeolocateApi
 {
-    public static IEndpointRouteBuilder MapGeolocateApi(this IEndpointRouteBuilder app)
+    /// <summary>Maps POST {group}/geolocate: multipart uploads (what it is meant for) and JSON.</summary>
+    public static IEndpointRouteBuilder MapGeolocateApi(this IEndpointRouteBuilder v1)
     {
-        app.MapPost("/v1/geolocate", Geolocate).WithName("geolocate").DisableAntiforgery();
-        return app;
+        v1.MapPost("/geolocate", Geolocate).WithName("geolocate").DisableAntiforgery();
+        return v1;
     }
 
-    private static async Task<IResult> Geolocate(HttpRequest request, RuntimeState state, G3.Host.Security.ImageFetcher fetcher, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<GeolocationDto>, JsonHttpResult<ErrorBody>>> Geolocate(
+        HttpRequest request, RuntimeState state, G3.Host.Security.ImageFetcher fetcher, ILogger<GeolocateRequest> log, CancellationToken cancellationToken)
     {
         if (state.Runtime is not { } runtime)
-            return ApiErrors.NotReady(state.Status, state.Error);
+            return NotReady(state.Status, state.Error);
 
-        // One deadline for the whole request: past it the answer is 504, not a hung connection.
+        // One deadline for the whole request (reading the body included): past it the answer is 504, not a hung connection.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(runtime.RequestTimeout);
         cancellationToken = deadline.Token;
         try
         {
-            var (parsed, error) = await ReadAsync(request, fetcher, cancellationToken);
-            if (error is not null) return error;
-            var (image, provider, overrides) = parsed!.Value;
+            var (image, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
             using var activity = G3Telemetry.Start("geolocate", provider);
             try
             {
                 var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
                 var result = await runtime.PipelineFor(provider).RunAsync(image, options, cancellationToken: cancellationToken);
                 G3Telemetry.Succeeded(activity, "geolocate", result);
-                return TypedResults.Json(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder), ApiJson.Options);
+                GeolocationDto.LogFailedCandidates(result, log);
+                return TypedResults.Ok(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder));
             }
             catch (Exception e)
             {
@@ -48,52 +50,53 @@ internal static class GeolocateApi
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return ApiErrors.From(e);
+            return From(e, log);
         }
     }
 
-    private static async Task<((QueryImage Image, string? Provider, G3OptionsOverrides? Overrides)?, IResult?)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    private static async Task<(QueryImage Image, string? Provider, G3OptionsOverrides? Overrides)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
-        try
+        if (request.HasFormContentType)
         {
-            if (request.HasFormContentType)
+            if (!request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+                throw new ApiRequestException("send the photo as multipart/form-data (a file field 'image') or as application/json",
+                    "Content-Type", StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
+            IFormCollection form;
+            try
             {
-                var form = await request.ReadFormAsync(ct);
-                var file = form.Files.GetFile("image");
-                if (file is null || file.Length == 0)
-                    return (null, ApiErrors.BadRequest("the multipart form needs a non-empty file field named 'image'", "image"));
-                using var buffer = new MemoryStream((int)file.Length);
-                await file.CopyToAsync(buffer, ct);
-                var overrides = form.TryGetValue("g3", out var json) && !string.IsNullOrWhiteSpace(json)
-                    ? JsonSerializer.Deserialize<G3OptionsOverrides>(json.ToString(), ApiJson.Options)
-                    : null;
-                var provider = form.TryGetValue("provider", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
-                return ((new QueryImage(buffer.ToArray(), file.ContentType), provider, overrides), null);
+                form = await request.ReadFormAsync(ct);
             }
-            if (request.HasJsonContentType())
+            catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException)
             {
-                var body = await request.ReadFromJsonAsync<GeolocateRequest>(ApiJson.Options, ct);
-                if (string.IsNullOrWhiteSpace(body?.Image))
-                    return (null, ApiErrors.BadRequest("the JSON body needs 'image': the photo as base64, a data URL or an http(s) URL", "image"));
-                var (image, problem) = await ImagePayload.ResolveAsync(body.Image, fetcher, ct);
-                if (image is null)
-                    return (null, ApiErrors.BadRequest(problem!, "image"));
-                return ((image, body.Provider, body.G3), null);
+                // A closing boundary that never comes, a section without headers, a body cut short.
+                throw new ApiRequestException("the multipart body is malformed or ends before its closing boundary", "body", code: "malformed_multipart");
             }
-            return (null, ApiErrors.Create(StatusCodes.Status415UnsupportedMediaType,
-                "send multipart/form-data with a file field 'image', or application/json with 'image' as base64", "invalid_request_error"));
+            var file = form.Files.GetFile("image");
+            if (file is null || file.Length == 0)
+                throw new ApiRequestException("the multipart form needs a non-empty file field named 'image'", "image");
+            using var buffer = new MemoryStream((int)file.Length);
+            await file.CopyToAsync(buffer, ct);
+            G3OptionsOverrides? overrides = null;
+            if (form.TryGetValue("g3", out var json) && !string.IsNullOrWhiteSpace(json))
+            {
+                using var g3 = JsonFields.ParseObject(json.ToString(), "g3");
+                overrides = G3OptionsOverrides.Read(g3.RootElement, "g3");
+            }
+            var provider = form.TryGetValue("provider", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
+            return (new QueryImage(buffer.ToArray(), file.ContentType), provider, overrides);
         }
-        catch (JsonException e)
+        if (request.HasJsonContentType())
         {
-            return (null, ApiErrors.BadRequest("the request body is not valid JSON: " + e.Message));
+            using var document = await JsonFields.ParseObjectAsync(request.Body, ct);
+            var body = GeolocateRequest.Read(document.RootElement);
+            if (string.IsNullOrWhiteSpace(body.Image))
+                throw new ApiRequestException("the JSON body needs 'image': the photo as base64, a data URL or an http(s) URL", "image");
+            var (image, problem) = await ImagePayload.ResolveAsync(body.Image, fetcher, ct);
+            if (image is null)
+                throw new ApiRequestException(problem!, "image");
+            return (image, body.Provider, body.G3);
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, ApiErrors.Create(StatusCodes.Status413PayloadTooLarge, "the request body is larger than the service accepts", "invalid_request_error"));
-        }
-        catch (InvalidDataException e)
-        {
-            return (null, ApiErrors.BadRequest("the multipart body is malformed: " + e.Message));
-        }
+        throw new ApiRequestException("send multipart/form-data with a file field 'image', or application/json with 'image' as base64",
+            "Content-Type", StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");
     }
 }

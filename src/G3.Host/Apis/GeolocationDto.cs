@@ -33,10 +33,20 @@ internal sealed record GeolocationDto(
         r.DegradedReason,
         CandidateDto.From(r.Best.Candidate, r.Best.Score, r.Best.Rank),
         r.Ranked.Select(s => CandidateDto.From(s.Candidate, s.Score, s.Rank)).ToList(),
-        r.LmmCandidates.Where(c => !c.IsValid).Select(c => CandidateDto.From(c, null, null)).ToList(),
+        r.LmmCandidates.Where(c => !c.IsValid).Select(CandidateDto.Failed).ToList(),
         new ReferencesDto(r.Similar.Select(ReferenceDto.From).ToList(), r.Dissimilar.Select(ReferenceDto.From).ToList()),
         new TimingsDto(r.Timings.Encode.TotalMilliseconds, r.Timings.Retrieve.TotalMilliseconds, r.Timings.Generate.TotalMilliseconds,
             r.Timings.Verify.TotalMilliseconds, r.Timings.Total.TotalMilliseconds));
+
+    /// <summary>
+    /// The failed LMM candidates' details (provider endpoints, upstream error bodies) go to the log only;
+    /// the answer carries their category (<see cref="CandidateDto.Failed"/>).
+    /// </summary>
+    public static void LogFailedCandidates(GeolocationResult r, ILogger log)
+    {
+        foreach (var c in r.LmmCandidates.Where(c => !c.IsValid))
+            log.LogWarning("LMM candidate (variant {Variant}, sample {Sample}) failed: {Outcome}: {Error}", c.Variant?.Index, c.SampleIndex, c.Outcome, c.Error);
+    }
 }
 
 internal sealed record PlaceDto(string? Description, string? Neighbourhood, string? City, string? County, string? State, string? Country,
@@ -56,6 +66,17 @@ internal sealed record CandidateDto(
     public static CandidateDto From(Candidate c, double? score, int? rank) => new(
         c.Source, c.Point?.Latitude, c.Point?.Longitude, score, rank, c.Outcome,
         c.Variant?.Index, c.Variant?.ReferenceCount, c.SampleIndex, c.Rank, c.ReferenceId, c.RawText, c.Error);
+
+    /// <summary>A failed candidate as clients see it: the error is a category, never the internal detail.</summary>
+    public static CandidateDto Failed(Candidate c) => From(c, null, null) with { Error = ErrorCategory(c.Outcome) };
+
+    public static string ErrorCategory(ParseOutcome outcome) => outcome switch
+    {
+        ParseOutcome.ProviderError => "provider_error",
+        ParseOutcome.Unparsable => "unparsable_answer",
+        ParseOutcome.Invalid => "invalid_coordinates",
+        _ => "failed",
+    };
 }
 
 internal sealed record ReferencesDto(IReadOnlyList<ReferenceDto> Similar, IReadOnlyList<ReferenceDto> Dissimilar);

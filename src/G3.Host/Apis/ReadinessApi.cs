@@ -1,4 +1,5 @@
 using G3.Host.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace G3.Host.Apis;
 
@@ -8,8 +9,14 @@ internal static class ReadinessApi
     public static IEndpointRouteBuilder MapReadinessApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/readyz", Ready).WithName("readyz");
-        app.MapGet("/v1/models", Models).WithName("models");
         return app;
+    }
+
+    /// <summary>Maps GET {group}/models.</summary>
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder v1)
+    {
+        v1.MapGet("/models", Models).WithName("models");
+        return v1;
     }
 
     internal sealed record Readiness(string Status, bool Ready, string? Model, string? Error);
@@ -23,11 +30,11 @@ internal static class ReadinessApi
     internal sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy);
 
     /// <summary>One entry per configured LMM provider: "g3" is the default pipeline, "g3-{provider}" the others.</summary>
-    private static IResult Models(RuntimeState state)
+    private static Results<Ok<ModelList>, JsonHttpResult<ApiErrors.ErrorBody>> Models(RuntimeState state)
     {
         if (state.Runtime is not { } runtime) return ApiErrors.NotReady(state.Status, state.Error);
         var models = new List<ModelEntry> { new("g3", "model", 0, "g3") };
         models.AddRange(runtime.Providers.Names.Order(StringComparer.OrdinalIgnoreCase).Select(n => new ModelEntry("g3-" + n, "model", 0, "g3")));
-        return TypedResults.Json(new ModelList("list", models), ApiJson.Options);
+        return TypedResults.Ok(new ModelList("list", models));
     }
 }

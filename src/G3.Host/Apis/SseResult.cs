@@ -34,8 +34,12 @@ internal sealed class SseResult(string id, long created, string model, IAsyncEnu
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Headers are gone; report the failure as an error event in OpenAI's error shape.
-            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = e is G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException ? e.Message : "internal error; see the service log", ["type"] = "server_error" } };
+            // Headers are gone; report the failure as an error event in OpenAI's error shape, and log it.
+            var known = e is G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException;
+            var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SseResult>();
+            if (known) log.LogWarning("Streamed answer failed: {Reason}", e.Message);
+            else log.LogError(e, "Streamed answer failed");
+            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = known ? e.Message : "internal error; see the service log", ["type"] = "server_error" } };
             await http.Response.WriteAsync($"data: {error.ToJsonString()}\n\n", ct);
         }
         await http.Response.WriteAsync("data: [DONE]\n\n", ct);

@@ -19,6 +19,7 @@ internal static class ServiceHost
         builder.Configuration.AddCommandLine(args);
 
         builder.AddG3Security();
+        builder.AddG3Apis();
         // On SIGTERM/Ctrl-C Kestrel stops accepting and in-flight requests get this long to finish.
         builder.Services.Configure<HostOptions>(o =>
             o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Hosting:ShutdownTimeoutSeconds", 30.0)));
@@ -33,12 +34,10 @@ internal static class ServiceHost
 
         var app = builder.Build();
         G3.Host.Telemetry.OtlpExport.Configure(app);
+        app.UseG3ErrorAnswers();
         app.UseG3Security();
         app.MapOpenApi();
-        app.MapHealthApi();
-        app.MapReadinessApi();
-        app.MapGeolocateApi();
-        app.MapChatCompletionsApi();
+        app.MapG3Apis();
         return app;
     }
 }

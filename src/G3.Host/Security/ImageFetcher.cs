@@ -4,25 +4,34 @@ using G3.Alignment.Imaging;
 
 namespace G3.Host.Security;
 
-/// <summary>A URL the service will not fetch, and why (the API answers 400).</summary>
-public sealed class ImageUrlRefusedException(string message) : G3.Core.Errors.G3Exception(message);
+/// <summary>
+/// A URL the service will not fetch, and why (the API answers 400). <see cref="Detail"/> holds what
+/// went wrong underneath (a socket error naming an address): it goes to the log, never to the client.
+/// </summary>
+public sealed class ImageUrlRefusedException(string message, string? detail = null) : G3.Core.Errors.G3Exception(message)
+{
+    public string? Detail { get; } = detail;
+}
 
 /// <summary>
 /// Fetches an image URL for a request: http/https only; every connection goes to an address that
 /// passed <see cref="AddressPolicy"/>, checked after DNS resolution at connect time (so DNS rebinding
 /// cannot slip past); redirects are followed by hand, at most three, each re-checked; the body is
-/// limited in size and time. The image is kept in memory only.
+/// limited in size, and the whole fetch (connect, headers and body, redirects included) in time. The
+/// image is kept in memory only.
 /// </summary>
 public sealed class ImageFetcher : IDisposable
 {
     private const int MaxRedirects = 3;
     private readonly HttpClient _http;
     private readonly long _maxBytes;
+    private readonly TimeSpan _timeout;
 
     public ImageFetcher(ImageLimits limits, TimeSpan timeout, Func<IPAddress, bool>? isAllowed = null)
     {
         var allowed = isAllowed ?? AddressPolicy.IsPublic;
         _maxBytes = limits.MaxEncodedBytes;
+        _timeout = timeout;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -53,6 +62,29 @@ public sealed class ImageFetcher : IDisposable
     }
 
     public async Task<(byte[] Bytes, string? MediaType)> FetchAsync(string url, CancellationToken cancellationToken)
+    {
+        // One clock for the whole fetch: a server that sends headers and then trickles the body is cut off too.
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(_timeout);
+        try
+        {
+            return await FetchWithinAsync(url, timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ImageUrlRefusedException("fetching the image URL timed out");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ImageUrlRefusedException("fetching the image URL failed: the connection failed or was cut", e.Message);
+        }
+        catch (IOException e)
+        {
+            throw new ImageUrlRefusedException("fetching the image URL failed: the connection failed or was cut", e.Message);
+        }
+    }
+
+    private async Task<(byte[] Bytes, string? MediaType)> FetchWithinAsync(string url, CancellationToken cancellationToken)
     {
         var uri = Check(url);
         for (var hop = 0; ; hop++)
@@ -94,7 +126,8 @@ public sealed class ImageFetcher : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new ImageUrlRefusedException($"fetching the image URL failed: {e.Message}");
+            // The socket's message names addresses inside the network ("Connection refused (10.0.0.5:80)"): log only.
+            throw new ImageUrlRefusedException("fetching the image URL failed: the host could not be reached", e.Message);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -1,34 +1,46 @@
 using System.Globalization;
-using System.Text;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using G3.Host.Apis;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace G3.Host.Security;
 
-/// <summary>API keys and per-key rate limits, wired in one place.</summary>
+/// <summary>
+/// API keys (an authentication scheme plus an authorization policy), per-key rate limits (a named
+/// policy) and CORS, all ASP.NET Core's own machinery, attached to the /v1 endpoints by
+/// <see cref="G3.Host.Apis.V1Apis"/>.
+/// </summary>
 internal static class SecurityExtensions
 {
     public static void AddG3Security(this WebApplicationBuilder builder)
     {
+        var settings = builder.Configuration.GetSection(SecuritySettings.SectionName).Get<SecuritySettings>() ?? new SecuritySettings();
         var limits = builder.Configuration.GetSection(RateLimitSettings.SectionName).Get<RateLimitSettings>() ?? new RateLimitSettings();
-        if (limits.PermitsPerMinute <= 0) return;
+        // Refuses to build open to the network without a key (from urls, http_ports and Kestrel:Endpoints).
+        var gate = new ApiKeyGate(settings, ListenAddresses.FromConfiguration(builder.Configuration));
+        builder.Services.AddSingleton(gate);
+        builder.Services.AddSingleton(new FailedKeyLimiter(limits.FailedKeyAttemptsPerMinute));
+
+        builder.Services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ApiKeyRequirementHandler>();
+        builder.Services.AddAuthorizationBuilder().AddPolicy(ApiKeyDefaults.Policy, p => p
+            .AddAuthenticationSchemes(ApiKeyDefaults.Scheme)
+            .AddRequirements(new ApiKeyRequirement()));
+
+        var origins = (settings.CorsOrigins ?? []).Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim().TrimEnd('/')).ToArray();
+        builder.Services.AddSingleton<IReadOnlySet<string>>(new HashSet<string>(origins, StringComparer.OrdinalIgnoreCase));
+        builder.Services.AddCors(o =>
+        {
+            // No policy at all by default: browsers get no CORS headers, so other sites' pages cannot read answers.
+            if (origins.Length > 0)
+                o.AddDefaultPolicy(p => p.WithOrigins(origins).WithMethods("GET", "POST").WithHeaders("Authorization", "Content-Type"));
+        });
         builder.Services.AddRateLimiter(options =>
         {
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            {
-                if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
-                    return RateLimitPartition.GetNoLimiter("unlimited");
-                var partition = context.Items[ApiKeyMiddleware.KeyItem] as string
-                    ?? "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Math.Max(1, limits.Burst),
-                    TokensPerPeriod = Math.Max(1, limits.PermitsPerMinute / 60 > 0 ? limits.PermitsPerMinute / 60 : 1),
-                    ReplenishmentPeriod = limits.PermitsPerMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60.0 / limits.PermitsPerMinute),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            options.AddPolicy(ApiKeyDefaults.Policy, context => Partition(context, limits));
             options.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -39,20 +51,43 @@ internal static class SecurityExtensions
         });
     }
 
-    /// <summary>Keys first (so limits are per key), then the limiter. Refuses to start open to the network without keys.</summary>
+    /// <summary>Per key when one was presented, else per client address; no limit when PermitsPerMinute is 0.</summary>
+    private static RateLimitPartition<string> Partition(HttpContext context, RateLimitSettings limits)
+    {
+        if (limits.PermitsPerMinute <= 0) return RateLimitPartition.GetNoLimiter("unlimited");
+        var partition = context.User.FindFirstValue(ApiKeyDefaults.KeyIdClaim) is { } keyId ? "key:" + keyId : "ip:" + ApiKeyAuthenticationHandler.ClientOf(context);
+        return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, limits.Burst),
+            TokensPerPeriod = Math.Max(1, limits.PermitsPerMinute / 60),
+            ReplenishmentPeriod = limits.PermitsPerMinute >= 60 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(60.0 / limits.PermitsPerMinute),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    /// <summary>
+    /// Routing, CORS, authentication, authorization and rate limiting, in that order (limits are per
+    /// key, so they come after authentication). Once the server has bound its addresses, the "auto"
+    /// key rule is decided from them; beyond loopback without a key, the service stops.
+    /// </summary>
     public static void UseG3Security(this WebApplication app)
     {
-        var settings = app.Configuration.GetSection(SecuritySettings.SectionName).Get<SecuritySettings>() ?? new SecuritySettings();
-        var keys = (settings.ApiKeys ?? []).Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => Encoding.UTF8.GetBytes(k.Trim())).ToList();
-        if (settings.KeysRequired(app.Configuration["urls"]))
-        {
-            if (keys.Count == 0)
-                throw new InvalidOperationException(
-                    "the service listens beyond loopback but no API key is configured: set G3_Security__ApiKeys__0=<key> " +
-                    "(or Security:RequireApiKey=false to serve without keys, e.g. behind your own gateway)");
-            app.UseMiddleware<ApiKeyMiddleware>((IReadOnlyList<byte[]>)keys);
-        }
-        if ((app.Configuration.GetSection(RateLimitSettings.SectionName).Get<RateLimitSettings>() ?? new RateLimitSettings()).PermitsPerMinute > 0)
-            app.UseRateLimiter();
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.Lifetime.ApplicationStarted.Register(() => DecideFromBoundAddresses(app));
+    }
+
+    private static void DecideFromBoundAddresses(WebApplication app)
+    {
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var gate = app.Services.GetRequiredService<ApiKeyGate>();
+        if (gate.DecideFromBoundAddresses(bound, ListenAddresses.FromConfiguration(app.Configuration)))
+            return;
+        app.Logger.LogCritical("Stopping: bound to {Addresses}, beyond loopback, with no API key. {Message}", string.Join(", ", bound), ApiKeyGate.MissingKeyMessage);
+        app.Lifetime.StopApplication();
     }
 }

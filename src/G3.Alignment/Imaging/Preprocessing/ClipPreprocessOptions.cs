@@ -29,6 +29,15 @@ public sealed record ClipPreprocessOptions
     /// <summary>Shorter side of a reduced-scale JPEG decode, as a multiple of <see cref="InputSize"/> (≥ 1).</summary>
     public double ScaledDecodeMinShortSideFactor { get; init; } = 1.0;
 
+    /// <summary>
+    /// When <see cref="AllowScaledJpegDecode"/> is off, JPEGs far larger than the model input are still
+    /// decoded at reduced DCT scale, keeping at least this many × <see cref="InputSize"/> pixels on the
+    /// shorter side (so at 224 px only photos with a shorter side of 3584 px or more are affected, and
+    /// the bicubic pass still reduces by 8× or more). This bounds the memory and time a huge JPEG (a
+    /// decompression bomb, or a 100-Mpx scan) costs. 0 turns it off. Default 8.
+    /// </summary>
+    public int LargeImageMinShortSideFactor { get; init; } = 8;
+
     /// <summary>Every problem with these options, each a sentence naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -43,6 +52,8 @@ public sealed record ClipPreprocessOptions
             errors.Add("Std values must be positive and finite.");
         if (!(ScaledDecodeMinShortSideFactor >= 1.0) || double.IsInfinity(ScaledDecodeMinShortSideFactor))
             errors.Add($"ScaledDecodeMinShortSideFactor must be a finite number ≥ 1 (got {ScaledDecodeMinShortSideFactor}).");
+        if (LargeImageMinShortSideFactor < 0)
+            errors.Add($"LargeImageMinShortSideFactor must be 0 (off) or positive (got {LargeImageMinShortSideFactor}).");
         return errors;
     }
 }

@@ -38,18 +38,28 @@ public sealed class ClipPreprocessor
         return tensor;
     }
 
-    /// <summary>Decodes and preprocesses one image into <paramref name="destination"/> (exactly <see cref="TensorLength"/> floats).</summary>
-    public void Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination) =>
-        Preprocess(Decode(encoded), destination);
+    /// <summary>
+    /// Decodes and preprocesses one image into <paramref name="destination"/> (exactly <see cref="TensorLength"/> floats),
+    /// holding the decoder's process-wide memory budget from decode to the end of resizing.
+    /// </summary>
+    public void Preprocess(ReadOnlySpan<byte> encoded, Span<float> destination)
+    {
+        var minShortSide = MinShortSide;
+        using var reservation = Decoder.Reserve(encoded, minShortSide);
+        Preprocess(Decoder.Decode(encoded, minShortSide), destination);
+    }
 
     /// <summary>Decodes with the reduced-scale JPEG path these options allow; for callers that want the pixels too.</summary>
-    public DecodedImage Decode(ReadOnlySpan<byte> encoded)
-    {
-        var minShortSide = Options.AllowScaledJpegDecode
-            ? (int)Math.Ceiling(Options.InputSize * Options.ScaledDecodeMinShortSideFactor)
-            : 0;
-        return Decoder.Decode(encoded, minShortSide);
-    }
+    public DecodedImage Decode(ReadOnlySpan<byte> encoded) => Decoder.Decode(encoded, MinShortSide);
+
+    /// <summary>
+    /// The shorter side a reduced-scale JPEG decode must keep: the opt-in factor when scaled decoding is
+    /// allowed, else <see cref="ClipPreprocessOptions.LargeImageMinShortSideFactor"/> × the input size,
+    /// which only images far larger than the model input reach.
+    /// </summary>
+    private int MinShortSide => Options.AllowScaledJpegDecode
+        ? (int)Math.Ceiling(Options.InputSize * Options.ScaledDecodeMinShortSideFactor)
+        : Options.LargeImageMinShortSideFactor > 0 ? Options.InputSize * Options.LargeImageMinShortSideFactor : 0;
 
     /// <summary>Preprocesses a decoded image into <paramref name="destination"/> (exactly <see cref="TensorLength"/> floats, CHW).</summary>
     public void Preprocess(DecodedImage image, Span<float> destination)
