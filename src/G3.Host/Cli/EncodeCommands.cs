@@ -108,7 +108,7 @@ internal static class EncodeCommands
             load.Stop();
             await output.WriteLineAsync(
                 $"model {encoder.Model.Manifest.Id}: image encoder {encoder.Model.Spec.Height}×{encoder.Model.Spec.Width}; " +
-                $"{encoder.Model.Session.ExecutionProviderDescription}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
+                $"{encoder.Model.Session.ExecutionProvider}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
             var images = new List<QueryImage>();
             foreach (var file in files)
             {
@@ -160,7 +160,7 @@ internal static class EncodeCommands
             load.Stop();
             await output.WriteLineAsync(
                 $"model {encoder.Manifest.Id}: location encoder, {encoder.Projection} projection, dim {encoder.Dimension}; " +
-                $"{encoder.Session.ExecutionProviderDescription}; ONNX Runtime {encoder.Session.Runtime.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
+                $"{encoder.Session.ExecutionProvider}; ONNX Runtime {encoder.Session.Runtime.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
 
             var run = Stopwatch.StartNew();
             var embeddings = await encoder.EncodeAsync(points, cancellationToken);

@@ -30,13 +30,13 @@ public static class RuntimeFactory
         errors.AddRange(pipeline.ToOptions().Validate().Select(e => "Pipeline: " + e));
         if (errors.Count > 0) throw new G3OptionsException(errors);
 
-        var manifestPath = Path.GetFullPath(model.Manifest);
+        var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             throw new FileNotFoundException($"Model:Manifest '{manifestPath}' does not exist (set Model:Manifest to a model manifest.json)", manifestPath);
         var session = new OnnxSessionOptions
         {
             ExecutionProvider = OnnxSessionOptions.ParseProvider(model.ExecutionProvider),
-            LibraryPath = string.IsNullOrWhiteSpace(model.OnnxRuntimePath) ? null : model.OnnxRuntimePath,
+            LibraryPath = string.IsNullOrWhiteSpace(model.OnnxRuntimePath) ? null : G3Paths.Resolve(model.OnnxRuntimePath),
         };
 
         var manifest = ModelManifestLoader.Load(manifestPath);
@@ -47,7 +47,9 @@ public static class RuntimeFactory
             disposables.Add(imageEncoder);
             var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
             disposables.Add(locationEncoder);
-            log.LogInformation("Model {ModelId}: {Provider}", manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription);
+            // The provider's name at Information; why it was chosen (which may name the library's path) at Debug.
+            log.LogInformation("Model {ModelId}: {Provider}", manifest.Id, imageEncoder.Model.Session.ExecutionProvider);
+            log.LogDebug("Model {ModelId}: {ProviderDetail}", manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription);
 
             var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
@@ -57,7 +59,7 @@ public static class RuntimeFactory
                 manifest.Verification.LogitScale ?? 100));
             var providers = LmmProviderRegistry.Create(lmm, loggerFactory);
             disposables.Add(providers);
-            var responseCache = new ResponseCache(cache.Directory, cache.Mode);
+            var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
             var geocoder = TryLoadGeocoder(log);
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {
