@@ -13,10 +13,13 @@ namespace G3.Host.Cli;
 /// </summary>
 internal static class CommandLineChecks
 {
-    /// <summary>A configuration setting given on the command line: <c>--Section:Key=value</c>.</summary>
+    /// <summary>
+    /// A configuration setting given on the command line: <c>--Section:Key=value</c>, or a bare section <c>--Section=</c>
+    /// (test hosts pass their whole host configuration this way, sections included, with empty values).
+    /// </summary>
     public static bool IsSetting(string token) =>
         token.StartsWith("--", StringComparison.Ordinal) && token.IndexOf('=', StringComparison.Ordinal) is > 2 and var eq
-        && token.AsSpan(2, eq - 2).Contains(':');
+        && (token.AsSpan(2, eq - 2).Contains(':') || eq == token.Length - 1);
 
     /// <summary>The configuration settings among <paramref name="tokens"/>.</summary>
     public static IReadOnlyList<string> Settings(IEnumerable<string> tokens) => tokens.Where(IsSetting).ToList();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using G3.Host.Composition;
-using G3.Host.Evaluation;
+using G3.Evaluation;
 using G3.Host.Hosting;
 
 namespace G3.Host.Cli;

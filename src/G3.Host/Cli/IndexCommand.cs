@@ -56,7 +56,7 @@ internal static class IndexCommand
             try
             {
                 var total = await CountRowsAsync(metadata.FullName, cancellationToken);
-                await output.WriteLineAsync($"index: {total} rows in {metadata.Name} → {(settings.IsEmbedded ? "embedded store " + Path.GetFullPath(settings.Embedded.Directory) : "Qdrant " + settings.Qdrant.Url)} with model {encoder.Model.Manifest.Id}");
+                await output.WriteLineAsync($"index: {total} rows in {metadata.Name} → {settings.Describe()} with model {encoder.Model.Manifest.Id}");
                 var badRows = new List<Mp16RowError>();
                 var progress = new ConsoleProgress("index", total);
                 var job = new IndexJob(encoder, store, options);
