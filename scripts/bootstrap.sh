@@ -22,7 +22,7 @@ done
 log() { printf 'bootstrap: %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-# Image codecs are called through P/Invoke (DESIGN.md §3: no managed decoder is available).
+# Image codecs are called through P/Invoke, for Pillow parity and speed (docs/architecture.md, Dependencies).
 debs=(libturbojpeg0 libspng0 libwebp7)
 tool_debs=(python3-torch python3-torchvision python3-pil python3-onnx python3-numpy python3-faiss libopenblas0-pthread)
 [ "$with_tools" = 1 ] && debs+=("${tool_debs[@]}")

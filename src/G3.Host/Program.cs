@@ -1,7 +1,7 @@
 using G3.Host.Cli;
 
 // One executable, several verbs (serve is the default). See `g3 --help`.
-return await G3Cli.Create().Parse(args).InvokeAsync();
+return await G3Cli.RunAsync(args);
 
 namespace G3.Host
 {

@@ -10,6 +10,16 @@ internal sealed class FactRequiringGeoDataAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the same data: every row is reported as skipped, with the reason, when it is absent.</summary>
+internal sealed class TheoryRequiringGeoDataAttribute : TheoryAttribute
+{
+    public TheoryRequiringGeoDataAttribute()
+    {
+        if (!File.Exists(TestPaths.InRepo(".deps", "geodata", "cities.pbf")))
+            Skip = "needs the geography data in .deps/geodata: run scripts/bootstrap.sh";
+    }
+}
+
 /// <summary>One geocoder for the whole test run (loading takes about a second).</summary>
 internal static class SharedGeocoder
 {

@@ -13,12 +13,4 @@ public class CliTests
         Assert.Equal(0, exit);
         Assert.Contains("serve", output.ToString(), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Serve_passes_hosting_options_through()
-    {
-        var parse = G3Cli.Create().Parse(["serve", "--urls", "http://127.0.0.1:5999"]);
-        Assert.Empty(parse.Errors);
-        Assert.Equal(["--urls", "http://127.0.0.1:5999"], parse.UnmatchedTokens);
-    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using G3.Host.Cli;
-using G3.Host.Evaluation;
+using G3.Evaluation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -12,26 +12,6 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("g3-eval").FullName;
     private int _lmmRequests;
-
-    [Fact]
-    public void Metrics_match_hand_computed_values()
-    {
-        EvalRecord R(string config, double? error, bool degraded = false, int unparsable = 0) => new()
-        {
-            Configuration = config, ImageId = Guid.NewGuid().ToString(), TrueLatitude = 0, TrueLongitude = 0, ErrorKm = error,
-            Degraded = degraded, Unparsable = unparsable, Error = error is null ? "failed" : null,
-        };
-        var metrics = EvalMetrics.Compute([R("a", 0.5), R("a", 30), R("a", 800, degraded: true, unparsable: 3), R("a", null), R("b", 10)]);
-        var a = metrics.Single(m => m.Configuration == "a");
-        Assert.Equal([25.0, 25, 50, 50, 75], a.AccuracyPercent);
-        Assert.Equal(30, a.MedianErrorKm);
-        Assert.Equal((0.5 + 30 + 800) / 3, a.MeanErrorKm!.Value, 9);
-        Assert.Equal((4, 3, 1, 1, 3), (a.Images, a.Answered, a.Failed, a.Degraded, a.Unparsable));
-        Assert.Equal([0.0, 100, 100, 100, 100], metrics.Single(m => m.Configuration == "b").AccuracyPercent);
-        var md = ReportWriter.Markdown(metrics, PublishedResults.Im2Gps3k);
-        Assert.Contains("| a | 25.00 | 25.00 | 50.00 | 50.00 | 75.00 | 30.0 |", md, StringComparison.Ordinal);
-        Assert.Contains("G3 GPT-4V (paper)", md, StringComparison.Ordinal);
-    }
 
     private async Task<WebApplication> StartLmmStubAsync()
     {
@@ -154,37 +134,5 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
     public void Dispose()
     {
         try { Directory.Delete(_dir, true); } catch (IOException) { }
-    }
-}
-
-public class ShippedExperimentTests
-{
-    [Theory]
-    [InlineData("synthetic-ablation.json", 8, "synthetic")]
-    [InlineData("im2gps3k-g3.json", 4, "IM2GPS3K")]
-    public void Shipped_experiments_load_and_validate(string file, int configurations, string kind)
-    {
-        var experiment = Experiment.Load(TestPaths.InRepo("experiments", file));
-        Assert.Equal(configurations, experiment.Configurations.Count);
-        Assert.Equal(kind, experiment.Dataset.Kind);
-        Assert.True(Path.IsPathRooted(experiment.Dataset.Metadata));
-        Assert.All(experiment.Configurations, c => Assert.NotNull(c.Over(experiment.Defaults).Provider));
-    }
-
-    [Fact]
-    public void A_bad_experiment_names_its_problems()
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, "{\"name\":\"x\",\"dataset\":{\"kind\":\"synthetic\",\"metadata\":\"a.csv\",\"images\":\"i\"},\"concurrency\":0,\"configurations\":[{\"name\":\"a\"},{\"name\":\"a\"}]}");
-        try
-        {
-            var ex = Assert.Throws<InvalidDataException>(() => Experiment.Load(path));
-            Assert.Contains("'a' is used twice", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("'concurrency'", ex.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
     }
 }

@@ -7,7 +7,7 @@ post_layernorm): a state dict saved from transformers' CLIPModel.vision_model lo
 strict=True. ViT-L/14 is VitConfig.clip_vit_l14(); the self-test uses a narrow, shallow config of
 the same structure.
 
-Exported graphs (the service's contract, DESIGN.md §2):
+Exported graphs (the service's contract, docs/architecture.md, Ports):
   image:    pixels [N,3,224,224] (CLIP-normalised) -> image_embedding (retrieval), gps_embedding
   location: coords [B,2], ALREADY projected (Mercator for G3, Equal Earth for GeoCLIP, applied in C#
             by ProjectionMath.ToModelInput) -> embedding

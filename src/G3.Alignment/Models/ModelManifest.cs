@@ -4,8 +4,8 @@ namespace G3.Alignment.Models;
 
 /// <summary>
 /// A validated model manifest: the JSON file beside a model's ONNX files that says which file and
-/// tensor is which, how to preprocess, and how locations are projected (DESIGN.md §2, "Model
-/// manifest"). Paths are absolute, resolved against the manifest's folder. Load with
+/// tensor is which, how to preprocess, and how locations are projected (docs/architecture.md,
+/// Ports). Paths are absolute, resolved against the manifest's folder. Load with
 /// <see cref="ModelManifestLoader.Load"/>.
 /// </summary>
 public sealed record ModelManifest(

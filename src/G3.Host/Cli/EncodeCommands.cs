@@ -113,7 +113,7 @@ internal static class EncodeCommands
             load.Stop();
             await output.WriteLineAsync(
                 $"model {encoder.Model.Manifest.Id}: image encoder {encoder.Model.Spec.Height}×{encoder.Model.Spec.Width}; " +
-                $"{encoder.Model.Session.ExecutionProviderDescription}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
+                $"{encoder.Model.Session.ExecutionProvider}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
             var images = new List<QueryImage>();
             foreach (var file in files)
             {
@@ -165,7 +165,7 @@ internal static class EncodeCommands
             load.Stop();
             await output.WriteLineAsync(
                 $"model {encoder.Manifest.Id}: location encoder, {encoder.Projection} projection, dim {encoder.Dimension}; " +
-                $"{encoder.Session.ExecutionProviderDescription}; ONNX Runtime {OnnxRuntimeBuild.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
+                $"{encoder.Session.ExecutionProvider}; ONNX Runtime {OnnxRuntimeBuild.Version}; loaded in {load.Elapsed.TotalMilliseconds:F1} ms");
 
             var run = Stopwatch.StartNew();
             var embeddings = await encoder.EncodeAsync(points, cancellationToken);

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using G3.Host.Composition;
-using G3.Host.Evaluation;
+using G3.Evaluation;
 using G3.Host.Hosting;
 
 namespace G3.Host.Cli;
@@ -16,8 +16,13 @@ internal static class EvalCommand
     public static Command Create()
     {
         var experiment = new Argument<FileInfo?>("experiment") { Description = "The experiment file (see experiments/README.md).", Arity = ArgumentArity.ZeroOrOne };
-        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images." };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name>); a rerun resumes in it." };
+        var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (N ≥ 1)." };
+        limit.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var n)
+                result.AddError($"--limit must be a positive number of images (got {n}).");
+        });
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name> in the repository root); a rerun resumes in it." };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
         var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
         {
@@ -43,10 +48,10 @@ internal static class EvalCommand
             if (file is null)
             {
                 await stderr.WriteLineAsync("eval: give an experiment file, or --report RUN_DIR");
-                return 2;
+                return ExitCodes.Usage;
             }
             var experiment = Experiment.Load(file.FullName);
-            var run = outDir?.FullName ?? Path.GetFullPath(Path.Combine("runs", experiment.Name));
+            var run = outDir?.FullName ?? G3Paths.Resolve(Path.Combine("runs", experiment.Name));
             Directory.CreateDirectory(run);
             File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
 
@@ -83,12 +88,12 @@ internal static class EvalCommand
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync("eval: stopped; every finished result is kept, run again to resume");
-            return 130;
+            return ExitCodes.Interrupted;
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or ArgumentException)
         {
             await stderr.WriteLineAsync("eval: " + e.Message);
-            return 1;
+            return ExitCodes.Failure;
         }
     }
 

@@ -6,11 +6,51 @@ namespace G3.Host.Cli;
 /// <summary>The command line: one root command, one sub-command per verb.</summary>
 internal static class G3Cli
 {
+    /// <summary>Host settings ASP.NET Core reads from the command line; the last two are what test hosts pass.</summary>
+    private static readonly (string Key, string Description)[] HostSettings =
+    [
+        ("urls", "Addresses to listen on, e.g. http://127.0.0.1:8080 (default: Urls in appsettings.json)."),
+        ("environment", "ASP.NET Core environment name (Production by default)."),
+        ("contentRoot", ""),
+        ("applicationName", ""),
+    ];
+
+    /// <summary>Parses and runs <paramref name="args"/>; a usage error is reported by name and returns 2 without running anything.</summary>
+    public static async Task<int> RunAsync(string[] args, InvocationConfiguration? io = null, CancellationToken cancellationToken = default)
+    {
+        io ??= new InvocationConfiguration();
+        var parse = Create().Parse(args);
+        // Our findings first (an unknown option, with the nearest known one, explains a "required option" error
+        // that follows from it), then the parser's errors about tokens not already named.
+        var problems = CommandLineChecks.Find(parse).ToList();
+        problems.AddRange(parse.Errors.Select(e => e.Message)
+            .Where(m => !problems.Any(p => Named(p) is { } token && m.Contains($"'{token}'", StringComparison.Ordinal))));
+        if (problems.Count > 0)
+        {
+            var verb = VerbOf(parse);
+            foreach (var problem in problems) await io.Error.WriteLineAsync($"{verb}: {problem}");
+            await io.Error.WriteLineAsync($"See '{verb} --help'.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync(io, cancellationToken);
+    }
+
+    /// <summary>The token a finding names ("unknown option '--jsn' …" → --jsn).</summary>
+    private static string? Named(string problem) =>
+        problem.IndexOf('\'', StringComparison.Ordinal) is >= 0 and var start && problem.IndexOf('\'', start + 1) is > 0 and var end
+            ? problem[(start + 1)..end]
+            : null;
+
+    private static string VerbOf(ParseResult parse) =>
+        parse.CommandResult.Command is RootCommand ? "g3" : "g3 " + parse.CommandResult.Command.Name;
+
     public static RootCommand Create()
     {
         var root = new RootCommand(
             "G3: worldwide image geolocalization with retrieval-augmented multimodal models.\n" +
-            "Without a verb, runs `serve`.");
+            "Without a verb, runs `serve`. Configuration: appsettings.json in the repository root (the folder relative paths " +
+            "resolve from), G3_Section__Key environment variables, or --Section:Key=value on the command line; unknown keys are refused.\n" +
+            ExitCodes.Help);
         var serve = ServeCommand();
         root.Subcommands.Add(serve);
         root.Subcommands.Add(EncodeCommands.EncodeLocation());
@@ -19,39 +59,70 @@ internal static class G3Cli
         root.Subcommands.Add(GeolocateCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
-        // `g3` alone serves; so does `g3 --urls ...` (ASP.NET Core's usual options pass through).
+        // `g3` alone serves; so does `g3 --urls ...`. Unmatched tokens are --Section:Key=value settings,
+        // checked by CommandLineChecks before anything runs.
         root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens, ct));
+        var hostOptions = AddHostOptions(root);
+        root.SetAction((parse, ct) => ServeAsync(HostArgs(parse, hostOptions), parse, ct));
         return root;
     }
 
     private static Command ServeCommand()
     {
         var serve = new Command("serve",
-            "Start the HTTP service (default verb). ASP.NET Core's options pass through, e.g. " +
-            "--urls http://127.0.0.1:8080; every appsettings.json key can be set as --Section:Key=value " +
+            "Start the HTTP service (default verb). Every appsettings.json key can be set as --Section:Key=value " +
             "or as an environment variable G3_Section__Key.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        serve.SetAction((parse, ct) => ServeAsync(parse.UnmatchedTokens, ct));
+        var hostOptions = AddHostOptions(serve);
+        serve.SetAction((parse, ct) => ServeAsync(HostArgs(parse, hostOptions), parse, ct));
         return serve;
     }
 
-    private static async Task<int> ServeAsync(IReadOnlyList<string> hostArgs, CancellationToken cancellationToken)
+    private static Option<string?>[] AddHostOptions(Command command)
     {
-        WebApplication app;
+        var options = HostSettings.Select(s => new Option<string?>("--" + s.Key)
+        {
+            Description = s.Description,
+            Hidden = s.Description.Length == 0,
+        }).ToArray();
+        foreach (var option in options) command.Options.Add(option);
+        return options;
+    }
+
+    /// <summary>What the web host reads: the host options given, then the --Section:Key=value settings.</summary>
+    internal static string[] HostArgs(ParseResult parse, Option<string?>[] hostOptions) =>
+    [
+        .. hostOptions.Where(o => parse.GetValue(o) is not null).Select(o => $"{o.Name}={parse.GetValue(o)}"),
+        .. CommandLineChecks.Settings(parse.UnmatchedTokens),
+    ];
+
+    private static async Task<int> ServeAsync(string[] hostArgs, ParseResult parse, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
         try
         {
-            app = ServiceHost.Build([.. hostArgs]);
+            var app = ServiceHost.Build(hostArgs);
+            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (StartFailure.Messages(e) is { } failures)
+        {
+            foreach (var failure in failures) await error.WriteLineAsync("serve: " + failure).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        catch (IOException e)
+        {
+            // Kestrel could not bind (address in use, no permission): one line, not a stack trace.
+            await error.WriteLineAsync("serve: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
         catch (InvalidOperationException e)
         {
             // A configuration the service must not start with (e.g. open to the network without keys).
-            await Console.Error.WriteLineAsync("serve: " + e.Message).ConfigureAwait(false);
-            return 1;
+            await error.WriteLineAsync("serve: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
-        await app.RunAsync(cancellationToken).ConfigureAwait(false);
-        return 0;
     }
 }

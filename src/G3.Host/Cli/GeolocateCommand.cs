@@ -28,19 +28,22 @@ internal static class GeolocateCommand
         {
             // The image list is open-ended, so it also swallows --Section:Key=value settings; split them back out.
             var given = parse.GetRequiredValue(files);
-            var settings = parse.UnmatchedTokens.Concat(given.Select(f => f.ToString()).Where(IsSetting)).ToList();
-            var photos = given.Where(f => !IsSetting(f.ToString())).ToArray();
+            var settings = CommandLineChecks.Settings(parse.UnmatchedTokens.Concat(given.Select(f => f.ToString())));
+            var photos = given.Where(f => !CommandLineChecks.IsSetting(f.ToString())).ToArray();
             return RunAsync(photos, parse.GetValue(json), parse.GetValue(provider), settings, parse, ct);
         });
         return command;
     }
 
-    private static bool IsSetting(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal);
-
     private static async Task<int> RunAsync(FileInfo[] files, bool json, string? provider, IReadOnlyList<string> settings, ParseResult parse, CancellationToken ct)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        // Every photo must exist before the model loads: a typo in a name is a usage error, not a half-printed table.
+        var missing = files.Where(f => !f.Exists).ToList();
+        foreach (var file in missing) await error.WriteLineAsync($"geolocate: {file.FullName} does not exist");
+        if (missing.Count > 0) return ExitCodes.Usage;
+
         G3Runtime runtime;
         try
         {
@@ -50,14 +53,13 @@ internal static class GeolocateCommand
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await error.WriteLineAsync("geolocate: " + e.Message);
-            return 1;
+            return ExitCodes.Failure;
         }
 
         using (runtime)
         {
             var failures = 0;
-            if (!json)
-                await output.WriteLineAsync($"{"photo",-28} {"latitude",10} {"longitude",11}  {"confidence",10}  {"ms",7}  place");
+            var headerWritten = false;
             foreach (var file in files)
             {
                 try
@@ -70,6 +72,12 @@ internal static class GeolocateCommand
                         await output.WriteLineAsync(JsonSerializer.Serialize(dto, ApiJson.Options));
                         continue;
                     }
+                    // The table's header comes with its first row, so a run whose photos all fail prints no empty table.
+                    if (!headerWritten)
+                    {
+                        await output.WriteLineAsync($"{"photo",-28} {"latitude",10} {"longitude",11}  {"confidence",10}  {"ms",7}  place");
+                        headerWritten = true;
+                    }
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
                 }
@@ -79,7 +87,7 @@ internal static class GeolocateCommand
                     await error.WriteLineAsync($"geolocate: {file.Name}: {e.Message}");
                 }
             }
-            return failures == 0 ? 0 : 1;
+            return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }
     }
 

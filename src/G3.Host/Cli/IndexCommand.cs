@@ -78,7 +78,7 @@ internal static class IndexCommand
             {
                 var total = await CountRowsAsync(metadata.FullName, cancellationToken);
                 var part = shard.Count > 1 ? $" (shard {shard} of them)" : "";
-                await output.WriteLineAsync($"index: {total} rows in {metadata.Name}{part} → {Destination(settings)} with model {encoder.Model.Manifest.Id}");
+                await output.WriteLineAsync($"index: {total} rows in {metadata.Name}{part} → {settings.Describe()} with model {encoder.Model.Manifest.Id}");
                 var badRows = new List<Mp16RowError>();
                 // Sharded: the bar counts every CSV row, since a shard's size is known only after reading them all.
                 var progress = new ConsoleProgress("index", shard.Count > 1 ? null : total);

@@ -8,6 +8,7 @@ using G3.Diversification.Caching;
 using G3.Diversification.Generation;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
+using G3.Evaluation;
 using G3.Geography;
 using G3.Verification.Scoring;
 
@@ -17,7 +18,7 @@ namespace G3.Host.Composition;
 /// Everything a request needs, loaded once: the model's encoders, the reference store, the verifier,
 /// the LMM providers, and one pipeline per provider (built on first use).
 /// </summary>
-public sealed class G3Runtime : IDisposable
+public sealed class G3Runtime : IExperimentRuntime, IDisposable
 {
     private readonly ConcurrentDictionary<string, G3Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
     private readonly PromptRenderer _renderer = new(PromptTemplates.Default);
@@ -36,6 +37,8 @@ public sealed class G3Runtime : IDisposable
     }
 
     public ImageEncoder ImageEncoder { get; }
+
+    IImageEncoder IExperimentRuntime.ImageEncoder => ImageEncoder;
     public OnnxLocationEncoder LocationEncoder { get; }
     public IReferenceStore Store { get; }
     public IVerifier Verifier { get; }

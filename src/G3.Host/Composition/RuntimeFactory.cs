@@ -30,7 +30,7 @@ public static class RuntimeFactory
         errors.AddRange(pipeline.ToOptions().Validate().Select(e => "Pipeline: " + e));
         if (errors.Count > 0) throw new G3OptionsException(errors);
 
-        var manifestPath = Path.GetFullPath(model.Manifest);
+        var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             throw new FileNotFoundException($"Model:Manifest '{manifestPath}' does not exist (set Model:Manifest to a model manifest.json)", manifestPath);
 
@@ -42,8 +42,11 @@ public static class RuntimeFactory
             disposables.Add(imageEncoder);
             var locationEncoder = OnnxLocationEncoder.Open(manifestPath, model.LocationSession());
             disposables.Add(locationEncoder);
-            log.LogInformation("Model {ModelId} on {OnnxRuntime}: image encoder {ImageProvider}; location encoder {LocationProvider}",
-                manifest.Id, OnnxRuntimeBuild.Describe(), imageEncoder.Model.Session.ExecutionProviderDescription, locationEncoder.Session.ExecutionProviderDescription);
+            // Provider names at Information; why they were chosen (which may name a library's path) at Debug.
+            log.LogInformation("Model {ModelId} on ONNX Runtime {OnnxRuntime}: image encoder {ImageProvider}; location encoder {LocationProvider}",
+                manifest.Id, OnnxRuntimeBuild.Version, imageEncoder.Model.Session.ExecutionProvider, locationEncoder.Session.ExecutionProvider);
+            log.LogDebug("Model {ModelId}: image encoder {ImageDetail}; location encoder {LocationDetail}",
+                manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription, locationEncoder.Session.ExecutionProviderDescription);
 
             var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
@@ -53,7 +56,7 @@ public static class RuntimeFactory
                 manifest.Verification.LogitScale ?? 100));
             var providers = LmmProviderRegistry.Create(lmm, loggerFactory);
             disposables.Add(providers);
-            var responseCache = new ResponseCache(cache.Directory, cache.Mode);
+            var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
             var geocoder = TryLoadGeocoder(log);
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {

@@ -9,7 +9,7 @@ public sealed class ModelSettings
 {
     public const string SectionName = "Model";
 
-    /// <summary>The model manifest; relative paths are taken from the working directory.</summary>
+    /// <summary>The model manifest; a relative path is taken from the folder holding appsettings.json (<see cref="G3Paths"/>).</summary>
     public string Manifest { get; set; } = "models/g3-mini/manifest.json";
 
     /// <summary>cpu, cuda or auto (CUDA when the ONNX Runtime build and the machine can use it).</summary>
@@ -74,4 +74,11 @@ public sealed class FirstStartSettings
     public int Seed { get; set; } = 1;
     public int DatabaseCount { get; set; } = 20000;
     public int QueryCount { get; set; } = 1000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(WorldDirectory)) yield return "FirstStart:WorldDirectory must name a folder.";
+        if (DatabaseCount < 1) yield return $"FirstStart:DatabaseCount must be at least 1 (got {DatabaseCount}).";
+        if (QueryCount < 0) yield return $"FirstStart:QueryCount must not be negative (got {QueryCount}).";
+    }
 }

@@ -20,7 +20,7 @@ public static class StoreFactory
         {
             var options = new EmbeddedStoreOptions
             {
-                Directory = Path.GetFullPath(settings.Embedded.Directory),
+                Directory = G3Paths.Resolve(settings.Embedded.Directory),
                 ModelId = modelId,
                 Dimension = dimension,
                 ElementType = settings.Embedded.ElementType,
@@ -34,5 +34,5 @@ public static class StoreFactory
 
     /// <summary>True when an embedded store already exists at the configured directory.</summary>
     public static bool EmbeddedStoreExists(StoreSettings settings) =>
-        settings.IsEmbedded && File.Exists(Path.Combine(Path.GetFullPath(settings.Embedded.Directory), "manifest.json"));
+        settings.IsEmbedded && File.Exists(Path.Combine(G3Paths.Resolve(settings.Embedded.Directory), "manifest.json"));
 }

@@ -21,7 +21,7 @@ public sealed class StoreSettings
 
     public sealed class EmbeddedSettings
     {
-        /// <summary>The store's directory; relative paths are taken from the working directory.</summary>
+        /// <summary>The store's directory; a relative path is taken from the folder holding appsettings.json (<see cref="G3Paths"/>).</summary>
         public string Directory { get; set; } = "data/stores/g3-mini";
 
         /// <summary>Float32, or Float16 to halve memory (used when the store is created).</summary>
@@ -37,6 +37,11 @@ public sealed class StoreSettings
             errors.Add("Store:Embedded:Directory must name the store's folder.");
         return errors;
     }
+
+    /// <summary>What the store is, for progress lines and logs: "embedded float16 store /path" or "Qdrant collection c at url".</summary>
+    public string Describe() => IsEmbedded
+        ? $"embedded {Embedded.ElementType.ToString().ToLowerInvariant()} store {G3Paths.Resolve(Embedded.Directory)}"
+        : $"Qdrant collection '{Qdrant.Collection}' at {Qdrant.Url}";
 
     public bool IsEmbedded => string.Equals(Kind, "embedded", StringComparison.OrdinalIgnoreCase);
 }

@@ -23,33 +23,38 @@ internal static class FirstStart
             return;
 
         var model = ModelSettingsLoader.Load(configuration);
-        var manifestPath = Path.GetFullPath(model.Manifest);
+        var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
-        var world = Path.GetFullPath(first.WorldDirectory);
+        var world = G3Paths.Resolve(first.WorldDirectory);
+        // Named for what it builds (e.g. "embedded float16 store …"): eval builds float16 stores through here too.
+        var what = store.Describe();
         if (!File.Exists(SyntheticWorldLayout.DatabaseMetadata(world)))
         {
-            state.Report("first start: generating the synthetic MP16-Pro world");
-            log.LogInformation("First start: no embedded store at {Store}; generating the synthetic world ({Count} photos) in {World}",
-                store.Embedded.Directory, first.DatabaseCount, world);
+            state.Report("generating the synthetic MP16-Pro world");
+            log.LogInformation("No {Store} yet: generating the synthetic world ({Count} photos) in {World} to build it from",
+                what, first.DatabaseCount, world);
             var generator = new SyntheticWorldGenerator(ReverseGeocoder.Load());
             var options = new SyntheticWorldOptions { Seed = first.Seed, DatabaseCount = first.DatabaseCount, QueryCount = first.QueryCount };
             var lastLog = DateTime.UtcNow;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await Task.Run(() => generator.Generate(world, options, new Progress<(int Done, int Total)>(p =>
             {
-                state.Report($"first start: generating the synthetic world, {p.Done}/{p.Total} photos");
+                var line = Cli.ConsoleProgress.Summary(p.Done, p.Total, clock.Elapsed, "photos");
+                state.Report("generating the synthetic world: " + line);
                 if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                 lastLog = DateTime.UtcNow;
-                log.LogInformation("First start: generated {Done}/{Total} photos", p.Done, p.Total);
+                log.LogInformation("Generating the synthetic world: {Progress}", line);
             }), cancellationToken), cancellationToken);
         }
 
-        state.Report("first start: indexing the synthetic world");
+        state.Report($"building the {what}");
+        var total = await CountRowsAsync(SyntheticWorldLayout.DatabaseMetadata(world), cancellationToken);
         var manifest = ModelManifestLoader.Load(manifestPath);
         using var encoder = ImageEncoder.Open(manifestPath, model.ImageSession());
         // Index into a temporary folder and publish by rename, so a killed first start never leaves a
         // half-built store that later starts would take for complete.
-        var target = Path.GetFullPath(store.Embedded.Directory);
+        var target = G3Paths.Resolve(store.Embedded.Directory);
         var partial = target + ".partial";
         var partialSettings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = partial, ElementType = store.Embedded.ElementType } };
         var referenceStore = StoreFactory.Open(partialSettings, manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
@@ -59,12 +64,13 @@ internal static class FirstStart
             var summary = await new IndexJob(encoder, referenceStore, new IndexOptions()).RunAsync(
                 Items(world, cancellationToken), Path.Combine(world, "index-report.tsv"), p =>
                 {
-                    state.Report($"first start: indexing, {p.Indexed} photos indexed ({p.Rate:0} /s)");
+                    var line = Cli.ConsoleProgress.Summary(p.Seen, total, p.Elapsed, "photos");
+                    state.Report($"building the {what}: {line}");
                     if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                     lastLog = DateTime.UtcNow;
-                    log.LogInformation("First start: indexed {Indexed} photos ({Rate:0.0}/s)", p.Indexed, p.Rate);
+                    log.LogInformation("Building the {Store}: {Progress}", what, line);
                 }, cancellationToken);
-            log.LogInformation("First start: indexed {Indexed} photos in {Elapsed}, {Failed} unreadable", summary.Indexed, summary.Elapsed, summary.Failed);
+            log.LogInformation("Built the {Store}: indexed {Indexed} photos in {Elapsed}, {Failed} unreadable", what, summary.Indexed, summary.Elapsed, summary.Failed);
             cancellationToken.ThrowIfCancellationRequested();
         }
         finally
@@ -73,6 +79,15 @@ internal static class FirstStart
         }
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         Directory.Move(partial, target);
+    }
+
+    /// <summary>Data rows of the metadata CSV (its header line excluded): the total progress counts towards.</summary>
+    private static async Task<long> CountRowsAsync(string csv, CancellationToken cancellationToken)
+    {
+        long lines = 0;
+        using var reader = new StreamReader(csv);
+        while (await reader.ReadLineAsync(cancellationToken) is not null) lines++;
+        return Math.Max(0, lines - 1);
     }
 
     private static async IAsyncEnumerable<IndexItem> Items(string world, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -28,9 +28,15 @@ internal sealed class RuntimeLoader(IConfiguration configuration, RuntimeState s
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (e is G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or IOException)
+        {
+            // An expected refusal (a missing model or store, invalid options): its message says it all, no stack trace.
+            // The process stays up (liveness) and /readyz explains what is wrong.
+            state.Fail(e.Message);
+            _log.LogError("The service could not start: {Reason}", e.Message);
+        }
         catch (Exception e)
         {
-            // The process stays up (liveness) and /readyz explains what is wrong.
             state.Fail(e.Message);
             _log.LogError(e, "The service could not start: {Reason}", e.Message);
         }

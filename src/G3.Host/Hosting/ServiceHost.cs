@@ -1,4 +1,5 @@
 using G3.Host.Apis;
+using G3.Host.Composition;
 using G3.Host.Security;
 
 namespace G3.Host.Hosting;
@@ -11,18 +12,24 @@ internal static class ServiceHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            // appsettings.json sits beside the binary (copied from the repository root).
+            // appsettings.json sits beside the binary (copied from the repository root, whose copy CLI verbs read;
+            // relative paths in it resolve from that root, see G3Paths). wwwroot is found here too.
             ContentRootPath = AppContext.BaseDirectory,
         });
         // Settings can come from G3_-prefixed environment variables (G3_Section__Key).
         builder.Configuration.AddEnvironmentVariables(prefix: "G3_");
         builder.Configuration.AddCommandLine(args);
 
+        // A start that fails (a port in use, invalid options) is reported by `g3 serve` in one line; the host's own
+        // log of it is a stack trace. The host logs nothing else above Information that the service relies on.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        // Every options class bound (unknown keys refused) and validated when the host starts.
+        builder.Services.AddG3Options(builder.Configuration);
         builder.AddG3Security();
         builder.AddG3Apis();
         // On SIGTERM/Ctrl-C Kestrel stops accepting and in-flight requests get this long to finish.
-        builder.Services.Configure<HostOptions>(o =>
-            o.ShutdownTimeout = TimeSpan.FromSeconds(builder.Configuration.GetValue("Hosting:ShutdownTimeoutSeconds", 30.0)));
+        builder.Services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<HostingSettings>>((o, hosting) =>
+            o.ShutdownTimeout = TimeSpan.FromSeconds(hosting.Value.ShutdownTimeoutSeconds));
         // The native API's OpenAPI document, served at /openapi/v1.json.
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton<RuntimeState>();

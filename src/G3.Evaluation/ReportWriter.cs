@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using G3.Core.Geo;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>Renders metrics as the paper lays them out: Markdown, CSV, JSON, and an SVG accuracy plot.</summary>
 public static class ReportWriter

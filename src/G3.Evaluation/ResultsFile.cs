@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using G3.Host.Apis;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>
 /// The run's JSON-lines file: one <see cref="EvalRecord"/> per image and configuration, appended and
@@ -42,7 +41,7 @@ internal sealed class ResultsFile : IDisposable
 
     public void Append(EvalRecord record)
     {
-        var line = JsonSerializer.Serialize(record, ApiJson.Options);
+        var line = JsonSerializer.Serialize(record, EvalJson.Options);
         lock (_gate)
         {
             _writer.Write(line);
@@ -74,7 +73,7 @@ internal sealed class ResultsFile : IDisposable
         {
             try
             {
-                if (JsonSerializer.Deserialize<EvalRecord>(line, ApiJson.Options) is { } r) records.Add(r);
+                if (JsonSerializer.Deserialize<EvalRecord>(line, EvalJson.Options) is { } r) records.Add(r);
             }
             catch (JsonException)
             {

@@ -1,4 +1,4 @@
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>Writes a run's reports from its JSON lines alone: report.md, report.csv, report.json, accuracy.svg.</summary>
 internal static class Reports

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using G3.Core.Ports;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>
 /// Remembers each image's embedding by its hash for the length of an evaluation run, so N

@@ -4,10 +4,9 @@ using G3.Core.Geo;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Prompts;
-using G3.Host.Composition;
 using G3.Verification.Selectors;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>Running totals shown while an experiment runs.</summary>
 internal sealed record EvalProgress(int Done, int Total, int Resumed, double AccuracyAt25Km, double AccuracyAt750Km);
@@ -17,7 +16,7 @@ internal sealed record EvalProgress(int Done, int Total, int Resumed, double Acc
 /// own pipeline (LMM response cache included), appending one JSON line per result as it goes. A rerun
 /// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written.
 /// </summary>
-internal sealed class EvalRunner(G3Runtime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null)
+internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null)
 {
     public async Task<(int Ran, int Resumed, int EncoderCalls)> RunAsync(Experiment experiment, string outDir, int? limit,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
@@ -85,7 +84,7 @@ internal sealed class EvalRunner(G3Runtime runtime, Func<StoreOverride, Cancella
         try
         {
             var bytes = await File.ReadAllBytesAsync(Path.Combine(images, row.Id), ct);
-            var options = (config.G3 ?? new G3.Host.Apis.G3OptionsOverrides()).ApplyTo(runtime.Defaults);
+            var options = (config.G3 ?? new ExperimentOptions()).ApplyTo(runtime.Defaults);
             var result = await pipeline.RunAsync(new QueryImage(bytes), options, cancellationToken: ct);
             return record with
             {

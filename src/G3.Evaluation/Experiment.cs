@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using G3.Host.Apis;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>
 /// An experiment file (JSON, see experiments/README.md): a dataset in IM2GPS3K format (CSV with IMG_ID,
 /// LAT, LON + an image folder), shared settings, and named configurations that each vary G3's options,
 /// the LMM provider, or the selector that replaces the verifier.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record Experiment
 {
     public required string Name { get; init; }
@@ -25,7 +25,7 @@ internal sealed record Experiment
 
     public required IReadOnlyList<ConfigurationSpec> Configurations { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new(ApiJson.Options) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonSerializerOptions Json = new(EvalJson.Options) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static Experiment Load(string path)
     {
@@ -66,6 +66,7 @@ internal sealed record Experiment
 /// <param name="Kind">synthetic, IM2GPS3K or YFCC4K (the latter two print the paper's rows beside ours).</param>
 /// <param name="Metadata">CSV with IMG_ID, LAT, LON; relative to the experiment file.</param>
 /// <param name="Images">Folder the IMG_IDs are relative to; relative to the experiment file.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 {
     public DatasetSpec ResolvedAgainst(string directory) =>
@@ -78,7 +79,8 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 /// <param name="Selector">verifier (default), first-valid, medoid or largest-cluster.</param>
 /// <param name="Prompts">A folder with zero-shot.txt / rag.txt overriding the prompt templates.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
-internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record ConfigurationSpec(string Name, string? Provider = null, ExperimentOptions? G3 = null, string? Selector = null, string? Prompts = null,
     StoreOverride? Store = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
@@ -91,6 +93,7 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
     };
 }
 
-/// <param name="Directory">The store's folder (relative to the working directory).</param>
+/// <param name="Directory">The store's folder; relative to the repository root (the folder holding appsettings.json), like Store:Embedded:Directory.</param>
 /// <param name="ElementType">Float32 or Float16, used when the store is built.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record StoreOverride(string Directory, G3.Alignment.Store.Embedded.StoreElementType ElementType = G3.Alignment.Store.Embedded.StoreElementType.Float32);

@@ -1,4 +1,4 @@
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>One candidate as recorded for an experiment (enough to re-score without any call).</summary>
 public sealed record EvalCandidate(string Source, double? Latitude, double? Longitude, double? Score, string Outcome, int? Variant, int? Sample, int? Rank);

@@ -1,4 +1,4 @@
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>A row of a published table: % within 1/25/200/750/2500 km.</summary>
 public sealed record PublishedRow(string Method, IReadOnlyList<double> AccuracyPercent);

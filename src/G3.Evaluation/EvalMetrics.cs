@@ -1,6 +1,6 @@
 using G3.Core.Geo;
 
-namespace G3.Host.Evaluation;
+namespace G3.Evaluation;
 
 /// <summary>The paper's metrics for one configuration.</summary>
 /// <param name="AccuracyPercent">% of images within each of <see cref="AccuracyThresholds.StandardKm"/>.</param>

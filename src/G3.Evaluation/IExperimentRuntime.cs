@@ -1,0 +1,22 @@
+using G3.Core.Options;
+using G3.Core.Pipeline;
+using G3.Core.Ports;
+using G3.Diversification.Prompts;
+
+namespace G3.Evaluation;
+
+/// <summary>
+/// What an experiment needs from the service's loaded runtime: its image encoder (shared across
+/// configurations through a cache), its default options, and pipelines built with a configuration's
+/// provider, selector, prompts and store. The host's G3Runtime implements it.
+/// </summary>
+public interface IExperimentRuntime
+{
+    IImageEncoder ImageEncoder { get; }
+
+    G3Options Defaults { get; }
+
+    /// <summary>A pipeline with <paramref name="provider"/> (null: the default), <paramref name="verifier"/> (null: the model's verifier)
+    /// and optionally other prompt templates, image encoder and store.</summary>
+    G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null);
+}

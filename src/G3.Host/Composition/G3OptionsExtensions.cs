@@ -1,0 +1,64 @@
+using G3.Alignment.Imaging;
+using G3.Diversification.Providers;
+using G3.Host.Security;
+using Microsoft.Extensions.Options;
+
+namespace G3.Host.Composition;
+
+/// <summary>
+/// The project's options, bound from configuration and validated when the host starts (<c>ValidateOnStart</c>):
+/// a key no options class binds, or a value out of range, stops the start with a message naming it.
+/// </summary>
+public static class G3OptionsExtensions
+{
+    public static IServiceCollection AddG3Options(this IServiceCollection services, IConfiguration configuration)
+    {
+        Add<ModelSettings>(services, configuration, ModelSettings.SectionName, _ => []);
+        Add<PipelineSettings>(services, configuration, PipelineSettings.SectionName,
+            p => p.ToOptions().Validate().Select(e => "Pipeline: " + e));
+        Add<LmmOptions>(services, configuration, "Lmm", l => LmmOptionsValidator.Validate(l));
+        Add<SecuritySettings>(services, configuration, SecuritySettings.SectionName, _ => []);
+        Add<RateLimitSettings>(services, configuration, RateLimitSettings.SectionName,
+            r => r.PermitsPerMinute < 0 ? [$"RateLimits:PermitsPerMinute must not be negative (got {r.PermitsPerMinute})."] : []);
+        Add<ConversationSettings>(services, configuration, ConversationSettings.SectionName, c => c.Validate());
+        Add<TelemetrySettings>(services, configuration, TelemetrySettings.SectionName, t => t.Validate());
+        Add<CacheSettings>(services, configuration, CacheSettings.SectionName,
+            c => string.IsNullOrWhiteSpace(c.Directory) ? ["Cache:Directory must name a folder."] : []);
+        Add<ImageLimits>(services, configuration, "Images", l => l.Validate().Select(e => "Images: " + e));
+        Add<ImageFetchSettings>(services, configuration, ImageFetchSettings.SectionName, f => f.Validate());
+        Add<FirstStartSettings>(services, configuration, FirstStartSettings.SectionName, f => f.Validate());
+        Add<StoreSettings>(services, configuration, StoreSettings.SectionName, s => s.Validate());
+        Add<HostingSettings>(services, configuration, HostingSettings.SectionName, h => h.Validate());
+        return services;
+    }
+
+    /// <summary>
+    /// Binds <typeparamref name="T"/> to <paramref name="section"/>: first the schema check (every key under the section must
+    /// be bound by one of its classes), then the binder with <c>ErrorOnUnknownConfiguration</c> where one class owns the
+    /// section, then <paramref name="validate"/>; all run on start.
+    /// </summary>
+    private static void Add<T>(IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)
+        where T : class
+    {
+        var soleOwner = ConfigurationSchema.Sections[section].Length == 1;
+        services.AddOptions<T>()
+            .Configure(options =>
+            {
+                var unknown = ConfigurationSchema.UnknownKeys(configuration, section);
+                if (unknown.Count > 0) throw new OptionsValidationException(section, typeof(T), unknown);
+                configuration.GetSection(section).Bind(options, b => b.ErrorOnUnknownConfiguration = soleOwner);
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new ListValidator<T>(validate));
+    }
+
+    /// <summary>Reports every problem an options object has, not only the first.</summary>
+    private sealed class ListValidator<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T> where T : class
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var errors = validate(options).ToList();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
