@@ -7,6 +7,7 @@ using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
 using G3.Diversification.Generation;
+using G3.Diversification.Orchestration;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
@@ -39,8 +40,9 @@ public static class FanOutComparison
             for (var r = 0; r < repeats; r++)
             {
                 var client = new FixedLatencyClient(latency);
-                var provider = new Provider(new LmmProviderInfo("stub", "openai", "stub", perCall), client);
-                var generator = new LmmCandidateGenerator(provider, new PromptRenderer(PromptTemplates.Default), ResponseCache.Disabled, new GenerationSettings());
+                var provider = new LmmProviderInfo("stub", "openai", "stub", perCall);
+                var kernel = LmmKernel.Create([(provider.Name, (IChatClient)client)]);
+                var generator = new LmmCandidateGenerator(kernel, provider, PromptTemplates.Default, ResponseCache.Disabled);
                 var pipeline = new G3Pipeline(new NullEncoder(), new TinyStore(), new FirstVerifier(), generator);
                 var result = await pipeline.RunAsync(image, options);
                 walls.Add(result.Timings.Generate.TotalMilliseconds);
@@ -61,8 +63,6 @@ public static class FanOutComparison
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
-
-    private sealed record Provider(LmmProviderInfo Info, IChatClient Client) : ILmmProvider;
 
     /// <summary>Answers every call after a fixed delay, with as many choices as asked; times each call.</summary>
     private sealed class FixedLatencyClient(TimeSpan latency) : IChatClient

@@ -23,6 +23,11 @@ internal sealed class ProviderErrorChatClient(IChatClient inner, string provider
         {
             throw;
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // The SDK indexes into the completion's choices while reading it: a 200 with an empty (or cut) choices array.
+            throw new LmmProviderException(provider, $"LMM provider '{provider}' answered with no choices", statusCode: null, isTransient: true, retryAfter: null, e);
+        }
         catch (Exception e) when (e is not LmmProviderException and not ArgumentException)
         {
             throw Map(e);

@@ -20,7 +20,6 @@ public sealed class LiveProviderTests
             Model = Environment.GetEnvironmentVariable("G3_OPENAI_MODEL") ?? "gpt-4o-mini",
             Endpoint = string.IsNullOrWhiteSpace(baseUrl) ? null : new Uri(baseUrl),
             ApiKey = Environment.GetEnvironmentVariable("G3_OPENAI_API_KEY"),
-            MaxTokens = 60,
         };
         using var registry = LmmProviderRegistry.Create(new LmmOptions { Default = "live", Providers = new Dictionary<string, LmmProviderOptions> { ["live"] = options } });
 
@@ -40,7 +39,6 @@ public sealed class LiveProviderTests
             Kind = LmmProviderKinds.Ollama,
             Model = Environment.GetEnvironmentVariable("G3_OLLAMA_MODEL") ?? "llava",
             Endpoint = new Uri(Environment.GetEnvironmentVariable("G3_OLLAMA_URL")!),
-            MaxTokens = 60,
             Resilience = new Diversification.Resilience.LmmResilienceOptions { Timeout = TimeSpan.FromMinutes(3) },
         };
         using var registry = LmmProviderRegistry.Create(new LmmOptions { Default = "live", Providers = new Dictionary<string, LmmProviderOptions> { ["live"] = options } });
