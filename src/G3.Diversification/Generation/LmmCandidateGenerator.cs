@@ -97,7 +97,7 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                failure = $"{ex.GetType().Name}: {ex.Message}" + ex.StackTrace;
+                failure = $"{ex.GetType().Name}: {ex.Message}";
             }
         }
 

@@ -36,7 +36,7 @@ public class FanOutTests
             await all.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}");
         });
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 0, timeout: TimeSpan.FromSeconds(30))) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 0, timeout: TimeSpan.FromSeconds(30))) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(64, ("stub", options));
 
         var result = await Pipeline(Generator(registry)).RunAsync(Image, new G3Options(), cancellationToken: default);
@@ -53,7 +53,7 @@ public class FanOutTests
     {
         await using var server = await StubLmmServer.StartAsync((ctx, _) =>
             StubReplies.Slow(ctx, TimeSpan.FromMilliseconds(50), c => StubReplies.OpenAIChoices(c, "gpt-4o-stub", "(45.76, 4.84)")));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast()) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast()) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(6, ("stub", options));
         var pipeline = Pipeline(Generator(registry));
 
@@ -72,7 +72,7 @@ public class FanOutTests
         await using var server = await StubLmmServer.StartAsync((ctx, r) => r.Number % 3 == 0
             ? StubReplies.Error(ctx, 503, "overloaded")
             : StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}"));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6, breaker: new G3.Diversification.Resilience.LmmCircuitBreakerOptions { Enabled = false })) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6, breaker: new G3.Diversification.Resilience.LmmCircuitBreakerOptions { Enabled = false })) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(16, ("stub", options));
         var pipeline = Pipeline(Generator(registry));
 
@@ -92,7 +92,7 @@ public class FanOutTests
     public async Task A_provider_that_is_down_degrades_the_answer_instead_of_failing_it()
     {
         await using var server = await StubLmmServer.StartAsync((ctx, _) => StubReplies.Error(ctx, 503, "down"));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 1)) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 1)) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(16, ("stub", options));
 
         var result = await Pipeline(Generator(registry)).RunAsync(Image, new G3Options(), cancellationToken: default);
