@@ -7,17 +7,20 @@ using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
 using G3.Diversification.Generation;
+using G3.Diversification.Orchestration;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
 
 namespace G3.Bench;
 
 /// <summary>
-/// Fan-out overhead of the LMM stage: wall time of one K×N generation through the real pipeline and
-/// generator, divided by the slowest single call, with a provider stub of fixed latency. Also the
-/// reference implementation's way (one call after another) for scale.
-///   dotnet run -c Release --project bench/G3.Bench -- fanout [latency-ms] [repeats]
+/// Fan-out overhead of the LMM stage: wall time of one K×N generation through the real pipeline, generator, Semantic
+/// Kernel prompt functions and provider middleware (M.E.AI ChatClientBuilder, the Polly resilience pipeline, the global
+/// in-flight limit), divided by the slowest single call, with an in-memory raw client of fixed latency in place of the
+/// provider SDK. Then the same with a share of calls failing transiently (503): every request must still be answered.
+///   dotnet run -c Release --project bench/G3.Bench -- fanout [latency-ms] [repeats] [fault-percent]
 /// </summary>
 public static class FanOutComparison
 {
@@ -25,24 +28,23 @@ public static class FanOutComparison
     {
         var latency = TimeSpan.FromMilliseconds(args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300);
         var repeats = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var faultPercent = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
         var image = new QueryImage(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0, 0, 0 });
         var options = new G3Options { ReferenceCounts = [0, 5, 10, 15], SamplesPerPrompt = 10, GenerationDeadline = null };
 
         Console.WriteLine($"K×N = {options.VariantCount * options.SamplesPerPrompt}, stub latency {latency.TotalMilliseconds} ms, {repeats} repeats (median reported)");
         Console.WriteLine("| mode | calls | wall (ms) | slowest call (ms) | wall ÷ slowest call |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, perCall) in new[] { ("one call per sample (Ollama-style)", 1), ("n samples per call (OpenAI n)", 10) })
+        foreach (var (name, perCall) in Modes)
         {
             var walls = new List<double>();
             var slowest = new List<double>();
             var calls = 0;
             for (var r = 0; r < repeats; r++)
             {
-                var client = new FixedLatencyClient(latency);
-                var provider = new Provider(new LmmProviderInfo("stub", "openai", "stub", perCall), client);
-                var generator = new LmmCandidateGenerator(provider, new PromptRenderer(PromptTemplates.Default), ResponseCache.Disabled, new GenerationSettings());
-                var pipeline = new G3Pipeline(new NullEncoder(), new TinyStore(), new FirstVerifier(), generator);
-                var result = await pipeline.RunAsync(image, options);
+                var client = new FixedLatencyClient(latency, faultPercent: 0);
+                using var stage = Stage.Create(client, perCall);
+                var result = await stage.Pipeline.RunAsync(image, options);
                 walls.Add(result.Timings.Generate.TotalMilliseconds);
                 slowest.Add(client.SlowestMs);
                 calls = client.Calls;
@@ -53,8 +55,33 @@ public static class FanOutComparison
         }
         var sequential = options.VariantCount * options.SamplesPerPrompt * latency.TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference scripts (one HTTP call at a time, 40 calls): ≥ {sequential:0} ms by construction"));
+
+        Console.WriteLine();
+        Console.WriteLine($"{faultPercent} % of calls fail with a transient 503 (3 retries, 50 ms base back-off); {repeats} requests per mode");
+        Console.WriteLine("| mode | requests answered | degraded | valid LMM candidates | provider-error candidates | calls (incl. retries) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (name, perCall) in Modes)
+        {
+            var client = new FixedLatencyClient(latency, faultPercent);
+            using var stage = Stage.Create(client, perCall);
+            var answered = 0;
+            var degraded = 0;
+            var valid = 0;
+            var errors = 0;
+            for (var r = 0; r < repeats; r++)
+            {
+                var result = await stage.Pipeline.RunAsync(image, options);
+                answered += result.Best is null ? 0 : 1;
+                degraded += result.Degraded ? 1 : 0;
+                valid += result.LmmCandidates.Count(c => c.IsValid);
+                errors += result.LmmCandidates.Count(c => c.Outcome == ParseOutcome.ProviderError);
+            }
+            Console.WriteLine($"| {name} | {answered}/{repeats} | {degraded} | {valid}/{repeats * 40} | {errors} | {client.Calls} |");
+        }
         return 0;
     }
+
+    private static readonly (string Name, int PerCall)[] Modes = [("one call per sample (Ollama-style)", 1), ("n samples per call (OpenAI n)", 10)];
 
     private static double Median(List<double> values)
     {
@@ -62,10 +89,43 @@ public static class FanOutComparison
         return sorted[sorted.Count / 2];
     }
 
-    private sealed record Provider(LmmProviderInfo Info, IChatClient Client) : ILmmProvider;
+    /// <summary>The LMM stage as the registry composes it, over an in-memory raw client.</summary>
+    private sealed class Stage : IDisposable
+    {
+        private readonly LmmTelemetry _telemetry = new();
+        private readonly LmmConcurrencyLimiter _limiter = new(64);
 
-    /// <summary>Answers every call after a fixed delay, with as many choices as asked; times each call.</summary>
-    private sealed class FixedLatencyClient(TimeSpan latency) : IChatClient
+        private Stage(FixedLatencyClient raw, int perCall)
+        {
+            var resilience = new LmmResilienceOptions
+            {
+                Timeout = TimeSpan.FromSeconds(10),
+                Retry = new LmmRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200) },
+            };
+            var builder = new LmmClientBuilder(_telemetry);
+            var provider = builder.BuildProviderPipeline("stub", "stub", perCall, resilience, raw);
+            var request = builder.BuildRequestPipeline([("stub", provider)], _limiter);
+            var info = new LmmProviderInfo("stub", "openai", "stub", perCall);
+            var generator = new LmmCandidateGenerator(LmmKernel.Create([("stub", request)]), info, PromptTemplates.Default, ResponseCache.Disabled);
+            Pipeline = new G3Pipeline(new NullEncoder(), new TinyStore(), new FirstVerifier(), generator);
+        }
+
+        public G3Pipeline Pipeline { get; }
+
+        public static Stage Create(FixedLatencyClient raw, int perCall) => new(raw, perCall);
+
+        public void Dispose()
+        {
+            _limiter.Dispose();
+            _telemetry.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Answers every call after a fixed delay, with as many choices as asked, or (faultPercent of calls, spread evenly)
+    /// fails fast with a transient 503; times each successful call.
+    /// </summary>
+    private sealed class FixedLatencyClient(TimeSpan latency, int faultPercent) : IChatClient
     {
         private long _slowestTicks;
         private int _calls;
@@ -74,7 +134,12 @@ public static class FanOutComparison
 
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            Interlocked.Increment(ref _calls);
+            var call = Interlocked.Increment(ref _calls);
+            if (call * faultPercent % 100 >= 100 - faultPercent)
+            {
+                await Task.Delay(20, cancellationToken);
+                throw LmmProviderException.FromStatus("stub", 503, "injected fault", retryAfter: null);
+            }
             var sw = Stopwatch.StartNew();
             await Task.Delay(latency, cancellationToken);
             var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : 1;

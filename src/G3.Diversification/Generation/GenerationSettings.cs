@@ -1,15 +1,23 @@
+using G3.Diversification.Prompts;
+
 namespace G3.Diversification.Generation;
 
-/// <summary>Sampling settings shared by every prompt of a provider.</summary>
-/// <param name="MaxTokens">Answer length cap; the reference implementation uses 200.</param>
-/// <param name="DefaultTemperature">Used when a request sets none (reference: 1.2 for GPT-4V, 0.7 for LLaVA).</param>
-public sealed record GenerationSettings(int MaxTokens = 200, double? DefaultTemperature = null)
+/// <summary>
+/// Which prompts and which execution settings a generator uses, by name: what prompt-ablation experiments vary.
+/// </summary>
+/// <param name="ZeroShotPrompt">The prompt for variants without references (a name in the <see cref="PromptTemplates"/> set).</param>
+/// <param name="RagPrompt">The prompt for variants with references.</param>
+/// <param name="PromptSettings">The execution-settings profile of the prompts' config.json; null = the provider's own ("gpt4v", "llava").</param>
+public sealed record GenerationSettings(string ZeroShotPrompt = PromptTemplates.ZeroShot, string RagPrompt = PromptTemplates.Rag, string? PromptSettings = null)
 {
-    public void EnsureValid()
+    /// <summary>Every name must exist in <paramref name="prompts"/>: a typo in an experiment is an error, not a silent default.</summary>
+    public void EnsureValid(PromptTemplates prompts)
     {
-        if (MaxTokens is < 1 or > 4096)
-            throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "MaxTokens must be between 1 and 4096");
-        if (DefaultTemperature is { } t && (!double.IsFinite(t) || t < 0 || t > 2))
-            throw new ArgumentOutOfRangeException(nameof(DefaultTemperature), t, "DefaultTemperature must be between 0 and 2");
+        prompts.Function(ZeroShotPrompt);
+        prompts.Function(RagPrompt);
+        if (PromptSettings is { } profile)
+            foreach (var name in new[] { ZeroShotPrompt, RagPrompt })
+                if (!prompts.Configs[name].ExecutionSettings.ContainsKey(profile))
+                    throw new ArgumentException($"prompt '{name}' has no execution settings named '{profile}'; it has: {string.Join(", ", prompts.Configs[name].ExecutionSettings.Keys)}.");
     }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using G3.Core.Candidates;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
@@ -5,39 +7,56 @@ using G3.Diversification.Parsing;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
 
 namespace G3.Diversification.Generation;
 
 /// <summary>
-/// Geo-diversification over one LMM provider: renders the variant's prompt, replays cached answers,
-/// asks the provider for the missing samples (in one call when it supports several choices), parses
-/// every answer into a candidate, and stores new answers in the cache.
+/// Geo-diversification through Semantic Kernel: picks the variant's prompt function (zero-shot or RAG), replays cached
+/// answers, invokes the function in the kernel with the provider's execution settings (service id = provider name, so
+/// the kernel routes the call to that provider's chat client) for the missing samples (in one call when the provider
+/// takes <c>n</c>), parses every answer into a candidate, and caches new answers under the provider and model that
+/// actually answered.
 /// </summary>
 public sealed class LmmCandidateGenerator : ICandidateGenerator
 {
-    private readonly ILmmProvider _provider;
-    private readonly PromptRenderer _renderer;
+    private const string ImageVariable = "image";
+    private static readonly JsonElement s_answerSchema = JsonDocument.Parse(
+        """{"type":"object","properties":{"latitude":{"type":"number"},"longitude":{"type":"number"}},"required":["latitude","longitude"],"additionalProperties":false}""").RootElement.Clone();
+
+    private readonly Microsoft.SemanticKernel.Kernel _kernel;
+    private readonly LmmProviderInfo _provider;
+    private readonly PromptTemplates _prompts;
     private readonly ResponseCache _cache;
     private readonly GenerationSettings _settings;
+    private readonly KernelPromptTemplateFactory _templateFactory = new();
 
-    public LmmCandidateGenerator(ILmmProvider provider, PromptRenderer renderer, ResponseCache cache, GenerationSettings settings)
+    /// <param name="kernel">A kernel holding <paramref name="provider"/>'s chat client as a keyed service (see LmmProviderRegistry.Kernel).</param>
+    public LmmCandidateGenerator(Microsoft.SemanticKernel.Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, ResponseCache cache, GenerationSettings? settings = null)
     {
-        settings.EnsureValid();
+        _settings = settings ?? new GenerationSettings();
+        _settings.EnsureValid(prompts);
+        _kernel = kernel;
         _provider = provider;
-        _renderer = renderer;
+        _prompts = prompts;
         _cache = cache;
-        _settings = settings;
     }
 
-    public int MaxSamplesPerCall => Math.Max(1, _provider.Info.MaxSamplesPerCall);
+    public int MaxSamplesPerCall => Math.Max(1, _provider.MaxSamplesPerCall);
 
     public async Task<IReadOnlyList<Candidate>> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken)
     {
-        var prompt = _renderer.Render(request.Similar, request.Dissimilar, request.PlaceText);
-        var temperature = request.Temperature ?? _settings.DefaultTemperature;
+        var promptName = request.Similar.Count == 0 ? _settings.ZeroShotPrompt : _settings.RagPrompt;
+        var config = _prompts.Configs[promptName];
+        var settings = ExecutionSettings(config, request.Temperature);
+        var arguments = Arguments(request, settings);
+
+        // The cache key's prompt is the rendered template with the image left out (the image is keyed by its hash).
+        arguments[ImageVariable] = "(image)";
+        var prompt = await _templateFactory.Create(config).RenderAsync(_kernel, arguments, cancellationToken).ConfigureAwait(false);
+        var sampling = Sampling.From(settings);
         var keys = Enumerable.Range(request.FirstSampleIndex, request.SampleCount)
-            .Select(i => new ResponseCacheKey(_provider.Info.Name, _provider.Info.Model, prompt, request.Image.Sha256,
-                temperature, _settings.MaxTokens, _provider.Info.ImageDetail, i))
+            .Select(i => Key(_provider.Name, _provider.Model, prompt, request.Image, sampling, i))
             .ToList();
 
         var texts = new string?[keys.Count];
@@ -48,16 +67,27 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         string? failure = null;
         if (missing.Count > 0)
         {
+            arguments[ImageVariable] = DataUri(request.Image);
+            var asked = missing.Count;
             try
             {
-                var answers = await AskAsync(prompt, request.Image, temperature, missing.Count, cancellationToken).ConfigureAwait(false);
-                for (var j = 0; j < missing.Count && j < answers.Count; j++)
+                foreach (var response in await AskAsync(_prompts.Function(promptName), arguments, settings, missing.Count, cancellationToken).ConfigureAwait(false))
                 {
-                    texts[missing[j]] = answers[j];
-                    await _cache.SetAsync(keys[missing[j]], answers[j], cancellationToken).ConfigureAwait(false);
+                    // Who answered: the primary, or a fallback of its chain. Their answers are cached under their own name and model.
+                    var provider = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Provider) as string ?? _provider.Name;
+                    var model = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Model) as string ?? _provider.Model;
+                    foreach (var text in response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text))
+                    {
+                        if (missing.Count == 0)
+                            break;
+                        var slot = missing[0];
+                        missing.RemoveAt(0);
+                        texts[slot] = text;
+                        await _cache.SetAsync(Key(provider, model, prompt, request.Image, sampling, keys[slot].SampleIndex), text, cancellationToken).ConfigureAwait(false);
+                    }
                 }
-                if (answers.Count < missing.Count)
-                    failure = $"the provider returned {answers.Count} of {missing.Count} requested answers";
+                if (missing.Count > 0)
+                    failure = $"the provider returned {asked - missing.Count} of {asked} requested answers";
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -74,34 +104,55 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         return keys.Select((key, i) => ToCandidate(request.Variant, key.SampleIndex, texts[i], failure)).ToList();
     }
 
-    private async Task<IReadOnlyList<string>> AskAsync(string prompt, QueryImage image, double? temperature, int choices, CancellationToken cancellationToken)
+    /// <summary>One kernel invocation with n choices, or (providers without n) one per sample, all in flight together.</summary>
+    private async Task<IReadOnlyList<ChatResponse>> AskAsync(KernelFunction function, KernelArguments arguments, PromptExecutionSettings settings, int choices, CancellationToken cancellationToken)
     {
-        var picture = new DataContent(image.Bytes, ImageMediaType.Sniff(image.Bytes.Span, image.MediaType))
+        var calls = MaxSamplesPerCall > 1 ? [choices] : Enumerable.Repeat(1, choices).ToArray();
+        var invocations = calls.Select(async n =>
         {
-            AdditionalProperties = new() { [ChatConventions.ImageDetail] = _provider.Info.ImageDetail },
-        };
-        var message = new ChatMessage(ChatRole.User, [new TextContent(prompt), picture]);
-
-        if (MaxSamplesPerCall > 1)
-            return Texts(await _provider.Client.GetResponseAsync([message], Options(temperature, choices), cancellationToken).ConfigureAwait(false));
-
-        // One choice per call: the samples are independent calls, all in flight together.
-        var calls = Enumerable.Range(0, choices)
-            .Select(_ => _provider.Client.GetResponseAsync([message], Options(temperature, 1), cancellationToken));
-        var responses = await Task.WhenAll(calls).ConfigureAwait(false);
-        return responses.SelectMany(r => Texts(r).Take(1)).ToList();
+            var perCall = settings.Clone();
+            perCall.ExtensionData![ChatConventions.ChoiceCount] = n;
+            var result = await _kernel.InvokeAsync(function, new KernelArguments(arguments, new Dictionary<string, PromptExecutionSettings> { [_provider.Name] = perCall }), cancellationToken).ConfigureAwait(false);
+            return result.GetValue<ChatResponse>() ?? throw new LmmProviderException(_provider.Name, "the prompt function returned no chat response", null, isTransient: false);
+        });
+        return await Task.WhenAll(invocations).ConfigureAwait(false);
     }
 
-    private ChatOptions Options(double? temperature, int choices) => new()
+    /// <summary>The prompt's settings for this provider's profile (or the experiment's), routed to the provider.</summary>
+    private PromptExecutionSettings ExecutionSettings(PromptTemplateConfig config, double? temperature)
     {
-        ModelId = _provider.Info.Model,
-        Temperature = temperature is { } t ? (float)t : null,
-        MaxOutputTokens = _settings.MaxTokens,
-        AdditionalProperties = new() { [ChatConventions.ChoiceCount] = choices },
+        var profile = _settings.PromptSettings ?? _provider.PromptSettings;
+        var source = config.ExecutionSettings.GetValueOrDefault(profile) ?? config.ExecutionSettings[PromptExecutionSettings.DefaultServiceId];
+        var settings = source.Clone();
+        settings.ServiceId = _provider.Name;
+        settings.ModelId = _provider.Model;
+        var extension = settings.ExtensionData = settings.ExtensionData is { } e ? new Dictionary<string, object>(e) : [];
+        if (temperature is { } t)
+            extension["temperature"] = t;
+        switch (_provider.StructuredOutput)
+        {
+            case StructuredOutputModes.Json:
+                extension["response_format"] = "json_object";
+                break;
+            case StructuredOutputModes.JsonSchema:
+                extension["response_format"] = s_answerSchema;
+                break;
+        }
+        return settings;
+    }
+
+    private static KernelArguments Arguments(GenerationRequest request, PromptExecutionSettings settings) => new(settings)
+    {
+        ["similar"] = ReferenceList.Format(request.Similar, request.PlaceText),
+        ["dissimilar"] = request.Dissimilar.Count == 0 ? "(none)" : ReferenceList.Format(request.Dissimilar, request.PlaceText),
+        ["count"] = request.Similar.Count.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static List<string> Texts(ChatResponse response) =>
-        response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text).ToList();
+    private static string DataUri(QueryImage image) =>
+        $"data:{ImageMediaType.Sniff(image.Bytes.Span, image.MediaType)};base64,{Convert.ToBase64String(image.Bytes.Span)}";
+
+    private static ResponseCacheKey Key(string provider, string model, string prompt, QueryImage image, Sampling sampling, int sampleIndex) =>
+        new(provider, model, prompt, image.Sha256, sampling.Temperature, sampling.MaxTokens, sampling.ImageDetail, sampleIndex);
 
     private static Candidate ToCandidate(PromptVariant variant, int sampleIndex, string? text, string? failure)
     {
@@ -111,5 +162,16 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         return parsed.Point is { } point
             ? Candidate.FromLmm(variant, sampleIndex, point, text)
             : Candidate.LmmFailure(variant, sampleIndex, parsed.Outcome, text, parsed.Error ?? "unparsable");
+    }
+
+    /// <summary>The settings that change an answer, as the cache key records them.</summary>
+    private sealed record Sampling(double? Temperature, int MaxTokens, string ImageDetail)
+    {
+        public static Sampling From(PromptExecutionSettings settings)
+        {
+            var options = settings.ToChatOptions(null);
+            var detail = options.AdditionalProperties?.GetValueOrDefault(ChatConventions.DefaultImageDetail)?.ToString() ?? "auto";
+            return new(options.Temperature, options.MaxOutputTokens ?? 0, detail);
+        }
     }
 }

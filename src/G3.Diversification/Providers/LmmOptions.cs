@@ -25,37 +25,58 @@ public sealed record LmmOptions
 /// <summary>One named provider.</summary>
 public sealed record LmmProviderOptions
 {
-    /// <summary>openai | ollama | none (<see cref="LmmProviderKinds"/>).</summary>
+    /// <summary>openai | azure-openai | ollama | openai-compatible | none (<see cref="LmmProviderKinds"/>).</summary>
     public string Kind { get; init; } = LmmProviderKinds.OpenAI;
 
-    /// <summary>Model id sent to the server ("gpt-4o", "llava:13b"); part of every response-cache key.</summary>
+    /// <summary>
+    /// Model id sent to the server ("gpt-4o", "llava:13b"); part of every response-cache key. For azure-openai it names
+    /// the model behind the deployment (for cache keys and telemetry); requests go to <see cref="Deployment"/>.
+    /// </summary>
     public string Model { get; init; } = "";
 
     /// <summary>
-    /// openai: the API base including its version segment — null means https://api.openai.com/v1; Azure OpenAI
-    /// "https://{resource}.openai.azure.com/openai/v1/", vLLM/LM Studio/llama.cpp "http://host:port/v1", Ollama "http://host:11434/v1".
-    /// ollama: the server root, e.g. "http://localhost:11434" (required).
+    /// openai: null means https://api.openai.com/v1. azure-openai: the resource, "https://{resource}.openai.azure.com/"
+    /// (required). ollama: the server root, e.g. "http://localhost:11434" (required). openai-compatible: the API base
+    /// including its version segment, e.g. vLLM / LM Studio / llama.cpp "http://host:port/v1" (required).
     /// </summary>
     public Uri? Endpoint { get; init; }
 
-    /// <summary>Secret; the host fills it from an environment variable, never from a committed file. Optional for local servers.</summary>
+    /// <summary>
+    /// Secret; the host fills it from an environment variable, never from a committed file. Optional for local servers.
+    /// azure-openai without a key signs in with Entra ID (DefaultAzureCredential: managed identity, workload identity,
+    /// environment, Azure CLI).
+    /// </summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>Upper bound on generated tokens per choice unless the request's ChatOptions.MaxOutputTokens says otherwise (the reference uses 200).</summary>
-    public int MaxTokens { get; init; } = 200;
+    /// <summary>azure-openai: the deployment name requests go to; null = <see cref="Model"/>.</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>azure-openai: the REST API version, e.g. "2024-10-21"; null = the SDK's default.</summary>
+    public string? ApiVersion { get; init; }
 
     /// <summary>
-    /// openai: which request field carries <see cref="MaxTokens"/>. "max_tokens" (default) is what GPT-4o, Azure, vLLM,
-    /// llama.cpp and Ollama's /v1 all accept; "max_completion_tokens" is required by OpenAI's reasoning models.
+    /// The execution-settings profile of the prompt templates (their config.json) this provider samples with: "gpt4v"
+    /// (temperature 1.2, max 200 tokens, low image detail), "llava" (temperature 0.7), "default", or one an experiment's
+    /// prompt folder defines. Null: "llava" for ollama, "gpt4v" for the others.
+    /// </summary>
+    public string? PromptSettings { get; init; }
+
+    /// <summary>
+    /// off (the prompt asks for JSON), json (JSON mode), json_schema (the answer's schema where the server supports it).
+    /// The robust answer parser reads every answer either way.
+    /// </summary>
+    public string StructuredOutput { get; init; } = StructuredOutputModes.Off;
+
+    /// <summary>
+    /// openai-compatible: which request field carries the token limit. "max_tokens" (default) is what vLLM, llama.cpp
+    /// and LM Studio accept; "max_completion_tokens" is what OpenAI's SDK writes by default. openai and azure-openai
+    /// always use the SDK's field.
     /// </summary>
     public string TokenLimitField { get; init; } = "max_tokens";
 
-    /// <summary>openai: vision detail ("low", "high", "auto") for images that do not carry their own hint; the reference uses "low".</summary>
-    public string ImageDetail { get; init; } = "low";
-
     /// <summary>
-    /// openai: whether the server honours <c>n</c> (several choices per call). True for OpenAI and Azure; set false for
-    /// servers that ignore it (Ollama's /v1, some llama.cpp builds) so the generator makes one call per sample.
+    /// openai-compatible: whether the server honours <c>n</c> (several choices per call); set false for servers that
+    /// ignore it (some llama.cpp builds) so the generator makes one call per sample. openai and azure-openai always do.
     /// </summary>
     public bool SupportsN { get; init; } = true;
 
@@ -72,14 +93,22 @@ public sealed record LmmProviderOptions
     internal const int MaxChoicesPerCall = 128;
 
     /// <summary>How many choices one call returns (what <see cref="LmmProviderInfo.MaxSamplesPerCall"/> reports).</summary>
-    public int MaxSamplesPerCall => Kind == LmmProviderKinds.OpenAI && SupportsN ? MaxChoicesPerCall : 1;
+    public int MaxSamplesPerCall => Kind switch
+    {
+        LmmProviderKinds.OpenAI or LmmProviderKinds.AzureOpenAI => MaxChoicesPerCall,
+        LmmProviderKinds.OpenAICompatible when SupportsN => MaxChoicesPerCall,
+        _ => 1,
+    };
+
+    /// <summary>The prompt-settings profile in effect (see <see cref="PromptSettings"/>).</summary>
+    public string EffectivePromptSettings => PromptSettings ?? (Kind == LmmProviderKinds.Ollama ? "llava" : "gpt4v");
 
     /// <summary>The record's printout, with the API key redacted: options end up in logs and exception messages.</summary>
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append($"Kind = {Kind}, Model = {Model}, Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ");
-        builder.Append($"MaxTokens = {MaxTokens}, TokenLimitField = {TokenLimitField}, ImageDetail = {ImageDetail}, SupportsN = {SupportsN}, ");
-        builder.Append($"KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
+        builder.Append($"Deployment = {Deployment}, ApiVersion = {ApiVersion}, PromptSettings = {PromptSettings}, StructuredOutput = {StructuredOutput}, ");
+        builder.Append($"TokenLimitField = {TokenLimitField}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
         return true;
     }
 }

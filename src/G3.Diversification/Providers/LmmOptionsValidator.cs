@@ -8,7 +8,6 @@ namespace G3.Diversification.Providers;
 /// </summary>
 public static class LmmOptionsValidator
 {
-    private static readonly string[] s_imageDetails = ["low", "high", "auto"];
     private static readonly string[] s_tokenFields = ["max_tokens", "max_completion_tokens"];
 
     /// <summary>Every problem found, each naming the setting (e.g. "Lmm:Providers:gpt4o:Model"); empty when valid.</summary>
@@ -53,14 +52,31 @@ public static class LmmOptionsValidator
             errors.Add($"{at}:Model is required (e.g. \"gpt-4o\" or \"llava\").");
         if (p.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
             errors.Add($"{at}:Endpoint must be an absolute http(s) URL (was '{endpoint}').");
-        if (p.Kind == LmmProviderKinds.Ollama && p.Endpoint is null)
-            errors.Add($"{at}:Endpoint is required for ollama (e.g. \"http://localhost:11434\").");
-        if (p.Kind == LmmProviderKinds.OpenAI && p.Endpoint is null && string.IsNullOrWhiteSpace(p.ApiKey))
-            errors.Add($"{at}:ApiKey is required for api.openai.com (set it from an environment variable such as G3_OPENAI_API_KEY), or set Endpoint to a local server.");
-        if (p.MaxTokens is < 1 or > 32_768)
-            errors.Add($"{at}:MaxTokens must be in 1..32768 (was {p.MaxTokens}).");
-        if (!s_imageDetails.Contains(p.ImageDetail))
-            errors.Add($"{at}:ImageDetail is '{p.ImageDetail}'; use low, high or auto.");
+        switch (p.Kind)
+        {
+            case LmmProviderKinds.OpenAI when p.Endpoint is null && string.IsNullOrWhiteSpace(p.ApiKey):
+                errors.Add($"{at}:ApiKey is required for api.openai.com (set it from an environment variable such as G3_Lmm__Providers__{name}__ApiKey), or use kind openai-compatible with an Endpoint for a local server.");
+                break;
+            case LmmProviderKinds.AzureOpenAI when p.Endpoint is null:
+                errors.Add($"{at}:Endpoint is required for azure-openai (e.g. \"https://my-resource.openai.azure.com/\").");
+                break;
+            case LmmProviderKinds.Ollama when p.Endpoint is null:
+                errors.Add($"{at}:Endpoint is required for ollama (e.g. \"http://localhost:11434\").");
+                break;
+            case LmmProviderKinds.OpenAICompatible when p.Endpoint is null:
+                errors.Add($"{at}:Endpoint is required for openai-compatible (the API base, e.g. \"http://localhost:8000/v1\").");
+                break;
+        }
+        if (p.ApiVersion is { } version && p.Kind != LmmProviderKinds.AzureOpenAI)
+            errors.Add($"{at}:ApiVersion applies to azure-openai only (was set for {p.Kind}).");
+        if (p.Deployment is { } deployment && p.Kind != LmmProviderKinds.AzureOpenAI)
+            errors.Add($"{at}:Deployment applies to azure-openai only (was set for {p.Kind}).");
+        if (p.Kind == LmmProviderKinds.AzureOpenAI && p.ApiVersion is { } v && AzureApiVersions.Parse(v) is null)
+            errors.Add($"{at}:ApiVersion '{v}' is not one this build knows; use one of {string.Join(", ", AzureApiVersions.Known)}.");
+        if (p.PromptSettings is { Length: 0 })
+            errors.Add($"{at}:PromptSettings is empty; leave it out for the kind's default (gpt4v, or llava for ollama).");
+        if (!StructuredOutputModes.All.Contains(p.StructuredOutput))
+            errors.Add($"{at}:StructuredOutput is '{p.StructuredOutput}'; use one of {string.Join(", ", StructuredOutputModes.All)}.");
         if (!s_tokenFields.Contains(p.TokenLimitField))
             errors.Add($"{at}:TokenLimitField is '{p.TokenLimitField}'; use max_tokens or max_completion_tokens.");
         if (p.KeepAlive is { Length: 0 })

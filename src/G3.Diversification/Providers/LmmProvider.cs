@@ -4,13 +4,18 @@ namespace G3.Diversification.Providers;
 
 /// <summary>What the generator needs to know about a configured LMM provider.</summary>
 /// <param name="Name">The configured name (e.g. "gpt4o", "llava"); chosen per request.</param>
-/// <param name="Kind">openai | ollama | none.</param>
+/// <param name="Kind">openai | azure-openai | ollama | openai-compatible | none.</param>
 /// <param name="Model">Model id sent to the provider; part of every response-cache key.</param>
 /// <param name="MaxSamplesPerCall">How many choices one call can return (OpenAI's n); 1 = one call per sample.</param>
-/// <param name="ImageDetail">Vision detail hint ("low", "high", "auto"); the reference uses "low".</param>
-public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string ImageDetail = "low");
+/// <param name="PromptSettings">The prompt templates' execution-settings profile this provider samples with ("gpt4v", "llava").</param>
+/// <param name="StructuredOutput">off | json | json_schema (<see cref="StructuredOutputModes"/>).</param>
+public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string PromptSettings = "default", string StructuredOutput = "off");
 
-/// <summary>A named, fully decorated chat client (resilience, limits, telemetry applied).</summary>
+/// <summary>
+/// A named, fully decorated chat client (resilience, limits, telemetry applied). The same client is registered in the
+/// registry's Semantic Kernel <see cref="Microsoft.SemanticKernel.Kernel"/> as a keyed <see cref="IChatClient"/>
+/// service under <see cref="LmmProviderInfo.Name"/>.
+/// </summary>
 public interface ILmmProvider
 {
     LmmProviderInfo Info { get; }
@@ -25,11 +30,19 @@ public interface ILmmProvider
 public static class ChatConventions
 {
     /// <summary>
-    /// ChatOptions key (int): how many independent choices to return in one call. A client that honours
-    /// it returns one assistant message per choice in <see cref="ChatResponse.Messages"/>.
+    /// ChatOptions key (int): how many independent choices to return in one call (OpenAI's <c>n</c>). A client that
+    /// honours it returns one assistant message per choice in <see cref="ChatResponse.Messages"/>. Prompt execution
+    /// settings carry it under the same name, and Semantic Kernel passes unknown settings on in AdditionalProperties.
     /// </summary>
-    public const string ChoiceCount = "g3.n";
+    public const string ChoiceCount = "n";
 
-    /// <summary>DataContent key (string): the vision detail hint for this image ("low", "high", "auto").</summary>
+    /// <summary>
+    /// DataContent key (string): the vision detail hint for this image ("low", "high", "auto"); the key
+    /// Microsoft.Extensions.AI.OpenAI reads. As a ChatOptions / execution-settings key it is the default for every
+    /// image of the request (<c>image_detail</c>).
+    /// </summary>
     public const string ImageDetail = "detail";
+
+    /// <summary>ChatOptions / execution-settings key (string): the image detail for images that carry none.</summary>
+    public const string DefaultImageDetail = "image_detail";
 }

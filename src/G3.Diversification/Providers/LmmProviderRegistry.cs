@@ -1,4 +1,6 @@
+using G3.Diversification.Orchestration;
 using G3.Diversification.Resilience;
+using Microsoft.SemanticKernel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
@@ -6,19 +8,22 @@ namespace G3.Diversification.Providers;
 
 /// <summary>
 /// The configured providers by name, each a fully decorated <see cref="ILmmProvider"/> (see <see cref="LmmClientBuilder"/>
-/// for the decoration order). A provider named "none" (kind none) is always present. Create once (singleton): circuit
-/// breakers and the in-flight limiter are only meaningful when shared.
+/// for the decoration order), and the Semantic Kernel <see cref="Kernel"/> that holds them as keyed
+/// <see cref="IChatClient"/> services (key = provider name) for the prompt functions. A provider named "none" (kind none)
+/// is always present (and has no chat service). Create once (singleton): circuit breakers and the in-flight limiter are
+/// only meaningful when shared.
 /// </summary>
 public sealed class LmmProviderRegistry : IDisposable
 {
     private readonly Dictionary<string, ILmmProvider> _providers;
     private readonly List<IDisposable> _owned;
 
-    private LmmProviderRegistry(Dictionary<string, ILmmProvider> providers, string defaultName, LmmConcurrencyLimiter limiter, List<IDisposable> owned)
+    private LmmProviderRegistry(Dictionary<string, ILmmProvider> providers, string defaultName, LmmConcurrencyLimiter limiter, Kernel kernel, List<IDisposable> owned)
     {
         _providers = providers;
         _owned = owned;
         Limiter = limiter;
+        Kernel = kernel;
         Default = providers[defaultName];
     }
 
@@ -31,19 +36,21 @@ public sealed class LmmProviderRegistry : IDisposable
     /// <summary>The global in-flight limiter every provider shares.</summary>
     public LmmConcurrencyLimiter Limiter { get; }
 
+    /// <summary>The kernel whose chat services are the providers' request pipelines, keyed by provider name.</summary>
+    public Kernel Kernel { get; }
+
     /// <summary>
     /// Validates <paramref name="options"/> (throws <see cref="LmmConfigurationException"/> listing every problem) and builds every provider.
     /// </summary>
     /// <param name="telemetry">Shared metrics; null creates one owned by the registry.</param>
-    /// <param name="httpClientFactory">HttpClient per provider name for Ollama (e.g. IHttpClientFactory.CreateClient); null = one pooled client each.</param>
     public static LmmProviderRegistry Create(
         LmmOptions options,
         ILoggerFactory? loggerFactory = null,
         LmmTelemetry? telemetry = null,
-        Func<string, HttpClient>? httpClientFactory = null,
         TimeProvider? timeProvider = null)
     {
         LmmOptionsValidator.ThrowIfInvalid(options);
+        var time = timeProvider ?? TimeProvider.System;
         var owned = new List<IDisposable>();
         if (telemetry is null)
         {
@@ -52,7 +59,7 @@ public sealed class LmmProviderRegistry : IDisposable
         }
         var limiter = new LmmConcurrencyLimiter(options.MaxConcurrentCalls);
         owned.Add(limiter);
-        var builder = new LmmClientBuilder(telemetry, loggerFactory, timeProvider);
+        var builder = new LmmClientBuilder(telemetry, loggerFactory, time);
 
         var configured = new Dictionary<string, LmmProviderOptions>(options.Providers, StringComparer.OrdinalIgnoreCase);
         configured.TryAdd(LmmProviderKinds.None, new LmmProviderOptions { Kind = LmmProviderKinds.None });
@@ -61,18 +68,17 @@ public sealed class LmmProviderRegistry : IDisposable
         var pipelines = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured.Where(p => p.Value.Kind != LmmProviderKinds.None))
         {
-            IChatClient raw = provider.Kind == LmmProviderKinds.OpenAI
-                ? new OpenAILmmChatClient(name, provider, timeProvider)
-                : new OllamaChatClient(name, provider, httpClientFactory?.Invoke(name), timeProvider);
+            var (raw, http) = ProviderClients.Create(name, provider, time);
             owned.Add(raw);
-            pipelines[name] = builder.BuildProviderPipeline(name, provider.Resilience, raw);
+            owned.Add(http);
+            pipelines[name] = builder.BuildProviderPipeline(name, provider.Model, provider.MaxSamplesPerCall, provider.Resilience, raw);
         }
 
         // ... then what requests call: limiter → this provider, then its fallbacks.
         var providers = new Dictionary<string, ILmmProvider>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured)
         {
-            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.ImageDetail);
+            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.EffectivePromptSettings, provider.StructuredOutput);
             if (provider.Kind == LmmProviderKinds.None)
             {
                 providers[name] = new ConfiguredLmmProvider(info, new NoLmmChatClient(name));
@@ -81,7 +87,8 @@ public sealed class LmmProviderRegistry : IDisposable
             var chain = new[] { name }.Concat(provider.Fallbacks).Select(n => (Name: Canonical(configured, n), ProviderPipeline: pipelines[n])).ToList();
             providers[name] = new ConfiguredLmmProvider(info, builder.BuildRequestPipeline(chain, limiter));
         }
-        return new LmmProviderRegistry(providers, options.Default, limiter, owned);
+        var kernel = LmmKernel.Create(providers.Values.Where(p => p.Info.Kind != LmmProviderKinds.None).Select(p => (p.Info.Name, p.Client)), loggerFactory);
+        return new LmmProviderRegistry(providers, Canonical(configured, options.Default), limiter, kernel, owned);
     }
 
     /// <summary>The named provider; <see cref="LmmProviderNotFoundException"/> (listing the configured names) when unknown.</summary>
@@ -90,7 +97,7 @@ public sealed class LmmProviderRegistry : IDisposable
 
     public bool TryGet(string name, out ILmmProvider provider) => _providers.TryGetValue(name, out provider!);
 
-    /// <summary>Releases the raw clients (their HTTP connections), the limiter and owned telemetry.</summary>
+    /// <summary>Releases the raw clients, their HTTP connections, the limiter and owned telemetry.</summary>
     public void Dispose()
     {
         foreach (var disposable in _owned)

@@ -6,6 +6,9 @@ public static class LmmResponseProperties
     /// <summary>(string) The configured name of the provider that produced the response.</summary>
     public const string Provider = "g3.provider";
 
+    /// <summary>(string) The configured model of the provider that produced the response (what response-cache keys use).</summary>
+    public const string Model = "g3.model";
+
     /// <summary>(string) Set when a fallback answered: the name of the provider that failed first.</summary>
     public const string FallbackFrom = "g3.fallback_from";
 

@@ -9,10 +9,12 @@ namespace G3.Diversification.Resilience;
 /// A provider chain (e.g. gpt4o → llava): when a provider fails with an <see cref="LmmProviderException"/> (after its
 /// retries, or at once while its circuit is open), the next one answers. The response then carries
 /// <see cref="LmmResponseProperties.FallbackFrom"/> (the first provider) next to <see cref="LmmResponseProperties.Provider"/>
-/// (the one that answered) and the answering server's ModelId. Bad input (ArgumentException) and the caller's
-/// cancellation are not provider failures and end the chain at once. When every provider fails, the error lists them all.
+/// and <see cref="LmmResponseProperties.Model"/> (the one that answered; the response cache keys answers by them) and the
+/// answering server's ModelId. Each provider's pipeline pins its own model on the options it receives, so the options
+/// pass down the chain unchanged. Bad input (ArgumentException) and the caller's cancellation are not provider failures
+/// and end the chain at once. When every provider fails, the error lists them all.
 /// </summary>
-public sealed class FallbackChatClient : ResilienceDecorator
+public sealed class FallbackChatClient : DelegatingChatClient
 {
     private readonly IReadOnlyList<(string Name, IChatClient Client)> _chain;
     private readonly LmmTelemetry _telemetry;
@@ -57,6 +59,9 @@ public sealed class FallbackChatClient : ResilienceDecorator
         }
         throw AllFailed(failures);
     }
+
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        BufferedStreaming.Stream(ct => GetResponseAsync(messages, options, ct), cancellationToken);
 
     private LmmProviderException AllFailed(List<LmmProviderException> failures)
     {

@@ -1,3 +1,5 @@
+using G3.Diversification.Middleware;
+using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,47 +7,52 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace G3.Diversification.Resilience;
 
 /// <summary>
-/// The one place the LMM decorators are composed. A request passes, outermost first:
+/// The one place the LMM middleware is composed, with Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/>. A request
+/// passes, outermost first:
 /// <code>
-///   concurrency limit        (shared by all providers; held for the whole request)
-///   → fallback chain         (primary, then each configured fallback's provider pipeline)
-///     → circuit breaker      (per provider; counts calls that still failed after retries; open = fail fast)
-///       → retry              (transient failures; exponential back-off + jitter, or the server's Retry-After)
-///         → hedging          (optional; a parallel attempt after a delay)
-///           → timeout        (per attempt)
-///             → metering     (per attempt: count + duration)
-///               → raw client (OpenAI SDK / Ollama HTTP)
+///   concurrency limit      (ours; shared by all providers; held for the whole request)
+///   → fallback chain       (ours; primary, then each configured fallback's provider pipeline)
+///     → ConfigureOptions   (M.E.AI; pins this provider's own model id: a fallback is never asked for the primary's model)
+///       → logging          (M.E.AI UseLogging)
+///       → choice fan-out   (ours; providers without n only: n choices = n calls)
+///       → resilience       (ours; one Polly pipeline: circuit breaker → retry → hedging → timeout; meters each attempt)
+///         → OpenTelemetry  (M.E.AI UseOpenTelemetry; one GenAI span + metrics per attempt)
+///         → image detail   (ours; the prompt settings' default detail on images without one)
+///         → provider errors (ours; SDK exceptions → LmmProviderException; stamps provider and model)
+///           → raw client   (OpenAI SDK via M.E.AI.OpenAI, AzureOpenAIClient, OllamaSharp)
 /// </code>
-/// Why this order: the limiter bounds real load including back-off and fallback time; the fallback sits outside the
-/// breakers so an open circuit hands over instantly; the breaker sits outside retry so a burst of retried 429s counts as
-/// one failed call, not several; the timeout is per attempt so a retry gets a fresh budget.
+/// The limiter is outside the fallback so a chain takes one slot (two could deadlock at a limit of 1); the fallback sits
+/// outside the breakers so an open circuit hands over at once.
 /// </summary>
 public sealed class LmmClientBuilder(LmmTelemetry telemetry, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
 {
+    /// <summary>The ActivitySource / Meter name M.E.AI's OpenTelemetry client reports under (GenAI semantic conventions).</summary>
+    public const string TelemetrySourceName = "G3.Diversification.GenAI";
+
     private readonly ILoggerFactory _loggers = loggerFactory ?? NullLoggerFactory.Instance;
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
-    /// <summary>One provider's own pipeline: circuit breaker → retry → hedging → timeout → metering → <paramref name="raw"/>.</summary>
-    public IChatClient BuildProviderPipeline(string provider, LmmResilienceOptions options, IChatClient raw)
+    /// <summary>One provider's own pipeline over <paramref name="raw"/> (no limiter inside: see the class summary).</summary>
+    public IChatClient BuildProviderPipeline(string provider, string model, int maxSamplesPerCall, LmmResilienceOptions options, IChatClient raw)
     {
-        IChatClient client = new MeteredChatClient(raw, provider, telemetry);
-        client = new TimeoutChatClient(client, provider, options.Timeout, _time);
-        if (options.Hedging.Enabled)
-            client = new HedgingChatClient(client, provider, options.Hedging, _loggers.CreateLogger<HedgingChatClient>(), _time);
-        if (options.Retry.MaxRetries > 0)
-            client = new RetryingChatClient(client, provider, options.Retry, telemetry, _loggers.CreateLogger<RetryingChatClient>(), _time);
-        if (options.CircuitBreaker.Enabled)
-            client = new CircuitBreakerChatClient(client, provider, options.CircuitBreaker, telemetry, _loggers.CreateLogger<CircuitBreakerChatClient>(), _time);
-        return client;
+        var pipeline = LmmResiliencePipeline.Build(provider, options, telemetry, _loggers.CreateLogger<ResilientChatClient>(), _time);
+        var builder = new ChatClientBuilder(raw)
+            .ConfigureOptions(o => o.ModelId = model)
+            .UseLogging(_loggers);
+        if (maxSamplesPerCall <= 1)
+            builder.Use(inner => new ChoiceFanOutChatClient(inner));
+        return builder
+            .Use(inner => new ResilientChatClient(inner, provider, pipeline, telemetry, options.Timeout))
+            .UseOpenTelemetry(_loggers, TelemetrySourceName)
+            .Use(inner => new ImageDetailChatClient(inner))
+            .Use(inner => new ProviderErrorChatClient(inner, provider, model))
+            .Build();
     }
 
-    /// <summary>
-    /// What a request calls: limiter → fallback chain over provider pipelines (from <see cref="BuildProviderPipeline"/>;
-    /// they must not contain the limiter, or a chain would take two slots and could deadlock at a limit of 1).
-    /// </summary>
+    /// <summary>What a request calls: limiter → fallback chain over provider pipelines from <see cref="BuildProviderPipeline"/>.</summary>
     public IChatClient BuildRequestPipeline(IReadOnlyList<(string Name, IChatClient ProviderPipeline)> chain, LmmConcurrencyLimiter limiter)
     {
-        IChatClient client = chain.Count == 1 ? chain[0].ProviderPipeline : new FallbackChatClient(chain, telemetry, _loggers.CreateLogger<FallbackChatClient>());
-        return new ConcurrencyLimitingChatClient(client, limiter);
+        var client = chain.Count == 1 ? chain[0].ProviderPipeline : new FallbackChatClient(chain, telemetry, _loggers.CreateLogger<FallbackChatClient>());
+        return new ChatClientBuilder(client).Use(inner => new ConcurrencyLimitingChatClient(inner, limiter)).Build();
     }
 }

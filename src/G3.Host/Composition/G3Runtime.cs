@@ -21,7 +21,6 @@ namespace G3.Host.Composition;
 public sealed class G3Runtime : IExperimentRuntime, IDisposable
 {
     private readonly ConcurrentDictionary<string, G3Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
-    private readonly PromptRenderer _renderer = new(PromptTemplates.Default);
 
     public G3Runtime(ImageEncoder imageEncoder, OnnxLocationEncoder locationEncoder, IReferenceStore store, IVerifier verifier,
         LmmProviderRegistry providers, ResponseCache cache, G3Options defaults, ReverseGeocoder? geocoder)
@@ -62,7 +61,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         {
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
-                : new LmmCandidateGenerator(lmm, _renderer, Cache, new GenerationSettings());
+                : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
             return new G3Pipeline(ImageEncoder, Store, Verifier, generator);
         });
     }
@@ -70,14 +69,14 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     /// <summary>
     /// A pipeline for experiments: a provider, a verifier (or a baseline selector in its place), prompt
     /// templates, and optionally another image encoder (e.g. one that remembers embeddings across
-    /// configurations). Not cached.
+    /// configurations); <paramref name="prompts"/> chooses prompts and execution settings by name. Not cached.
     /// </summary>
-    public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null)
+    public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null, GenerationSettings? prompts = null)
     {
         var lmm = provider is null ? Providers.Default : Providers.Get(provider);
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
-            : new LmmCandidateGenerator(lmm, templates is null ? _renderer : new PromptRenderer(templates), Cache, new GenerationSettings());
+            : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, Cache, prompts);
         return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator);
     }
 

@@ -21,8 +21,8 @@ public class FanOutTests
     private static G3Pipeline Pipeline(ICandidateGenerator generator) =>
         new(new FixedEncoder(), new FifteenReferences(), new KeepOrderVerifier(), generator);
 
-    private static LmmCandidateGenerator Generator(G3.Diversification.Providers.ILmmProvider provider) =>
-        new(provider, new PromptRenderer(PromptTemplates.Default), ResponseCache.Disabled, new GenerationSettings());
+    private static LmmCandidateGenerator Generator(G3.Diversification.Providers.LmmProviderRegistry registry) =>
+        new(registry.Kernel, registry.Default.Info, PromptTemplates.Default, ResponseCache.Disabled);
 
     [Fact]
     public async Task K_times_N_calls_are_all_in_flight_together_and_every_answer_is_used()
@@ -36,10 +36,10 @@ public class FanOutTests
             await all.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}");
         });
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 0, timeout: TimeSpan.FromSeconds(30))) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 0, timeout: TimeSpan.FromSeconds(30))) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(64, ("stub", options));
 
-        var result = await Pipeline(Generator(registry.Default)).RunAsync(Image, new G3Options(), cancellationToken: default);
+        var result = await Pipeline(Generator(registry)).RunAsync(Image, new G3Options(), cancellationToken: default);
 
         Assert.Equal(40, server.Requests.Count);
         Assert.Equal(40, server.MaxConcurrentRequests); // not one after another
@@ -53,9 +53,9 @@ public class FanOutTests
     {
         await using var server = await StubLmmServer.StartAsync((ctx, _) =>
             StubReplies.Slow(ctx, TimeSpan.FromMilliseconds(50), c => StubReplies.OpenAIChoices(c, "gpt-4o-stub", "(45.76, 4.84)")));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast()) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast()) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(6, ("stub", options));
-        var pipeline = Pipeline(Generator(registry.Default));
+        var pipeline = Pipeline(Generator(registry));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             pipeline.RunAsync(Image, new G3Options { ReferenceCounts = [0, 5], SamplesPerPrompt = 5 }, cancellationToken: default)));
@@ -72,9 +72,9 @@ public class FanOutTests
         await using var server = await StubLmmServer.StartAsync((ctx, r) => r.Number % 3 == 0
             ? StubReplies.Error(ctx, 503, "overloaded")
             : StubReplies.OpenAIChoices(ctx, "gpt-4o-stub", "{\"latitude\": 45.76, \"longitude\": 4.84}"));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6, breaker: new G3.Diversification.Resilience.LmmCircuitBreakerOptions { Enabled = false })) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 6, breaker: new G3.Diversification.Resilience.LmmCircuitBreakerOptions { Enabled = false })) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(16, ("stub", options));
-        var pipeline = Pipeline(Generator(registry.Default));
+        var pipeline = Pipeline(Generator(registry));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => pipeline.RunAsync(Image, new G3Options(), cancellationToken: default)));
 
@@ -92,10 +92,10 @@ public class FanOutTests
     public async Task A_provider_that_is_down_degrades_the_answer_instead_of_failing_it()
     {
         await using var server = await StubLmmServer.StartAsync((ctx, _) => StubReplies.Error(ctx, 503, "down"));
-        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 1)) with { SupportsN = false };
+        var options = StubProviders.OpenAI(server, StubProviders.Fast(retries: 1)) with { Kind = G3.Diversification.Providers.LmmProviderKinds.OpenAICompatible, SupportsN = false };
         using var registry = StubProviders.Registry(16, ("stub", options));
 
-        var result = await Pipeline(Generator(registry.Default)).RunAsync(Image, new G3Options(), cancellationToken: default);
+        var result = await Pipeline(Generator(registry)).RunAsync(Image, new G3Options(), cancellationToken: default);
 
         Assert.True(result.Degraded);
         Assert.Equal(40, result.LmmCandidates.Count(c => c.Outcome == ParseOutcome.ProviderError));

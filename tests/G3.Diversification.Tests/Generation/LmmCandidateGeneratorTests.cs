@@ -3,6 +3,7 @@ using G3.Core.Geo;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
 using G3.Diversification.Generation;
+using G3.Diversification.Orchestration;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
@@ -20,8 +21,8 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         Jpeg, new PromptVariant(1, refs), Similar.Take(refs).ToList(), Dissimilar.Take(refs).ToList(), first, count, 0.7, PlaceGranularity.None);
 
     private LmmCandidateGenerator Generator(ScriptedChatClient client, int maxPerCall, CacheMode mode = CacheMode.ReadWrite) =>
-        new(new ScriptedProvider(new LmmProviderInfo("test", "openai", "vision-1", maxPerCall, "low"), client),
-            new PromptRenderer(PromptTemplates.Default), new ResponseCache(_cacheDir, mode), new GenerationSettings(MaxTokens: 200));
+        new(LmmKernel.Create([("test", client)]), new LmmProviderInfo("test", "openai", "vision-1", maxPerCall, "gpt4v"),
+            PromptTemplates.Default, new ResponseCache(_cacheDir, mode));
 
     [Fact]
     public async Task One_call_with_n_choices_when_the_provider_supports_it()
@@ -35,9 +36,10 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         Assert.All(candidates, c => Assert.Equal(new PromptVariant(1, 2), c.Variant));
         var (messages, options) = Assert.Single(client.Requests);
         Assert.Equal(3, options!.AdditionalProperties![ChatConventions.ChoiceCount]);
-        Assert.Equal(0.7f, options.Temperature);
+        Assert.Equal(0.7f, options.Temperature); // the request's temperature wins over the profile's 1.2
         Assert.Equal(200, options.MaxOutputTokens);
         Assert.Equal("vision-1", options.ModelId);
+        Assert.Equal("low", options.AdditionalProperties[ChatConventions.DefaultImageDetail]);
         var contents = Assert.Single(messages).Contents;
         var text = Assert.IsType<TextContent>(contents[0]).Text;
         Assert.Contains("(48.8566, 2.3522), (45.7640, 4.8357)", text, StringComparison.Ordinal);
@@ -45,7 +47,6 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         var image = Assert.IsType<DataContent>(contents[1]);
         Assert.Equal("image/jpeg", image.MediaType);
         Assert.Equal(Jpeg.Bytes.ToArray(), image.Data.ToArray());
-        Assert.Equal("low", image.AdditionalProperties![ChatConventions.ImageDetail]);
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
     {
         var client = new ScriptedChatClient(i => i % 2 == 0 ? "I cannot say." : "{\"latitude\": 0, \"longitude\": 0}");
         var candidates = await Generator(client, 10).GenerateAsync(Request(count: 2), default);
-        Assert.Equal(ParseOutcome.Unparsable, candidates[0].Outcome);
+        Assert.True(ParseOutcome.Unparsable == candidates[0].Outcome, candidates[0].Error);
         Assert.Equal("I cannot say.", candidates[0].RawText);
         Assert.Equal(ParseOutcome.Invalid, candidates[1].Outcome);
     }

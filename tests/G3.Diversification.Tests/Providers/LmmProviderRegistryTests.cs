@@ -1,6 +1,7 @@
 using G3.Diversification.Providers;
 using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace G3.Diversification.Tests.Providers;
 
@@ -23,11 +24,15 @@ public sealed class LmmProviderRegistryTests
         using var registry = LmmProviderRegistry.Create(TwoProviders());
 
         Assert.Equal("gpt4o", registry.Default.Info.Name);
-        Assert.Equal(new LmmProviderInfo("gpt4o", "openai", "gpt-4o", 128, "low"), registry.Get("GPT4O").Info);
-        Assert.Equal(new LmmProviderInfo("llava", "ollama", "llava", 1, "low"), registry.Get("llava").Info);
+        Assert.Equal(new LmmProviderInfo("gpt4o", "openai", "gpt-4o", 128, "gpt4v"), registry.Get("GPT4O").Info);
+        Assert.Equal(new LmmProviderInfo("llava", "ollama", "llava", 1, "llava"), registry.Get("llava").Info);
         Assert.Equal("none", registry.Get("none").Info.Kind);
         Assert.Equal(["gpt4o", "llava", "none"], registry.Names.Order());
         Assert.Equal(4, registry.Limiter.MaxConcurrentCalls);
+        // Each answering provider is a chat service of the registry's Semantic Kernel, keyed by its name.
+        Assert.NotNull(registry.Kernel.Services.GetKeyedService<IChatClient>("gpt4o"));
+        Assert.NotNull(registry.Kernel.Services.GetKeyedService<IChatClient>("llava"));
+        Assert.Null(registry.Kernel.Services.GetKeyedService<IChatClient>("none"));
     }
 
     [Fact]
@@ -61,7 +66,7 @@ public sealed class LmmProviderRegistryTests
             MaxConcurrentCalls = 0,
             Providers = new Dictionary<string, LmmProviderOptions>
             {
-                ["gpt4o"] = new() { Kind = LmmProviderKinds.OpenAI, Model = "", ImageDetail = "medium", Fallbacks = ["nowhere"] },
+                ["gpt4o"] = new() { Kind = LmmProviderKinds.OpenAI, Model = "", StructuredOutput = "yes", Fallbacks = ["nowhere"] },
                 ["llava"] = new()
                 {
                     Kind = LmmProviderKinds.Ollama,
@@ -77,13 +82,13 @@ public sealed class LmmProviderRegistryTests
         Assert.Contains(e.Errors, m => m.Contains("Lmm:MaxConcurrentCalls"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Default") && m.Contains("missing"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:Model"));
-        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:ApiKey") && m.Contains("G3_OPENAI_API_KEY"));
-        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:ImageDetail"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:ApiKey") && m.Contains("G3_Lmm__Providers__gpt4o__ApiKey"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:StructuredOutput") && m.Contains("off, json, json_schema"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:gpt4o:Fallbacks") && m.Contains("nowhere"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Endpoint"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Resilience:CircuitBreaker:MinimumThroughput"));
         Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:llava:Resilience:CircuitBreaker:BreakDuration"));
-        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:odd:Kind") && m.Contains("openai, ollama, none"));
+        Assert.Contains(e.Errors, m => m.Contains("Lmm:Providers:odd:Kind") && m.Contains("openai, azure-openai, ollama, openai-compatible, none"));
         Assert.Equal(10, e.Errors.Count);
     }
 

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace G3.Diversification.Tests.Stubs;
 
 /// <summary>A request as the stub saw it.</summary>
-internal sealed record StubRequest(int Number, string Method, string Path, string? Authorization, JsonElement Body, TimeSpan ArrivedAt);
+internal sealed record StubRequest(int Number, string Method, string Path, string? Authorization, JsonElement Body, TimeSpan ArrivedAt, string Query = "", string? ApiKeyHeader = null);
 
 /// <summary>
 /// An in-process HTTP server on 127.0.0.1 (Kestrel, port 0) that speaks an LMM protocol as scripted by the test, so
@@ -70,7 +70,8 @@ internal sealed class StubLmmServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var text = await reader.ReadToEndAsync();
             var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-            var request = new StubRequest(Interlocked.Increment(ref _count), context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.Authorization.FirstOrDefault(), body, arrived);
+            var request = new StubRequest(Interlocked.Increment(ref _count), context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.Authorization.FirstOrDefault(), body, arrived,
+                context.Request.QueryString.Value ?? "", context.Request.Headers["api-key"].FirstOrDefault());
             _requests.Enqueue(request);
             await handler(context, request);
         }

@@ -20,6 +20,9 @@ internal static class StubProviders
         Hedging = hedging ?? new LmmHedgingOptions(),
     };
 
+    /// <summary>One attempt per call and no breaker: what a single provider call does, without the resilience around it.</summary>
+    public static LmmResilienceOptions NoRetry() => Fast(retries: 0, breaker: new LmmCircuitBreakerOptions { Enabled = false });
+
     public static LmmProviderOptions OpenAI(StubLmmServer server, LmmResilienceOptions resilience, params string[] fallbacks) => new()
     {
         Kind = LmmProviderKinds.OpenAI,
@@ -33,7 +36,7 @@ internal static class StubProviders
     public static LmmProviderOptions Ollama(StubLmmServer server, LmmResilienceOptions resilience) => new()
     {
         Kind = LmmProviderKinds.Ollama,
-        Model = "llava-stub",
+        Model = "llava:13b",
         Endpoint = server.BaseUri,
         Resilience = resilience,
     };

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
+
+namespace G3.Diversification.Orchestration;
+
+/// <summary>
+/// Builds the Semantic Kernel the prompt functions run in: each provider's request pipeline is a keyed
+/// <see cref="IChatClient"/> service (key = provider name, which prompt execution settings name as their service id),
+/// and the telemetry filters watch prompt rendering and function invocation.
+/// </summary>
+public static class LmmKernel
+{
+    public static Kernel Create(IEnumerable<(string Name, IChatClient Client)> providers, ILoggerFactory? loggerFactory = null)
+    {
+        var builder = Kernel.CreateBuilder();
+        if (loggerFactory is not null)
+            builder.Services.AddSingleton(loggerFactory);
+        foreach (var (name, client) in providers)
+        {
+            // An instance: the registry owns and disposes the client, not the kernel.
+            builder.Services.AddKeyedSingleton<IChatClient>(name, new KernelReadyChatClient(name, client));
+        }
+        builder.Services.AddSingleton<IPromptRenderFilter, PromptRenderTelemetryFilter>();
+        builder.Services.AddSingleton<IFunctionInvocationFilter, FunctionInvocationTelemetryFilter>();
+        return builder.Build();
+    }
+}
+
+/// <summary>
+/// What Semantic Kernel 1.82 requires of an <see cref="IChatClient"/> service beyond the interface: a
+/// <see cref="ChatClientMetadata"/> (it wraps the client in an AI service that reads it), and non-null
+/// <see cref="ChatResponse.AdditionalProperties"/> (copied into the function result's metadata, which must not be null).
+/// The SDK clients provide both; in-memory clients and some adapters do not.
+/// </summary>
+internal sealed class KernelReadyChatClient(string name, IChatClient inner) : DelegatingChatClient(inner)
+{
+    private readonly ChatClientMetadata _metadata = new(name);
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var response = await base.GetResponseAsync(messages, options, cancellationToken);
+        response.AdditionalProperties ??= [];
+        return response;
+    }
+
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        base.GetService(serviceType, serviceKey) ?? (serviceKey is null && serviceType == typeof(ChatClientMetadata) ? _metadata : null);
+}
