@@ -34,6 +34,7 @@ internal static class ServiceHost
         var app = builder.Build();
         G3.Host.Telemetry.OtlpExport.Configure(app);
         app.UseG3Security();
+        G3.Host.Web.ChatPage.UseChatPage(app);
         app.MapOpenApi();
         app.MapHealthApi();
         app.MapReadinessApi();
