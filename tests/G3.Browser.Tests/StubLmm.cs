@@ -8,7 +8,7 @@ namespace G3.Browser.Tests;
 /// <summary>
 /// An OpenAI-compatible chat endpoint in process, standing in for a multimodal model: geolocation prompts
 /// get a short rationale followed by the JSON answer (one point per prompt, so the prompt variants land in
-/// different places); follow-up questions (the service's system prompt names G3) get a fixed sentence.
+/// different places); follow-up questions (their prompt lists the result's candidates) get a fixed sentence.
 /// </summary>
 internal sealed class StubLmm : IAsyncDisposable
 {
@@ -33,17 +33,17 @@ internal sealed class StubLmm : IAsyncDisposable
         {
             using var body = await JsonDocument.ParseAsync(ctx.Request.Body);
             var messages = body.RootElement.GetProperty("messages");
-            var system = messages[0].GetProperty("content").ToString();
+            var all = messages.ToString();
             var n = body.RootElement.TryGetProperty("n", out var nValue) && nValue.ValueKind == JsonValueKind.Number ? nValue.GetInt32() : 1;
             string[] texts;
-            if (system.Contains("G3", StringComparison.Ordinal))
+            // The service's follow-up prompt hands the model the result to talk about ("verifier score" per candidate).
+            if (all.Contains("verifier score", StringComparison.Ordinal))
             {
                 texts = [FollowUpAnswer];
             }
             else
             {
                 // The K prompts list different numbers of reference coordinates, so their lengths differ: the length picks the point.
-                var all = messages.ToString();
                 var point = Points[Math.Abs(all.Length) % Points.Length];
                 texts = Enumerable.Range(0, Math.Max(1, n)).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"{Rationale}\n{{\"latitude\": {point.Lat + 0.05 * i}, \"longitude\": {point.Lon - 0.05 * i}}}")).ToArray();

@@ -197,7 +197,7 @@ function assistantBubble() {
   const li = node("li", "msg assistant");
   li.setAttribute("aria-busy", "true");
   ui.thread.appendChild(li);
-  li.scrollIntoView({ block: "end", behavior: "smooth" });
+  li.scrollIntoView({ block: "nearest" });
   return li;
 }
 
@@ -307,10 +307,15 @@ async function askAboutPhoto(photo, question, truth) {
     const convo = { messages: [userMessage, { role: "assistant", content: text }], result, truth, photo };
     convo.scene = sceneOf(result, truth);
     convo.card = answerCard(li, result, text, convo);
+    li.scrollIntoView({ block: "nearest" });
     current = convo;
     clearPending();
     ui.url.value = "";
     ui.text.value = "";
+    // A known location belongs to the photo it was entered for.
+    ui.truthLat.value = "";
+    ui.truthLon.value = "";
+    ui.truthLat.closest("details").open = false;
     ui.text.placeholder = "Ask a follow-up, e.g. “why not Spain?” or “which country else?”";
     showOnMap(convo);
   } catch (caught) {
@@ -342,6 +347,7 @@ async function askFollowUp(question) {
     p.textContent = text;
     p.classList.remove("streaming");
     li.classList.add("follow-up");
+    li.scrollIntoView({ block: "nearest" });
     convo.messages.push(userMessage, { role: "assistant", content: text });
     ui.text.value = "";
   } catch (caught) {
@@ -399,7 +405,9 @@ function answerCard(li, result, text, convo) {
   }
   if (result.degraded) card.append(node("p", "degraded", `The language model gave no usable answer, so this comes from similar photos alone (${result.degraded_reason || "no reason given"}).`));
 
-  card.append(node("p", "answer-text", text));
+  // The service's own wording adds the alternatives and notes; the lines the card already shows are left out.
+  const extra = text.split("\n").filter((l) => l.trim() && !/^This photo was most likely taken|^Confidence:/.test(l));
+  if (extra.length) card.append(node("p", "answer-text", extra.join("\n")));
 
   const t = result.timings_ms || {};
   card.append(node("p", "timings", `Encode ${Math.round(t.encode ?? 0)} ms · retrieve ${Math.round(t.retrieve ?? 0)} ms · LMM ${Math.round(t.generate ?? 0)} ms · verify ${Math.round(t.verify ?? 0)} ms · total ${Math.round(t.total ?? 0)} ms · model ${result.model}`));
