@@ -43,6 +43,10 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     internal PageHost Plain { get; private set; } = null!;
     internal PageHost WithLmm { get; private set; } = null!;
+    internal PageHost WithKeys { get; private set; } = null!;
+
+    /// <summary>The one key the keyed host accepts.</summary>
+    public const string ApiKey = "page-test-key";
     internal IBrowser Browser { get; private set; } = null!;
 
     public string World => Path.Combine(_dir, "world");
@@ -83,6 +87,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         WithLmm = new PageHost(lmm);
         await WithLmm.StartAsync();
 
+        var keyed = Settings();
+        keyed["Security:RequireApiKey"] = "true";
+        keyed["Security:ApiKeys:0"] = ApiKey;
+        WithKeys = new PageHost(keyed);
+        await WithKeys.StartAsync();
+
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -105,6 +115,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
+        if (WithKeys is not null) await WithKeys.DisposeAsync();
         if (WithLmm is not null) await WithLmm.DisposeAsync();
         if (Plain is not null) await Plain.DisposeAsync();
         if (_stub is not null) await _stub.DisposeAsync();

@@ -178,6 +178,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
             .GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString();
         Assert.Equal(expected, await followUp.InnerTextAsync());
 
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await ScreenshotAsync(page, "chat-desktop-no-lmm.png");
         Assert.Empty(w.External);
         Assert.Empty(w.Errors);
@@ -235,17 +236,19 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await Assertions.Expect(page.Locator(".msg.assistant .answer")).ToHaveCountAsync(2, new LocatorAssertionsToHaveCountOptions { Timeout = 120_000 });
         var g3b = (await host.AskAsync([UserImage(second)])).GetProperty("g3");
         Assert.Equal(CountWithPoint(g3b.GetProperty("candidates")), await page.Locator("#map [data-kind=candidate]").CountAsync());
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await ScreenshotAsync(page, "chat-desktop.png");
+        // Each answer can bring its own result back onto the map.
         await page.Locator(".msg.assistant .answer").First.Locator(".show-map").ClickAsync();
         await Assertions.Expect(page.Locator("#map-caption")).ToContainTextAsync(g3.GetProperty("place").GetProperty("description").GetString()!);
-
-        await page.Locator(".msg.assistant .answer").First.ScrollIntoViewIfNeededAsync();
-        await ScreenshotAsync(page, "chat-desktop.png");
+        Assert.Equal(CountWithPoint(g3.GetProperty("candidates")), await page.Locator("#map [data-kind=candidate]").CountAsync());
 
         // Phone width: the same conversation, map above the thread.
         var phone = await OpenAsync(host, Phone, 2);
         await UploadAsync(phone.Page, photo, (lat, lon));
         await WaitAsync(phone, phone.Page.Locator(".msg.assistant .answer").Last);
         Assert.Equal(lmm.Count, await phone.Page.Locator("#map .marker.candidate.lmm").CountAsync());
+        await phone.Page.EvaluateAsync("window.scrollTo(0, 0)");
         await ScreenshotAsync(phone.Page, "chat-phone-map.png");
         await phone.Page.Locator(".msg.assistant .answer").Last.ScrollIntoViewIfNeededAsync();
         await ScreenshotAsync(phone.Page, "chat-phone-answer.png");
@@ -286,6 +289,35 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
 
         // The only console errors are the browser's own notes of the two refused requests.
         Assert.All(w.Errors, e => Assert.Matches(@"^Failed to load resource: the server responded with a status of 41[35]", e));
+        Assert.Empty(w.External);
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task Where_keys_are_required_the_page_asks_for_one_keeps_it_in_session_storage_and_retries()
+    {
+        var w = await OpenAsync(fixture.WithKeys, Desktop);
+        var page = w.Page;
+        var (photo, _, _) = fixture.QueryPhoto(3);
+
+        // No key is sent until the service asks for one: the first try gets 401 and the key dialog opens.
+        await UploadAsync(page, photo);
+        await WaitAsync(w, page.Locator(".error-card[data-status='401']"), 30_000);
+        await Assertions.Expect(page.Locator("#key-dialog")).ToBeVisibleAsync();
+        await page.FillAsync("#key-input", BrowserFixture.ApiKey);
+        await page.ClickAsync("#key-save");
+        await Assertions.Expect(page.Locator("#key-dialog")).ToBeHiddenAsync();
+        Assert.Equal(BrowserFixture.ApiKey, await page.EvaluateAsync<string>("sessionStorage.getItem('g3.apiKey')"));
+
+        // Retry sends the kept photo with the key, as a header: never in a URL.
+        var urls = new List<string>();
+        page.Request += (_, r) => urls.Add(r.Url);
+        await page.Locator(".error-card[data-status='401'] button.retry").ClickAsync();
+        await WaitAsync(w, page.Locator(".msg.assistant .answer").Last);
+        Assert.DoesNotContain(urls, u => u.Contains(BrowserFixture.ApiKey, StringComparison.Ordinal));
+        Assert.DoesNotContain(BrowserFixture.ApiKey, page.Url, StringComparison.Ordinal);
+
+        Assert.All(w.Errors, e => Assert.Matches(@"^Failed to load resource: the server responded with a status of 401", e));
         Assert.Empty(w.External);
         await page.Context.CloseAsync();
     }

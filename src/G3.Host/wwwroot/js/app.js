@@ -107,6 +107,9 @@ function clearPending() {
 }
 
 ui.photo.addEventListener("change", () => setPending(ui.photo.files[0]));
+// A file that is not a picture the browser can draw gets a neutral tile instead of a broken image.
+ui.pendingImg.addEventListener("error", () => ui.pending.classList.add("no-preview"));
+ui.pendingImg.addEventListener("load", () => ui.pending.classList.remove("no-preview"));
 ui.pendingRemove.addEventListener("click", () => {
   clearPending();
   ui.photo.focus();
@@ -181,8 +184,9 @@ function userBubble(text, photo) {
   const li = node("li", "msg user");
   if (photo && photo.dataUrl) {
     const img = node("img", "thumb");
-    img.src = photo.dataUrl;
     img.alt = `Your photo: ${photo.name}`;
+    img.addEventListener("error", () => img.replaceWith(node("p", "thumb broken", `${photo.name}: no preview (not an image this browser can show)`)));
+    img.src = photo.dataUrl;
     li.appendChild(img);
   } else if (photo) {
     const link = node("p", "url-chip", `Image URL: ${photo.url}`);
@@ -193,11 +197,21 @@ function userBubble(text, photo) {
   return li;
 }
 
+/** Brings a message into view: inside the thread where it scrolls on its own (desktop), else in the page (phone). */
+function reveal(li) {
+  const t = ui.thread;
+  if (getComputedStyle(t).overflowY !== "auto") return li.scrollIntoView({ block: "nearest" });
+  // The thread is the message's offset parent: show the message at the bottom, with what led to it above;
+  // one taller than the thread shows from its top.
+  const bottom = li.offsetTop + li.offsetHeight - t.clientHeight + 8;
+  t.scrollTop = li.offsetHeight + 16 > t.clientHeight ? li.offsetTop - 8 : bottom;
+}
+
 function assistantBubble() {
   const li = node("li", "msg assistant");
   li.setAttribute("aria-busy", "true");
   ui.thread.appendChild(li);
-  li.scrollIntoView({ block: "nearest" });
+  reveal(li);
   return li;
 }
 
@@ -276,6 +290,7 @@ function errorCard(li, error, retry) {
   box.append(actions);
   li.appendChild(box);
   li.removeAttribute("aria-busy");
+  reveal(li);
   again.focus({ preventScroll: true });
 }
 
@@ -307,7 +322,7 @@ async function askAboutPhoto(photo, question, truth) {
     const convo = { messages: [userMessage, { role: "assistant", content: text }], result, truth, photo };
     convo.scene = sceneOf(result, truth);
     convo.card = answerCard(li, result, text, convo);
-    li.scrollIntoView({ block: "nearest" });
+    reveal(li);
     current = convo;
     clearPending();
     ui.url.value = "";
@@ -347,7 +362,7 @@ async function askFollowUp(question) {
     p.textContent = text;
     p.classList.remove("streaming");
     li.classList.add("follow-up");
-    li.scrollIntoView({ block: "nearest" });
+    reveal(li);
     convo.messages.push(userMessage, { role: "assistant", content: text });
     ui.text.value = "";
   } catch (caught) {
