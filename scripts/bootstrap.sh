@@ -4,6 +4,7 @@
 #
 #   scripts/bootstrap.sh          runtime needs (image codecs, geography data; ONNX Runtime comes from NuGet)
 #   scripts/bootstrap.sh --tools  also the Python tools' needs (PyTorch, PIL, ONNX, FAISS: Debian packages)
+#   G3_NO_CHROMIUM=1              skip Debian's chromium (only the browser tests need it; they skip without it)
 #
 # Output lands in .deps/ (git-ignored); .deps/VERSIONS.txt records what is installed.
 set -euo pipefail
@@ -26,6 +27,9 @@ log() { printf 'bootstrap: %s\n' "$*"; }
 debs=(libturbojpeg0 libspng0 libwebp7)
 tool_debs=(python3-torch python3-torchvision python3-pil python3-onnx python3-numpy python3-faiss libopenblas0-pthread)
 [ "$with_tools" = 1 ] && debs+=("${tool_debs[@]}")
+# The chat page's browser tests (tests/G3.Browser.Tests) drive Debian's chromium: browser downloads are
+# impossible here, so Playwright is pointed at /usr/bin/chromium instead of its own build.
+[ "${G3_NO_CHROMIUM:-0}" = 1 ] || debs+=(chromium)
 
 missing=()
 for p in "${debs[@]}"; do
@@ -125,3 +129,65 @@ fi
   echo "# written by scripts/bootstrap.sh"
   for entry in "${geo_packages[@]}"; do echo "npm $(echo "$entry" | cut -d' ' -f1-2 | sed 's/ / tarball-sha256=/')"; done
 } > "$deps/geodata-VERSIONS.txt.tmp" && mv -f "$deps/geodata-VERSIONS.txt.tmp" "$deps/geodata-VERSIONS.txt"
+
+# --- Chat page libraries and map data (served by the host at /vendor/) ---------------------------
+# The page at GET / draws its world map offline with d3-geo (+ d3-array, its one dependency) from
+# world-atlas TopoJSON decoded by topojson-client. Pinned npm packages fetched with `npm pack` (no
+# scripts run), each tarball and file checked by SHA-256, never committed; the folder name carries the
+# version, so the host can let browsers cache these files for good. The licences travel with them.
+web_dir="$deps/web"
+# package@version  tarball-sha256  path-in-package=installed-path:sha256 ...
+web_packages=(
+  "d3-array@3.2.4 6dbf3f2be39e48f86775be6e166a5d3e5a585ca7144453cd6ad1912f5ae4417f package/dist/d3-array.min.js=d3-array@3.2.4/d3-array.min.js:80aa70d0cd17dabddf6d056494ea17926a45a69da8b7850220aace331bad671d package/LICENSE=d3-array@3.2.4/LICENSE:3e6849627f74ff73c257a3ae1efb574015d94fc1035c05ec3c15805165efcbc4"
+  "d3-geo@3.1.1 fe1f2dd81a87d942790c5a7786f4aab03df2b357d46d8af56b613fb8a1bb9be5 package/dist/d3-geo.min.js=d3-geo@3.1.1/d3-geo.min.js:23e574f1e8d4716d622bce45356a379b66a277162b145f5f147e4c8daefb73d2 package/LICENSE=d3-geo@3.1.1/LICENSE:3e3edc1224eec9c39cd26491a21304a62883c1e5b6a65c5283ccc7a6cc94baee"
+  "topojson-client@3.1.0 889fadb422f6236d0f8337a236ce6499f258b75e44b81733b13bd971067322bf package/dist/topojson-client.min.js=topojson-client@3.1.0/topojson-client.min.js:25cd02ae486cc5063e0215a4e4cfb15de83700c87ac48bac4d57dc6aaf3ebb89 package/LICENSE=topojson-client@3.1.0/LICENSE:4c4d15b635e04e691825a76db7d33f7f2033b55669a7430011694f31e6c65999"
+  "world-atlas@2.0.2 032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97 package/countries-50m.json=world-atlas@2.0.2/countries-50m.json:04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394 package/LICENSE=world-atlas@2.0.2/LICENSE:8048290dfdb6e83fbed17e8985c8cfc4ce9da9b842642f3d3e497280790cfa31"
+)
+
+verify_web() {
+  local dir=$1 entry spec name sha
+  for entry in "${web_packages[@]}"; do
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      [ -f "$dir/$name" ] || return 1
+      [ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" = "$sha" ] || return 1
+    done
+  done
+}
+
+if verify_web "$web_dir"; then
+  log "chat page libraries present in .deps/web (all files match their pinned sha256)"
+else
+  log "fetching chat page libraries (npm packages: d3-array, d3-geo, topojson-client, world-atlas)"
+  web_tmp=$(mktemp -d "$deps/web.partial.XXXXXX")
+  trap 'rm -rf "$web_tmp" ${geo_tmp:+"$geo_tmp"} ${tmp:+"$tmp"}' EXIT
+  mkdir -p "$web_tmp/tgz" "$web_tmp/out"
+  for entry in "${web_packages[@]}"; do
+    pkg=$(echo "$entry" | cut -d' ' -f1)
+    want_tgz=$(echo "$entry" | cut -d' ' -f2)
+    tgz=$(cd "$web_tmp/tgz" && npm pack --silent "$pkg" 2>/dev/null | tail -n1)
+    [ -n "$tgz" ] && [ -f "$web_tmp/tgz/$tgz" ] || { echo "bootstrap: npm pack $pkg failed" >&2; exit 1; }
+    got_tgz=$(sha256sum "$web_tmp/tgz/$tgz" | cut -d' ' -f1)
+    if [ "$got_tgz" != "$want_tgz" ]; then
+      echo "bootstrap: $pkg tarball checksum mismatch: got sha256 $got_tgz, expected $want_tgz" >&2
+      exit 1
+    fi
+    log "  $pkg tarball sha256 $got_tgz (verified)"
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      inner=${spec%%=*}; name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      tar -xzf "$web_tmp/tgz/$tgz" -C "$web_tmp/tgz" "$inner"
+      mkdir -p "$(dirname "$web_tmp/out/$name")"
+      mv -f "$web_tmp/tgz/$inner" "$web_tmp/out/$name"
+      got=$(sha256sum "$web_tmp/out/$name" | cut -d' ' -f1)
+      [ "$got" = "$sha" ] || { echo "bootstrap: $name from $pkg: sha256 $got, expected $sha" >&2; exit 1; }
+      log "    $name $(stat -c %s "$web_tmp/out/$name") bytes sha256 $got"
+    done
+    rm -rf "$web_tmp/tgz/package"
+    echo "$pkg tarball-sha256=$want_tgz" >> "$web_tmp/out/SOURCES.txt"
+  done
+  rm -rf "$web_dir.old"
+  [ -e "$web_dir" ] && mv "$web_dir" "$web_dir.old"
+  mv "$web_tmp/out" "$web_dir"
+  rm -rf "$web_dir.old" "$web_tmp"
+  log "chat page libraries installed in .deps/web"
+fi

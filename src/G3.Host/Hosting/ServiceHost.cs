@@ -43,6 +43,7 @@ internal static class ServiceHost
         G3.Host.Telemetry.OtlpExport.Configure(app);
         app.UseG3ErrorAnswers();
         app.UseG3Security();
+        G3.Host.Web.ChatPage.UseChatPage(app);
         app.MapOpenApi();
         app.MapG3Apis();
         return app;
