@@ -82,6 +82,17 @@ public sealed class SyntheticWorldGenerator
     /// <summary>Samples, renders and encodes one photo: the unit every split is made of (also used by tests and the contact sheet).</summary>
     public PhotoRecord RenderPhoto(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, JpegEncoder encoder, out byte[] jpeg)
     {
+        var rgb = RenderPhotoRgb(seed, stream, index, imageId, options, canvas, out var record, out var quality);
+        jpeg = encoder.Encode(rgb, canvas.Size, canvas.Size, quality);
+        return record;
+    }
+
+    /// <summary>Samples and renders one photo to 8-bit RGB (before JPEG encoding).</summary>
+    public byte[] RenderPhotoRgb(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, out PhotoRecord record) =>
+        RenderPhotoRgb(seed, stream, index, imageId, options, canvas, out record, out _);
+
+    private byte[] RenderPhotoRgb(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, out PhotoRecord record, out int quality)
+    {
         var rng = SplitMix.Derive(seed, stream, index);
         var sample = _sampler.Next(ref rng, options.RuralFraction, options.AllowOcean);
         var indoor = rng.Chance(options.IndoorFraction);
@@ -106,9 +117,10 @@ public sealed class SyntheticWorldGenerator
         SceneRenderer.Render(canvas, scene, ref rng);
         var rgb = new byte[canvas.Size * canvas.Size * 3];
         canvas.ToRgb24(rgb, rng.Range(1.5, 9), ref rng);
-        jpeg = encoder.Encode(rgb, canvas.Size, canvas.Size, (int)Math.Round(rng.Range(55, 93)));
-        return new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
+        quality = (int)Math.Round(rng.Range(55, 93));
+        record = new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
             site?.City.Name, indoor, site?.Id);
+        return rgb;
     }
 
     private PhotoRecord[] GenerateSplit(int stream, int count, string prefix, int digits, string imagesDir,

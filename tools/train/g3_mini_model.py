@@ -40,9 +40,9 @@ class MiniImageEncoder(nn.Module):
     forward = 2x2 average pooling + forward_small, which is what the ONNX graph holds.
     """
 
-    def __init__(self, retrieval_dim=EMBED_DIM, gps_dim=EMBED_DIM, width=(64, 96, 128, 192), trunk=256):
+    def __init__(self, retrieval_dim=EMBED_DIM, gps_dim=EMBED_DIM, width=(32, 48, 96, 128), trunk=256):
         super().__init__()
-        w0, w1, w2, w3 = width
+        w0, w1, w2, w3 = width  # narrow: about 11M multiply-adds per photo, so it trains on a shared CPU
         self.features = nn.Sequential(
             *_conv(3, w0, 8, 8, 0),     # 112 -> 14, patch embedding
             *_conv(w0, w1, 3, 1, 1),    # 14 -> 14

@@ -46,6 +46,9 @@ public sealed class G3Runtime : IDisposable
     /// <summary>How long one API request may take in all (Pipeline:RequestTimeoutSeconds); then 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The model's out-of-distribution check (manifest "outOfDistribution"); null when the manifest has none.</summary>
+    public IFamiliarityCheck? Familiarity { get; init; }
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -60,7 +63,7 @@ public sealed class G3Runtime : IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(lmm, _renderer, Cache, new GenerationSettings());
-            return new G3Pipeline(ImageEncoder, Store, Verifier, generator);
+            return new G3Pipeline(ImageEncoder, Store, Verifier, generator, Familiarity);
         });
     }
 
@@ -75,7 +78,7 @@ public sealed class G3Runtime : IDisposable
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(lmm, templates is null ? _renderer : new PromptRenderer(templates), Cache, new GenerationSettings());
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity);
     }
 
     public void Dispose()
