@@ -9,24 +9,34 @@ same landmark or street), the others give its image<->GPS loss hard nearby negat
 import numpy as np
 import torch
 
-from losses import haversine_km
+from losses import EARTH_RADIUS_KM
 
 BANDS_KM = ((0.0, 1.0), (1.0, 25.0), (25.0, 200.0), (200.0, 1000.0))
 
 
+def _unit_vectors(coords_deg):
+    lat, lon = np.deg2rad(coords_deg[:, 0]), np.deg2rad(coords_deg[:, 1])
+    return torch.from_numpy(np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1))
+
+
 @torch.no_grad()
-def band_neighbours(coords_deg, per_band=8, seed=1, chunk=512):
-    """[N, len(BANDS_KM), per_band] int64 indices of other photos in each band, -1 where a band is empty."""
-    c = torch.as_tensor(coords_deg, dtype=torch.float64)
-    n = len(c)
+def band_neighbours(coords_deg, per_band=8, seed=1, chunk=1024):
+    """[N, len(BANDS_KM), per_band] int64 indices of other photos in each band, -1 where a band is empty.
+
+    Bands are tested on the dot product of unit vectors against cos(d / R) (float64 resolves
+    metres), so no trigonometry runs per pair: a matrix product per chunk.
+    """
+    u = _unit_vectors(np.asarray(coords_deg, dtype=np.float64))
+    n = len(u)
     out = np.full((n, len(BANDS_KM), per_band), -1, dtype=np.int64)
     g = torch.Generator().manual_seed(seed)
+    cos_of = {km: np.cos(km / EARTH_RADIUS_KM) for band in BANDS_KM for km in band}
     for s in range(0, n, chunk):
-        d = haversine_km(c[s:s + chunk], c)
-        rows = torch.arange(d.shape[0])
-        d[rows, s + rows] = float("inf")  # never oneself
+        dot = u[s:s + chunk] @ u.T
+        rows = torch.arange(dot.shape[0])
+        dot[rows, s + rows] = 2.0  # never oneself (no band reaches a dot of 2)
         for k, (lo, hi) in enumerate(BANDS_KM):
-            w = ((d >= lo) & (d < hi)).float()
+            w = ((dot <= cos_of[lo]) & (dot > cos_of[hi])).float()
             has = w.sum(1) > 0
             w[~has] = 1.0
             idx = torch.multinomial(w, per_band, replacement=True, generator=g)
