@@ -19,7 +19,7 @@ public sealed record SyntheticWorldSummary(string OutputDirectory, int DatabaseC
 public sealed class SyntheticWorldGenerator
 {
     private const int DatabaseStream = 1, QueryStream = 2;
-    private const string GeneratorVersion = "g3-synth/1";
+    private const string GeneratorVersion = "g3-synth/2";
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
 
     private readonly ReverseGeocoder _geocoder;
@@ -65,6 +65,7 @@ public sealed class SyntheticWorldGenerator
             var queries = GenerateSplit(QueryStream, options.QueryCount, "q_", 6, SyntheticWorldLayout.QueryImages(staging), options, Tick, cancellationToken);
             MetadataCsv.WriteMp16Pro(SyntheticWorldLayout.DatabaseMetadata(staging), database);
             MetadataCsv.WriteIm2Gps3k(SyntheticWorldLayout.QueryMetadata(staging), queries);
+            MetadataCsv.WriteLandmarks(SyntheticWorldLayout.Landmarks(staging), database.Concat(queries));
             WriteManifest(staging, options);
             cancellationToken.ThrowIfCancellationRequested();
             if (Directory.Exists(target)) Directory.Delete(target); // empty, checked above
@@ -81,23 +82,45 @@ public sealed class SyntheticWorldGenerator
     /// <summary>Samples, renders and encodes one photo: the unit every split is made of (also used by tests and the contact sheet).</summary>
     public PhotoRecord RenderPhoto(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, JpegEncoder encoder, out byte[] jpeg)
     {
+        var rgb = RenderPhotoRgb(seed, stream, index, imageId, options, canvas, out var record, out var quality);
+        jpeg = encoder.Encode(rgb, canvas.Size, canvas.Size, quality);
+        return record;
+    }
+
+    /// <summary>Samples and renders one photo to 8-bit RGB (before JPEG encoding).</summary>
+    public byte[] RenderPhotoRgb(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, out PhotoRecord record) =>
+        RenderPhotoRgb(seed, stream, index, imageId, options, canvas, out record, out _);
+
+    private byte[] RenderPhotoRgb(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, out PhotoRecord record, out int quality)
+    {
         var rng = SplitMix.Derive(seed, stream, index);
         var sample = _sampler.Next(ref rng, options.RuralFraction, options.AllowOcean);
-        var lookup = sample.Lookup;
         var indoor = rng.Chance(options.IndoorFraction);
         var showLandmark = !indoor && sample.NearBigCity && rng.Chance(options.LandmarkFraction);
+        LandmarkSite? site = null;
+        var closeness = 0.0;
+        if (showLandmark)
+        {
+            // The photo is taken at one of the city's landmarks: moved next to it.
+            var sites = _sampler.SitesOf(sample.Origin);
+            site = sites[rng.NextInt(sites.Count)];
+            (sample, closeness) = _sampler.AtLandmark(ref rng, site);
+        }
+        var lookup = sample.Lookup;
         var climate = ClimateStyle.For(sample.Point.Latitude, sample.Point.Longitude,
             lookup.Place.Continent ?? _geocoder.Data.Countries.GetValueOrDefault(sample.Origin.CountryCode)?.Continent);
         var style = _styles.GetValueOrDefault(lookup.CountryCode ?? sample.Origin.CountryCode) ?? _fallbackStyle;
         var urban = sample.Rural ? rng.Range(0, 0.3) : Math.Clamp(0.4 + 0.15 * Math.Log10(Math.Max(sample.Origin.Population, 1000) / 1000.0) + rng.Range(-0.2, 0.2), 0.2, 1);
-        var scene = new PhotoScene(climate, style, showLandmark ? Landmark.ForCity(sample.Origin.GeoNameId) : null, urban, indoor);
+        var city = CityStyle.For(sample.Origin.Location, sample.Origin.GeoNameId);
+        var scene = new PhotoScene(climate, style, city, site is null ? null : Landmark.ForSite(site.City.GeoNameId, site.Index), closeness, urban, indoor);
 
         SceneRenderer.Render(canvas, scene, ref rng);
         var rgb = new byte[canvas.Size * canvas.Size * 3];
         canvas.ToRgb24(rgb, rng.Range(1.5, 9), ref rng);
-        jpeg = encoder.Encode(rgb, canvas.Size, canvas.Size, (int)Math.Round(rng.Range(55, 93)));
-        return new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
-            showLandmark ? sample.Origin.Name : null, indoor);
+        quality = (int)Math.Round(rng.Range(55, 93));
+        record = new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
+            site?.City.Name, indoor, site?.Id);
+        return rgb;
     }
 
     private PhotoRecord[] GenerateSplit(int stream, int count, string prefix, int digits, string imagesDir,

@@ -8,6 +8,7 @@ namespace G3.Synthetic;
 /// mp16pro/images/db_0000000.jpg
 /// im2gps3k/metadata.csv         query split, IM2GPS3K columns (IMG_ID, LAT, LON)
 /// im2gps3k/images/q_000000.jpg
+/// landmarks.csv                 IMG_ID,landmark,city of every photo that shows a landmark (both splits)
 /// </code>
 /// IMG_ID is the file name under the split's images/ folder.
 /// </summary>
@@ -18,6 +19,10 @@ public static class SyntheticWorldLayout
     public const string QueryDir = "im2gps3k";
     public const string MetadataFile = "metadata.csv";
     public const string ImagesDir = "images";
+
+    public const string LandmarksFile = "landmarks.csv";
+
+    public static string Landmarks(string root) => Path.Combine(root, LandmarksFile);
 
     public static string DatabaseMetadata(string root) => Path.Combine(root, DatabaseDir, MetadataFile);
 

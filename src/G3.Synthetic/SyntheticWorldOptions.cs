@@ -20,8 +20,8 @@ public sealed record SyntheticWorldOptions
     /// <summary>Share of uninformative indoor/portrait-like photos.</summary>
     public double IndoorFraction { get; init; } = 0.1;
 
-    /// <summary>Share of photos near a city of ≥ 1M people that show its landmark.</summary>
-    public double LandmarkFraction { get; init; } = 0.35;
+    /// <summary>Share of photos near a city of ≥ 1M people that are taken at one of its landmarks.</summary>
+    public double LandmarkFraction { get; init; } = 0.5;
 
     /// <summary>Also place photos on open water (a ship, a beach seen from the sea). Off by default.</summary>
     public bool AllowOcean { get; init; }

@@ -12,6 +12,8 @@
 //
 // Rows: (a) top-1 retrieved neighbour, (b) the verifier's pick among the top S, (c) a random database
 // photo (seeded), and, to read (b) against, the best of the S candidates in hindsight (an upper bound).
+// When the world lists its landmark photos (landmarks.csv), (a) and (b) are repeated for the query
+// photos taken at a landmark.
 
 using System.Globalization;
 using G3.Alignment.Encoders;
@@ -42,7 +44,9 @@ using var imageEncoder = ImageEncoder.Open(manifestPath, session);
 using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
 using var store = EmbeddedReferenceStore.Open(storeDir, manifest.Id, manifest.RequireImage().Retrieval.Dimension);
 var metric = manifest.Verification.Metric == VerificationMetric.Dot ? SimilarityMetric.Dot : SimilarityMetric.Cosine;
-var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100));
+var verifier = new GeoVerifier(locationEncoder, manifest.Calibration is { } c
+    ? new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, c.RadiusKm, new G3.Verification.Calibration.IsotonicCalibration(c.Raw, c.Calibrated))
+    : new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100));
 
 var database = new List<GeoPoint>();
 await foreach (var r in Mp16CsvReader.ReadAsync(Path.Combine(world, "mp16pro", "metadata.csv"))) database.Add(r.Point);
@@ -51,7 +55,14 @@ await foreach (var r in Mp16CsvReader.ReadAsync(Path.Combine(world, "im2gps3k", 
 Console.Error.WriteLine($"model {manifest.Id}: {queries.Count} queries against {store.Count} stored photos ({database.Count} in the CSV), S = {s}, " +
                         $"verifier {metric}, logit scale {manifest.Verification.LogitScale}");
 
-string[] rows = ["(a) top-1 retrieved neighbour", $"(b) verifier's pick among top-{s}", "(c) random database photo", $"best of top-{s} in hindsight (upper bound)"];
+var landmarkQueries = new HashSet<string>(StringComparer.Ordinal);
+var landmarksCsv = Path.Combine(world, "landmarks.csv");
+if (File.Exists(landmarksCsv))
+    foreach (var line in File.ReadLines(landmarksCsv).Skip(1))
+        if (line.StartsWith("q_", StringComparison.Ordinal)) landmarkQueries.Add(line[..line.IndexOf(',', StringComparison.Ordinal)]);
+
+string[] rows = ["(a) top-1 retrieved neighbour", $"(b) verifier's pick among top-{s}", "(c) random database photo", $"best of top-{s} in hindsight (upper bound)",
+    $"landmark queries ({landmarkQueries.Count}): (a) top-1", $"landmark queries ({landmarkQueries.Count}): (b) verifier"];
 var hits = new int[rows.Length, thresholds.Length];
 var random = new Random(seed);
 double confidenceSum = 0;
@@ -77,7 +88,8 @@ for (var start = 0; start < queries.Count; start += Batch)
             GreatCircle.DistanceKm(database[random.Next(database.Count)], truth),
             found[i].Min(h => GreatCircle.DistanceKm(h.Point, truth)),
         ];
-        for (var row = 0; row < rows.Length; row++)
+        if (landmarkQueries.Contains(chunk[i].Id)) errors = [.. errors, errors[0], errors[1]];
+        for (var row = 0; row < errors.Length; row++)
             for (var t = 0; t < thresholds.Length; t++)
                 if (errors[row] <= thresholds[t]) hits[row, t]++;
     }
@@ -88,9 +100,15 @@ Console.Error.WriteLine();
 Console.WriteLine("| % of queries within | " + string.Join(" | ", thresholds.Select(t => $"{t:0} km")) + " |");
 Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", thresholds.Length)));
 for (var row = 0; row < rows.Length; row++)
+{
+    var n = row < 4 ? queries.Count : landmarkQueries.Count;
+    if (n == 0) continue;
     Console.WriteLine($"| {rows[row]} | " + string.Join(" | ",
-        Enumerable.Range(0, thresholds.Length).Select(t => (100.0 * hits[row, t] / queries.Count).ToString("0.0", CultureInfo.InvariantCulture))) + " |");
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean verifier confidence (softmax mass within 25 km of the pick): {confidenceSum / queries.Count:0.000}"));
+        Enumerable.Range(0, thresholds.Length).Select(t => (100.0 * hits[row, t] / n).ToString("0.0", CultureInfo.InvariantCulture))) + " |");
+}
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, manifest.Calibration is { } cal
+    ? $"mean verifier confidence (calibrated: estimated probability of being within {cal.RadiusKm:0} km): {confidenceSum / queries.Count:0.000}"
+    : $"mean verifier confidence (softmax mass within 25 km of the pick): {confidenceSum / queries.Count:0.000}"));
 return 0;
 
 static Dictionary<string, string> ParseArgs(string[] args)

@@ -62,3 +62,37 @@ def geo_neighbour_loss(e, coords_deg, scale, tau_km):
     d = haversine_km(coords_deg, coords_deg)
     targets = torch.softmax((-d / tau_km).masked_fill(eye, -1e4), dim=1)
     return _soft_ce(logits, targets)
+
+
+def multiscale_geo_neighbour_loss(e, coords_deg, scale, taus_km):
+    """geo_neighbour_loss with targets averaged over several distance scales (v2).
+
+    With one 300 km scale a photo 0.5 km away (the same landmark) and one 50 km away get nearly
+    the same target; averaging softmax(-d/tau) over tau = 1, 25 and 300 km ranks the same landmark
+    first, then the same city, then the same region.
+    """
+    n = e.shape[0]
+    eye = torch.eye(n, dtype=torch.bool)
+    logits = (scale * e @ e.T).masked_fill(eye, -1e4)
+    d = haversine_km(coords_deg, coords_deg)
+    targets = sum(torch.softmax((-d / t).masked_fill(eye, -1e4), dim=1) for t in taus_km) / len(taus_km)
+    return _soft_ce(logits, targets)
+
+
+def image_gps_loss(e_img_gps, e_gps_batch, coords_batch, e_gps_negatives, coords_negatives, scale, tau_km):
+    """G3's image<->GPS InfoNCE with hard nearby negatives and distance-aware targets (v2).
+
+    Image -> GPS runs over the batch's locations plus the extra nearby negatives (GeoCLIP's idea of
+    more GPS negatives, here chosen near each photo); GPS -> image runs over the batch. A location
+    d km from the photo gets target weight exp(-d / tau_km) (normalised), so a photo of the same
+    landmark 300 m away is not pushed apart as if it were elsewhere.
+    """
+    gallery = torch.cat([e_gps_batch, e_gps_negatives]) if len(e_gps_negatives) else e_gps_batch
+    gallery_coords = torch.cat([coords_batch, coords_negatives]) if len(coords_negatives) else coords_batch
+    logits = scale * e_img_gps @ gallery.T
+    t = torch.exp(-haversine_km(coords_batch, gallery_coords) / tau_km)
+    forward = _soft_ce(logits, t / t.sum(1, keepdim=True))
+    nb = e_gps_batch.shape[0]
+    tb = t[:, :nb].T
+    backward = _soft_ce(logits[:, :nb].T, tb / tb.sum(1, keepdim=True))
+    return 0.5 * (forward + backward)

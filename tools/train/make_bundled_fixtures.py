@@ -7,8 +7,10 @@ Run with Debian's interpreter after generating the world (`g3 synth --seed 1`):
 
 Selection rule (fixed, not tuned to the model): the first database photo, in id order, of each
 continent that has a city name, plus the second photo of the Oceania photo's city, so that one
-pair shows the same place. They are training photos of g3-mini. photos.csv lists them in the
-MP16-Pro schema (IMG_ID, LAT, LON, city, country, continent).
+pair shows the same place, plus the first two database photos (id order) of the first landmark
+(by id order of its first photo) that has at least two, so that one pair shows the same landmark.
+They are training photos of g3-mini. photos.csv lists them in the MP16-Pro schema (IMG_ID, LAT,
+LON, city, country, continent) and a landmark column (empty for non-landmark photos).
 """
 import argparse
 import csv
@@ -34,13 +36,23 @@ def main():
     oceania = next(r for r in chosen if r["continent"] == "Oceania")
     chosen.append(next(r for r in rows if r["city"] == oceania["city"] and r["country"] == oceania["country"]
                        and r["IMG_ID"] != oceania["IMG_ID"] and int(r["IMG_ID"][3:-4]) > int(oceania["IMG_ID"][3:-4])))
+    with open(world / "landmarks.csv", newline="", encoding="utf-8") as f:
+        landmark_of = {r["IMG_ID"]: r["landmark"] for r in csv.DictReader(f)}
+    by_landmark = {}
+    for r in rows:
+        if r["IMG_ID"] in landmark_of:
+            by_landmark.setdefault(landmark_of[r["IMG_ID"]], []).append(r)
+    pair = next(photos[:2] for photos in by_landmark.values() if len(photos) >= 2)
+    chosen += [r for r in pair if r not in chosen]
     out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.jpg"):
+        old.unlink()
     with open(out / "photos.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["IMG_ID", "LAT", "LON", "city", "country", "continent"])
+        w.writerow(["IMG_ID", "LAT", "LON", "city", "country", "continent", "landmark"])
         for r in chosen:
             shutil.copyfile(world / "mp16pro/images" / r["IMG_ID"], out / r["IMG_ID"])
-            w.writerow([r["IMG_ID"], r["LAT"], r["LON"], r["city"], r["country"], r["continent"]])
+            w.writerow([r["IMG_ID"], r["LAT"], r["LON"], r["city"], r["country"], r["continent"], landmark_of.get(r["IMG_ID"], "")])
     print(f"wrote {len(chosen)} photos to {out}")
 
 

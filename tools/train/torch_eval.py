@@ -21,7 +21,9 @@ THRESHOLDS_KM = (1, 25, 200, 750, 2500)
 
 @torch.no_grad()
 def encode_images(image_model, crops, batch=256):
-    image_model.eval()
+    """image_model: a module or its forward_small (then already in eval mode); crops: uint8 at the size it takes."""
+    if hasattr(image_model, "eval"):
+        image_model.eval()
     r, g = [], []
     for i in range(0, len(crops), batch):
         a, b = image_model(normalize(crops[i:i + batch]))

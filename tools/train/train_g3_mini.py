@@ -10,10 +10,18 @@ Run with Debian's interpreter (python3-torch, python3-torchvision, python3-pil, 
     /usr/bin/python3 tools/train/train_g3_mini.py --no-text --out data/mp16pro/generated/g3-mini-no-text   # ablation
 
 Losses (each a symmetric InfoNCE with its own learnable logit scale, see losses.py):
-  image(e_gps^image) <-> GPS(e_gps)                      G3's image-to-GPS alignment (the verifier's)
+  image(e_gps^image) <-> GPS(e_gps) + hard nearby GPS negatives, distance-aware targets
+                                                         G3's image-to-GPS alignment (the verifier's)
   image(e_img)       <-> text(e_text)                    G3's image-to-text alignment   [text branch]
   GPS(e_gps)         <-> text(e_text)                    ties the location space to place names [text branch]
-  image(e_img)       <-> image(e_img), geo-soft targets  nearby photos retrieve each other
+  image(e_img)       <-> image(e_img), geo-soft targets at 1, 25 and 300 km
+                                                         nearby photos retrieve each other
+
+v2 batches: B anchor photos plus, for each, a nearby partner (same landmark or street when the
+world has one, else the same city or region; hard_negatives.py), and each anchor brings three
+more GPS negatives 1-25, 25-200 and 200-1000 km away. The network sees 112x112 crops (the
+2x2-pooled 224 input, as its ONNX graph pools first). Every epoch writes a checkpoint, so a run
+that is stopped early can still be exported (--export-from).
 --no-text drops the text branch (the paper's IMG+GPS ablation); e_img is then trained by the
 image<->image term alone.
 
@@ -32,9 +40,10 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from g3_mini_model import (EMBED_DIM, MiniImageEncoder, PlaceTextEncoder, g3_models, l2n,  # noqa: E402
+from g3_mini_model import (EMBED_DIM, SIGMAS_V2, MiniImageEncoder, PlaceTextEncoder, g3_models, l2n,  # noqa: E402
                            location_encoder, mercator)
-from losses import LogitScale, geo_neighbour_loss, info_nce  # noqa: E402
+from hard_negatives import band_neighbours, hard_negatives, partners  # noqa: E402
+from losses import LogitScale, image_gps_loss, info_nce, multiscale_geo_neighbour_loss  # noqa: E402
 from torch_eval import accuracy_table, format_table  # noqa: E402
 from world_data import TEXT_BUCKETS, cached_crops, load_world, normalize, place_tokens  # noqa: E402
 
@@ -46,11 +55,15 @@ def parse_args():
     p.add_argument("--world", default=str(REPO / "data/mp16pro/generated/world"), help="folder written by `g3 synth`")
     p.add_argument("--out", default=str(REPO / "models/g3-mini"), help="where the ONNX files and manifest go")
     p.add_argument("--cache", default=None, help="folder for the uint8 crop cache (default: WORLD/cache)")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--batch", type=int, default=128, help="anchor photos per step (each brings a nearby partner)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--tau-km", type=float, default=300.0, help="distance scale of the image<->image targets")
+    p.add_argument("--taus-km", default="1,25,300", help="distance scales of the image<->image targets")
+    p.add_argument("--gps-tau-km", type=float, default=1.0, help="distance scale of the image<->GPS targets")
+    p.add_argument("--heldout", default=None, help="a world of held-out photos (another seed) to monitor every epoch")
+    p.add_argument("--eval-every", type=int, default=2, help="epochs between held-out evaluations")
+    p.add_argument("--export-from", default=None, help="export this checkpoint (.pt) instead of training")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-text", action="store_true", help="drop the text branch (IMG+GPS ablation)")
@@ -66,7 +79,7 @@ class Alignment(torch.nn.Module):
         super().__init__()
         torch.manual_seed(seed)
         self.image = MiniImageEncoder()
-        self.location = location_encoder(seed=seed + 1)
+        self.location = location_encoder(seed=seed + 1, sigmas=SIGMAS_V2)
         self.text = PlaceTextEncoder(TEXT_BUCKETS) if text else None
         self.s_image_gps = LogitScale()
         self.s_image_image = LogitScale()
@@ -81,23 +94,38 @@ def train(args):
     torch.use_deterministic_algorithms(True, warn_only=True)
     rng = np.random.default_rng(args.seed)
     text = not args.no_text
+    taus = [float(t) for t in args.taus_km.split(",")]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
 
     database, queries = load_world(args.world)
     if args.limit:
         database.truncate(args.limit)
         queries.truncate(max(1, args.limit // 20))
     cache = Path(args.cache or Path(args.world) / "cache")
-    db_crops = cached_crops(database, cache / "database_224_u8.npy", workers=args.threads)
-    q_crops = cached_crops(queries, cache / "queries_224_u8.npy", workers=args.threads)
-    # Reading the whole cache once puts it in the page cache; random batches then cost no disk time.
-    db_crops = np.ascontiguousarray(db_crops)
+    db_crops = np.ascontiguousarray(cached_crops(database, cache / "database_112_u8.npy", workers=args.threads, pooled=True))
+    q_crops = cached_crops(queries, cache / "queries_112_u8.npy", workers=args.threads, pooled=True)
+    held = None
+    if args.heldout:
+        _, held = load_world(args.heldout)
+        held_crops = cached_crops(held, Path(args.heldout) / "cache" / "queries_112_u8.npy", workers=args.threads, pooled=True)
     db_proj = mercator(database.coords)
     db_coords = torch.from_numpy(database.coords).float()
     tok_ids, tok_mask, text_id = (torch.from_numpy(a) for a in place_tokens(database.places))
+    neigh = band_neighbours(database.coords, seed=args.seed)
     t_data = time.time() - t_start
-    print(f"data: {len(database)} database + {len(queries)} query photos ready in {t_data:.0f} s", flush=True)
+    with_partner = (neigh[:, :3, 0] >= 0).any(1).mean()
+    same_site = (neigh[:, 0, 0] >= 0).mean()
+    print(f"data: {len(database)} database + {len(queries)} query photos ready in {t_data:.0f} s; "
+          f"{100 * same_site:.1f} % have another photo within 1 km, {100 * with_partner:.1f} % one within 200 km", flush=True)
 
     model = Alignment(args.seed, text)
+    if args.export_from:
+        model.load_state_dict(torch.load(args.export_from)["model"])
+        model.eval()
+        export(model, out)
+        print(f"exported {args.export_from} to {out}")
+        return
     scales = [p for n, p in model.named_parameters() if n.endswith(".t")]
     others = [p for n, p in model.named_parameters() if not n.endswith(".t")]
     opt = torch.optim.AdamW([{"params": others, "weight_decay": args.weight_decay},
@@ -110,22 +138,28 @@ def train(args):
 
     log = []
     t_train = time.time()
+    cpu_start = time.process_time()
     for epoch in range(args.epochs):
         model.train()
         order = rng.permutation(len(database))
         sums, t_epoch = {}, time.time()
         for step in range(steps_per_epoch):
-            idx = np.sort(order[step * args.batch:(step + 1) * args.batch])
+            anchors = order[step * args.batch:(step + 1) * args.batch]
+            mates = partners(neigh, anchors, rng)
+            idx = np.concatenate([anchors, mates[mates >= 0]])
+            negs = hard_negatives(neigh, anchors, rng)
             pixels = normalize(db_crops[idx])
             flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
             pixels[flip] = pixels[flip].flip(-1)  # scenes are left-right symmetric; a cheap augmentation
-            tidx = torch.from_numpy(idx)
+            tidx, tneg = torch.from_numpy(idx), torch.from_numpy(negs)
 
-            e_img, e_img_gps = (l2n(x) for x in model.image(pixels))
-            e_gps = l2n(model.location(db_proj[tidx]))
+            e_img, e_img_gps = (l2n(x) for x in model.image.forward_small(pixels))
+            e_gps_all = l2n(model.location(torch.cat([db_proj[tidx], db_proj[tneg]])))
+            e_gps, e_neg = e_gps_all[:len(idx)], e_gps_all[len(idx):]
             losses = {
-                "image_gps": info_nce(e_img_gps, e_gps, model.s_image_gps()),
-                "image_image": geo_neighbour_loss(e_img, db_coords[tidx], model.s_image_image(), args.tau_km),
+                "image_gps": image_gps_loss(e_img_gps, e_gps, db_coords[tidx], e_neg, db_coords[tneg],
+                                            model.s_image_gps(), args.gps_tau_km),
+                "image_image": multiscale_geo_neighbour_loss(e_img, db_coords[tidx], model.s_image_image(), taus),
             }
             if text:
                 e_text = l2n(model.text(tok_ids[tidx], tok_mask[tidx]))
@@ -145,28 +179,35 @@ def train(args):
         entry = {"epoch": epoch + 1, "seconds": round(time.time() - t_epoch, 1),
                  **{k: round(v / steps_per_epoch, 4) for k, v in sums.items()},
                  "logit_scale_image_gps": round(model.s_image_gps().item(), 3)}
+        if held is not None and ((epoch + 1) % args.eval_every == 0 or epoch + 1 == args.epochs):
+            model.eval()
+            entry["heldout"] = accuracy_table(model.image.forward_small, model.location, db_crops, database.coords,
+                                              held_crops, held.coords, s=args.verify_s)
         log.append(entry)
+        torch.save({"model": model.state_dict(), "epoch": epoch + 1, "log": log}, cache / f"g3-mini-v2-epoch{epoch + 1}.pt")
         print(json.dumps(entry), flush=True)
     train_seconds = time.time() - t_train
+    cpu_seconds = time.process_time() - cpu_start
 
     model.eval()
-    table = accuracy_table(model.image, model.location, db_crops, database.coords, q_crops, queries.coords, s=args.verify_s)
+    table = accuracy_table(model.image.forward_small, model.location, db_crops, database.coords, q_crops, queries.coords, s=args.verify_s)
     print(format_table(table), flush=True)
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     torch.save(model.state_dict(), cache / ("g3-mini" + ("-no-text" if not text else "") + ".pt"))
     export(model, out)
     summary = {
         "seed": args.seed, "world": {"seed": json.loads((Path(args.world) / "world.json").read_text())["seed"],
                                      "database": len(database), "queries": len(queries)},
-        "text_branch": text, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "tau_km": args.tau_km,
+        "text_branch": text, "epochs": args.epochs, "batch_anchors": args.batch, "lr": args.lr, "taus_km": taus,
+        "gps_tau_km": args.gps_tau_km, "sigmas": SIGMAS_V2,
         "threads": args.threads, "data_seconds": round(t_data, 1), "train_seconds": round(train_seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),
         "total_seconds": round(time.time() - t_start, 1), "torch": torch.__version__, "machine": platform.machine(),
         "logit_scale_image_gps": model.s_image_gps().item(), "epochs_log": log, "torch_eval": table,
     }
     (out / "training-log.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print(f"total {summary['total_seconds']:.0f} s (data {t_data:.0f} s, training {train_seconds:.0f} s); wrote {out}")
+    print(f"total {summary['total_seconds']:.0f} s (data {t_data:.0f} s, training {train_seconds:.0f} s, "
+          f"{cpu_seconds:.0f} CPU s); wrote {out}")
 
 
 def export(model, out):

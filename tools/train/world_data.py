@@ -73,10 +73,17 @@ def _crop(path):
         return np.asarray(_CROP(im.convert("RGB")), dtype=np.uint8).transpose(2, 0, 1).copy()
 
 
-def cached_crops(split, cache_file, workers=2):
-    """[N,3,224,224] uint8 crops of the split, computed once and memory-mapped afterwards."""
+def _crop_pooled(path):
+    """The 224 crop averaged over 2x2 pixels (what g3-mini v2's graph does first), rounded to uint8."""
+    c = _crop(path).astype(np.float32)
+    return np.rint((c[:, 0::2, 0::2] + c[:, 1::2, 0::2] + c[:, 0::2, 1::2] + c[:, 1::2, 1::2]) / 4).astype(np.uint8)
+
+
+def cached_crops(split, cache_file, workers=2, pooled=False):
+    """[N,3,224,224] uint8 crops of the split (or [N,3,112,112] 2x2-pooled ones), computed once and memory-mapped afterwards."""
     cache_file = Path(cache_file)
-    shape = (len(split), 3, INPUT_SIZE, INPUT_SIZE)
+    side = INPUT_SIZE // 2 if pooled else INPUT_SIZE
+    shape = (len(split), 3, side, side)
     if cache_file.exists():
         arr = np.load(cache_file, mmap_mode="r")
         # A truncated split (--limit) reuses the full split's cache.
@@ -86,7 +93,7 @@ def cached_crops(split, cache_file, workers=2):
     tmp = cache_file.with_suffix(".partial.npy")
     out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
     with Pool(workers) as pool:
-        for i, crop in enumerate(pool.imap(_crop, split.paths(), chunksize=64)):
+        for i, crop in enumerate(pool.imap(_crop_pooled if pooled else _crop, split.paths(), chunksize=64)):
             out[i] = crop
     out.flush()
     del out

@@ -12,6 +12,7 @@ internal sealed class ManifestDocument
     public ImageDocument? Image { get; set; }
     public PreprocessingDocument? Preprocessing { get; set; }
     public LocationDocument? Location { get; set; }
+    public OutOfDistributionDocument? OutOfDistribution { get; set; }
 }
 
 internal sealed class VerificationDocument
@@ -19,6 +20,24 @@ internal sealed class VerificationDocument
     public string? Metric { get; set; }
     public double? LogitScale { get; set; }
     public double? Temperature { get; set; }
+    public CalibrationDocument? Calibration { get; set; }
+}
+
+internal sealed class CalibrationDocument
+{
+    public string? Method { get; set; }
+    public double? RadiusKm { get; set; }
+    public double[]? Raw { get; set; }
+    public double[]? Calibrated { get; set; }
+    public string? FittedOn { get; set; }
+}
+
+internal sealed class OutOfDistributionDocument
+{
+    public string? Score { get; set; }
+    public int? TopK { get; set; }
+    public double? Threshold { get; set; }
+    public string? MeasuredOn { get; set; }
 }
 
 internal sealed class ImageDocument

@@ -17,6 +17,12 @@ public sealed record ModelManifest(
     LocationModelSpec? Location,
     string? ModelCardPath)
 {
+    /// <summary>Optional: the verifier's confidence calibration (fitted on held-out photos).</summary>
+    public ConfidenceCalibrationSpec? Calibration { get; init; }
+
+    /// <summary>Optional: the out-of-distribution check's threshold (measured on held-out photos).</summary>
+    public OutOfDistributionSpec? OutOfDistribution { get; init; }
+
     /// <summary>The folder holding the manifest (and, normally, its ONNX files).</summary>
     public string Directory => Path.GetDirectoryName(SourcePath)!;
 
@@ -119,3 +125,19 @@ public enum VerificationMetric
 /// temperature inverse; a manifest may give "temperature" instead, stored here as 1/temperature).
 /// </summary>
 public sealed record VerificationSpec(VerificationMetric Metric, double? LogitScale);
+
+/// <summary>
+/// Isotonic calibration of the verifier's confidence. JSON (inside "verification"):
+/// <c>"calibration": { "method": "isotonic", "radiusKm": 200, "raw": [...], "calibrated": [...], "fittedOn": "..." }</c>:
+/// the raw confidence is the softmax mass within <paramref name="RadiusKm"/> of the pick, mapped by
+/// linear interpolation through the (raw, calibrated) points (both non-decreasing) to the
+/// probability that the pick is within <paramref name="RadiusKm"/> of the truth.
+/// </summary>
+public sealed record ConfidenceCalibrationSpec(double RadiusKm, IReadOnlyList<double> Raw, IReadOnlyList<double> Calibrated, string? FittedOn);
+
+/// <summary>
+/// The out-of-distribution check. JSON: <c>"outOfDistribution": { "score": "mean-top-k-similarity", "topK": 5,
+/// "threshold": 0.61, "measuredOn": "..." }</c>: a photo whose mean retrieval similarity over its top
+/// <paramref name="TopK"/> references is below <paramref name="Threshold"/> is flagged.
+/// </summary>
+public sealed record OutOfDistributionSpec(int TopK, double Threshold, string? MeasuredOn);

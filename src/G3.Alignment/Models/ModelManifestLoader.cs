@@ -73,8 +73,48 @@ public static class ModelManifestLoader
             if (!File.Exists(modelCard)) problems.Add($"modelCard '{d.ModelCard}' does not exist beside the manifest");
         }
 
+        var calibration = d.Verification?.Calibration is { } c ? ValidateCalibration(c, problems) : null;
+        var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, problems) : null;
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
-        return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard);
+        return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard)
+        {
+            Calibration = calibration,
+            OutOfDistribution = ood,
+        };
+    }
+
+    private static ConfidenceCalibrationSpec? ValidateCalibration(CalibrationDocument c, List<string> problems)
+    {
+        var before = problems.Count;
+        if (!string.Equals(c.Method?.Trim(), "isotonic", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"verification.calibration.method '{c.Method}' is not supported (only \"isotonic\")");
+        if (c.RadiusKm is not { } r || !double.IsFinite(r) || r <= 0)
+            problems.Add("verification.calibration.radiusKm must be a positive number of km");
+        if (c.Raw is not { Length: > 0 } raw || c.Calibrated is not { } cal || cal.Length != raw.Length)
+            problems.Add("verification.calibration needs \"raw\" and \"calibrated\" arrays of the same non-zero length");
+        else
+        {
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (!(raw[i] is >= 0 and <= 1) || !(cal[i] is >= 0 and <= 1))
+                    problems.Add($"verification.calibration point {i} ({raw[i]}, {cal[i]}) is outside 0..1");
+                else if (i > 0 && (raw[i] < raw[i - 1] || cal[i] < cal[i - 1]))
+                    problems.Add($"verification.calibration points must be non-decreasing in both columns (point {i})");
+            }
+        }
+        return problems.Count > before ? null : new ConfidenceCalibrationSpec(c.RadiusKm!.Value, c.Raw!, c.Calibrated!, c.FittedOn);
+    }
+
+    private static OutOfDistributionSpec? ValidateOutOfDistribution(OutOfDistributionDocument o, List<string> problems)
+    {
+        var before = problems.Count;
+        if (!string.Equals(o.Score?.Trim(), "mean-top-k-similarity", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"outOfDistribution.score '{o.Score}' is not supported (only \"mean-top-k-similarity\")");
+        if (o.TopK is not (>= 1 and <= 1000))
+            problems.Add("outOfDistribution.topK must be 1..1000");
+        if (o.Threshold is not { } t || !double.IsFinite(t))
+            problems.Add("outOfDistribution.threshold must be a number (a similarity)");
+        return problems.Count > before ? null : new OutOfDistributionSpec(o.TopK!.Value, o.Threshold!.Value, o.MeasuredOn);
     }
 
     private static VerificationSpec ValidateVerification(VerificationDocument? v, List<string> problems)

@@ -17,13 +17,17 @@ public sealed class G3Pipeline
     private readonly IReferenceStore _store;
     private readonly IVerifier _verifier;
     private readonly ICandidateGenerator? _generator;
+    private readonly IFamiliarityCheck? _familiarity;
 
-    public G3Pipeline(IImageEncoder imageEncoder, IReferenceStore store, IVerifier verifier, ICandidateGenerator? generator)
+    /// <param name="familiarity">Optional out-of-distribution check over the retrieved photos (the model manifest's).</param>
+    public G3Pipeline(IImageEncoder imageEncoder, IReferenceStore store, IVerifier verifier, ICandidateGenerator? generator,
+        IFamiliarityCheck? familiarity = null)
     {
         _imageEncoder = imageEncoder;
         _store = store;
         _verifier = verifier;
         _generator = generator;
+        _familiarity = familiarity;
     }
 
     /// <summary>Whether this pipeline asks an LMM (false: provider "none").</summary>
@@ -92,6 +96,7 @@ public sealed class G3Pipeline
             Similar = similar,
             Dissimilar = dissimilar,
             Confidence = verification.Confidence,
+            Familiarity = _familiarity?.Assess(similar),
             Agreement = verification.Agreement,
             Degraded = degradedReason is not null,
             DegradedReason = degradedReason,

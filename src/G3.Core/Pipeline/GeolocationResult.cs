@@ -31,6 +31,9 @@ public sealed record GeolocationResult
     /// <summary>The verifier's confidence in <see cref="Best"/> (0..1), when it reports one.</summary>
     public double? Confidence { get; init; }
 
+    /// <summary>Whether the photo resembles the reference collection (null when no check is configured or nothing was retrieved).</summary>
+    public Familiarity? Familiarity { get; init; }
+
     /// <summary>How many candidates agree with <see cref="Best"/> (within 25/200/750 km), when verified.</summary>
     public CandidateAgreement? Agreement { get; init; }
 

@@ -12,6 +12,7 @@ internal sealed record GeolocationDto(
     double Longitude,
     PlaceDto? Place,
     double? Confidence,
+    OutOfDistributionDto? OutOfDistribution,
     AgreementDto? Agreement,
     bool Degraded,
     string? DegradedReason,
@@ -28,6 +29,7 @@ internal sealed record GeolocationDto(
         r.Point.Longitude,
         geocoder is null ? null : PlaceDto.From(geocoder.Lookup(r.Point)),
         r.Confidence,
+        r.Familiarity is { } f ? new OutOfDistributionDto(f.OutOfDistribution, f.Score, f.Threshold) : null,
         r.Agreement is { } a ? new AgreementDto(a.Within25Km, a.Within200Km, a.Within750Km, a.Total) : null,
         r.Degraded,
         r.DegradedReason,
@@ -56,6 +58,9 @@ internal sealed record PlaceDto(string? Description, string? Neighbourhood, stri
         l.IsOcean ? l.Ocean : l.Place.Describe(PlaceGranularity.City),
         l.Place.Neighbourhood, l.Place.City, l.Place.County, l.Place.State, l.Place.Country, l.CountryCode, l.Place.Continent, l.Ocean);
 }
+
+/// <summary>Whether the photo is unlike anything in the reference collection: flagged when the score is below the threshold.</summary>
+internal sealed record OutOfDistributionDto(bool Flagged, double Score, double Threshold);
 
 internal sealed record AgreementDto(int Within25Km, int Within200Km, int Within750Km, int Total);
 

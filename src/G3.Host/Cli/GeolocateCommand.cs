@@ -79,7 +79,7 @@ internal static class GeolocateCommand
                         headerWritten = true;
                     }
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
+                        $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{OutOfDistributionNote(dto)}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -90,6 +90,11 @@ internal static class GeolocateCommand
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }
     }
+
+    /// <summary>The out-of-distribution flag in words, with its score and threshold, when the photo is flagged.</summary>
+    private static string OutOfDistributionNote(GeolocationDto dto) => dto.OutOfDistribution is { Flagged: true } o
+        ? string.Create(CultureInfo.InvariantCulture, $"  (unlike anything in the reference collection: score {o.Score:0.000} < {o.Threshold:0.000}; the guess is weak)")
+        : "";
 
     private static string Shorten(string s, int max) => s.Length <= max ? s : "…" + s[^(max - 1)..];
 }

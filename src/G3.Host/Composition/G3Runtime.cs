@@ -48,6 +48,9 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     /// <summary>How long one API request may take in all (Pipeline:RequestTimeoutSeconds); then 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The model's out-of-distribution check (manifest "outOfDistribution"); null when the manifest has none.</summary>
+    public IFamiliarityCheck? Familiarity { get; init; }
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -62,7 +65,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
-            return new G3Pipeline(ImageEncoder, Store, Verifier, generator);
+            return new G3Pipeline(ImageEncoder, Store, Verifier, generator, Familiarity);
         });
     }
 
@@ -77,7 +80,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, Cache, prompts);
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity);
     }
 
     public void Dispose()

@@ -6,6 +6,8 @@ using G3.Core.Options;
 using G3.Diversification.Caching;
 using G3.Diversification.Providers;
 using G3.Geography;
+using G3.Verification.Calibration;
+using G3.Verification.Familiarity;
 using G3.Verification.Scoring;
 
 namespace G3.Host.Composition;
@@ -51,9 +53,7 @@ public static class RuntimeFactory
             var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
 
-            var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(
-                manifest.Verification.Metric == VerificationMetric.Cosine ? SimilarityMetric.Cosine : SimilarityMetric.Dot,
-                manifest.Verification.LogitScale ?? 100));
+            var verifier = new GeoVerifier(locationEncoder, VerifierOptionsFrom(manifest));
             var providers = LmmProviderRegistry.Create(lmm, loggerFactory);
             disposables.Add(providers);
             var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
@@ -61,6 +61,7 @@ public static class RuntimeFactory
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
+                Familiarity = manifest.OutOfDistribution is { } ood ? new RetrievalFamiliarityCheck(ood.TopK, ood.Threshold) : null,
             };
         }
         catch
@@ -72,6 +73,16 @@ public static class RuntimeFactory
 
     public static T Bind<T>(IConfiguration configuration, string section) where T : new() =>
         configuration.GetSection(section).Get<T>() ?? new T();
+
+    /// <summary>The verifier's settings from the manifest: metric, logit scale and, when fitted, the confidence calibration.</summary>
+    internal static VerifierOptions VerifierOptionsFrom(ModelManifest manifest)
+    {
+        var metric = manifest.Verification.Metric == VerificationMetric.Cosine ? SimilarityMetric.Cosine : SimilarityMetric.Dot;
+        var scale = manifest.Verification.LogitScale ?? 100;
+        return manifest.Calibration is { } c
+            ? new VerifierOptions(metric, scale, c.RadiusKm, new IsotonicCalibration(c.Raw, c.Calibrated))
+            : new VerifierOptions(metric, scale);
+    }
 
     private static ReverseGeocoder? TryLoadGeocoder(ILogger log)
     {

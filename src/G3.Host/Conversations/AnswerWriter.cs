@@ -11,9 +11,14 @@ internal static class AnswerWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Said first when the out-of-distribution check flags the photo.</summary>
+    public const string UnlikeAnything = "This photo doesn't resemble anything in the reference collection; the guess below is weak.";
+
     public static string Answer(GeolocationDto r, ReverseGeocoder? geocoder)
     {
         var sb = new StringBuilder();
+        if (r.OutOfDistribution is { Flagged: true })
+            sb.Append(UnlikeAnything).AppendLine();
         sb.Append(Inv, $"This photo was most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
         sb.AppendLine();
         sb.Append(Confidence(r));

@@ -2,8 +2,9 @@ namespace G3.Synthetic.Rendering;
 
 /// <summary>
 /// Draws a <see cref="PhotoScene"/>: sky, distant hills, ground, a row of buildings in the
-/// country's style, the city's landmark, vegetation of the biome; or an indoor portrait-like shot
-/// with no place cue. Viewpoint (horizon height, scale, offset), light and exposure vary per
+/// country's style with the region's door/awning colours, pavement and street sign, a landmark
+/// seen from the photographer's spot, vegetation of the biome; or an indoor portrait-like shot
+/// with no place cue. Viewpoint (horizon height, scale, offset, crop), light and exposure vary per
 /// photo through <paramref name="rng"/>.
 /// </summary>
 public static class SceneRenderer
@@ -35,10 +36,32 @@ public static class SceneRenderer
         DrawHills(c, horizon, cl, ref rng);
         c.VerticalGradient((int)horizon, s, cl.GroundFar, cl.Ground);
 
-        if (scene.Landmark is { } landmark) DrawLandmark(c, landmark, horizon, scale, ref rng);
-        var buildings = (int)Math.Round(scene.Urban * rng.Range(4, 9));
-        DrawBuildings(c, scene.Architecture, buildings, horizon, scale, ref rng);
+        if (scene.Landmark is { } landmark)
+        {
+            // Closer photographers see a bigger landmark, often cropped by the frame.
+            var view = scale * (0.55 + 1.3 * scene.LandmarkCloseness);
+            DrawLandmark(c, landmark, horizon, view, ref rng);
+        }
+        var buildings = (int)Math.Round(scene.Urban * rng.Range(4, 9) * (scene.Landmark is null ? 1 : 0.5));
+        DrawBuildings(c, scene.Architecture, scene.City, buildings, horizon, scale, ref rng);
+        if (scene.Urban > 0.3) DrawStreet(c, scene.City, scale, ref rng);
         DrawVegetation(c, cl, (int)Math.Round((1.2 - scene.Urban) * rng.Range(2, 8)), horizon, scale, ref rng);
+    }
+
+    /// <summary>A pavement strip along the bottom and, often, a street sign: the region's tones.</summary>
+    private static void DrawStreet(Canvas c, CityStyle city, double scale, ref SplitMix rng)
+    {
+        var s = c.Size;
+        var top = s * rng.Range(0.86, 0.95);
+        c.FillRect(0, top, s, s, city.Pavement);
+        c.FillRect(0, top, s, top + Math.Max(1, s * 0.008), city.Pavement.Scale(0.7f));
+        if (rng.Chance(0.7))
+        {
+            var x = s * rng.Range(0.05, 0.95);
+            var h = s * 0.22 * scale;
+            c.FillRect(x - s * 0.006, top - h, x + s * 0.006, top, new Rgb(0.3f, 0.3f, 0.32f));
+            c.FillRect(x - s * 0.05 * scale, top - h, x + s * 0.05 * scale, top - h + s * 0.04 * scale, city.Sign);
+        }
     }
 
     private static void DrawHills(Canvas c, double horizon, ClimateStyle cl, ref SplitMix rng)
@@ -62,7 +85,7 @@ public static class SceneRenderer
         c.FillPolygon(poly, colour);
     }
 
-    private static void DrawBuildings(Canvas c, ArchitectureStyle a, int count, double horizon, double scale, ref SplitMix rng)
+    private static void DrawBuildings(Canvas c, ArchitectureStyle a, CityStyle city, int count, double horizon, double scale, ref SplitMix rng)
     {
         var s = c.Size;
         var x = rng.Range(-0.2, 0.1) * s;
@@ -86,6 +109,10 @@ public static class SceneRenderer
                     var wy = top + (r + 0.3) * floorH;
                     c.FillRect(wx, wy, wx + 0.45 * w / cols, wy + 0.45 * floorH, a.Window);
                 }
+            // Ground floor: an awning and a door in the region's accent colour.
+            c.FillRect(x, baseY - floorH * 1.25, x + w, baseY - floorH * 1.05, city.Accent.Scale(0.85f));
+            var door = x + w * rng.Range(0.2, 0.6);
+            c.FillRect(door, baseY - floorH * 0.95, door + w * 0.18, baseY, city.Accent);
             DrawRoof(c, a, x, top, w, ref rng);
             // Shade one side: the sun comes from one direction in a photo.
             c.FillRect(x + w * 0.85, top, x + w, baseY, new Rgb(0, 0, 0), 0.25f);
@@ -117,7 +144,7 @@ public static class SceneRenderer
     private static void DrawLandmark(Canvas c, Landmark l, double horizon, double scale, ref SplitMix rng)
     {
         var s = c.Size;
-        var cx = s * rng.Range(0.3, 0.7);
+        var cx = s * rng.Range(0.15, 0.85);
         var h = s * l.Height * scale;
         var w = s * l.Width * scale;
         var baseY = horizon + s * 0.06;
@@ -161,6 +188,12 @@ public static class SceneRenderer
                 c.Line(cx, wy, cx - r * 0.6, baseY, s / 80.0, col);
                 c.Line(cx, wy, cx + r * 0.6, baseY, s / 80.0, col);
                 break;
+        }
+        // Accent bands across the lower body: the landmark's own pattern.
+        for (int b = 0; b < l.Bands + 1; b++)
+        {
+            var y = baseY - h * (0.12 + 0.13 * b);
+            c.FillRect(cx - w * 0.45, y - h * 0.03, cx + w * 0.45, y, l.Accent);
         }
     }
 

@@ -12,12 +12,14 @@ namespace G3.Synthetic.World;
 /// </summary>
 public sealed class LocationSampler
 {
-    private const int LandmarkPopulation = 1_000_000;
+    /// <summary>Cities this big have landmarks (<see cref="LandmarkSite"/>).</summary>
+    public const int LandmarkPopulation = 1_000_000;
 
     private readonly ReverseGeocoder _geocoder;
     private readonly City[] _places;
     private readonly double[] _urbanCdf;
     private readonly double[] _ruralCdf;
+    private readonly Dictionary<int, IReadOnlyList<LandmarkSite>> _sites = [];
 
     public LocationSampler(ReverseGeocoder geocoder)
     {
@@ -28,6 +30,29 @@ public sealed class LocationSampler
         _urbanCdf = Cdf(_places.Select(c =>
             Math.Pow(Math.Max(c.Population, 1000), 0.9) * FlickrFactor(countries.GetValueOrDefault(c.CountryCode)?.Continent)));
         _ruralCdf = Cdf(_places.Select(c => Math.Pow(Math.Max(c.Population, 1000), 0.3)));
+        // Computed once up front (a few hundred cities), so rendering threads only read them.
+        foreach (var city in _places.Where(c => c.Population >= LandmarkPopulation))
+            _sites[city.GeoNameId] = LandmarkSite.For(city, geocoder);
+    }
+
+    /// <summary>The city's landmarks (none below <see cref="LandmarkPopulation"/>).</summary>
+    public IReadOnlyList<LandmarkSite> SitesOf(City city) => _sites.GetValueOrDefault(city.GeoNameId) ?? [];
+
+    /// <summary>How far a city's photos scatter from its centre, km (grows with population).</summary>
+    public static double CityRadiusKm(long population) => Math.Pow(Math.Max(population, 1000) / 1e4, 0.4);
+
+    /// <summary>
+    /// A photo of <paramref name="site"/>: the photographer stands 50–350 m from it (so two photos
+    /// of one landmark are under 1 km apart); returns the spot and closeness 1 (near) .. 0 (far).
+    /// </summary>
+    public (Sample Sample, double Closeness) AtLandmark(ref SplitMix rng, LandmarkSite site)
+    {
+        var km = rng.Range(0.05, 0.35);
+        var point = Offset(site.Location, km, rng.Range(0, 2 * Math.PI));
+        point = new GeoPoint(Math.Round(point.Latitude, 6), Math.Round(point.Longitude, 6));
+        var lookup = _geocoder.Lookup(point);
+        if (lookup.IsOcean) { point = site.Location; lookup = _geocoder.Lookup(point); }
+        return (new Sample(point, lookup, site.City, false, true), (0.35 - km) / 0.3);
     }
 
     /// <summary>A sampled spot: where, what is there, and the big city whose landmark may be in view.</summary>
@@ -39,7 +64,7 @@ public sealed class LocationSampler
         {
             var rural = rng.Chance(ruralFraction);
             var origin = _places[Pick(rural ? _ruralCdf : _urbanCdf, rng.NextDouble())];
-            var radiusKm = Math.Pow(Math.Max(origin.Population, 1000) / 1e4, 0.4);
+            var radiusKm = CityRadiusKm(origin.Population);
             var km = rural ? rng.Range(5, 80) : Math.Abs(rng.NextGaussian()) * radiusKm * 0.8;
             if (attempt >= 50) km = 0; // give up scattering: the place itself is on land
             var point = Offset(origin.Location, km, rng.Range(0, 2 * Math.PI));
@@ -63,7 +88,7 @@ public sealed class LocationSampler
         _ => 1,
     };
 
-    private static GeoPoint Offset(GeoPoint from, double km, double bearing)
+    internal static GeoPoint Offset(GeoPoint from, double km, double bearing)
     {
         var d = km / GreatCircle.MeanEarthRadiusKm;
         var phi1 = GreatCircle.DegreesToRadians(from.Latitude);

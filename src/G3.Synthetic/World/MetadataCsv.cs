@@ -24,6 +24,12 @@ public static class MetadataCsv
     public static void WriteIm2Gps3k(string path, IEnumerable<PhotoRecord> photos) =>
         Write(path, Im2Gps3kColumns, photos.Select(p => new[] { p.ImageId, Num(p.Latitude), Num(p.Longitude) }));
 
+    public static readonly IReadOnlyList<string> LandmarkColumns = ["IMG_ID", "landmark", "city"];
+
+    /// <summary>Which photos show a landmark (both splits; ids are disjoint): for landmark-level evaluation.</summary>
+    public static void WriteLandmarks(string path, IEnumerable<PhotoRecord> photos) =>
+        Write(path, LandmarkColumns, photos.Where(p => p.LandmarkId is not null).Select(p => new[] { p.ImageId, p.LandmarkId, p.LandmarkCity }));
+
     private static string Num(double v) => v.ToString("F6", CultureInfo.InvariantCulture);
 
     private static void Write(string path, IReadOnlyList<string> header, IEnumerable<string?[]> rows)

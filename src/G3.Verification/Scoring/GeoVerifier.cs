@@ -9,7 +9,9 @@ namespace G3.Verification.Scoring;
 /// G3's geo-verification: every candidate is encoded by the location encoder in one batched run and
 /// scored by sim = e_gps^image · e_gps(candidate); the argmax answers. Confidence is the softmax mass
 /// (at the model's logit scale) of the candidates within <see cref="VerifierOptions.ConfidenceRadiusKm"/>
-/// of the winner: high when the verifier's belief is concentrated around one place.
+/// of the winner: high when the verifier's belief is concentrated around one place. With a
+/// calibration (fitted on held-out photos, stored in the model manifest) that mass is mapped to the
+/// probability that the answer is within the radius of the truth.
 /// </summary>
 public sealed class GeoVerifier : IVerifier
 {
@@ -74,6 +76,7 @@ public sealed class GeoVerifier : IVerifier
             total += w;
             if (GreatCircle.DistanceKm(points[i], winner) <= _options.ConfidenceRadiusKm) near += w;
         }
-        return near / total;
+        var mass = near / total;
+        return _options.Calibration is { } calibration ? calibration.Apply(mass) : mass;
     }
 }

@@ -17,7 +17,12 @@ public enum SimilarityMetric
 /// end near 100). Turns scores into the softmax the model was trained with, for the confidence.
 /// </param>
 /// <param name="ConfidenceRadiusKm">Confidence = softmax mass of the candidates within this distance of the winner.</param>
-public sealed record VerifierOptions(SimilarityMetric Metric = SimilarityMetric.Dot, double LogitScale = 100, double ConfidenceRadiusKm = 25)
+/// <param name="Calibration">
+/// When set (from the model manifest), the softmax mass within <paramref name="ConfidenceRadiusKm"/> is mapped through it,
+/// and the confidence is the estimated probability that the answer lies within that radius of the truth.
+/// </param>
+public sealed record VerifierOptions(SimilarityMetric Metric = SimilarityMetric.Dot, double LogitScale = 100, double ConfidenceRadiusKm = 25,
+    Calibration.IsotonicCalibration? Calibration = null)
 {
     public void EnsureValid()
     {

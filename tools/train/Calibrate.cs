@@ -1,0 +1,184 @@
+#:project ../../src/G3.Alignment/G3.Alignment.csproj
+#:project ../../src/G3.Verification/G3.Verification.csproj
+#:project ../../src/G3.Synthetic/G3.Synthetic.csproj
+#:property PublishAot=false
+
+// Fits g3-mini's confidence calibration and out-of-distribution threshold on held-out photos, writes
+// both into the manifest, and measures them on the query set and on generated non-place images,
+// all through the service's own code (ImageEncoder, the embedded store `g3 index` built, GeoVerifier):
+//
+//   dotnet run tools/train/Calibrate.cs -- --manifest models/g3-mini/manifest.json \
+//       --heldout data/mp16pro/generated/heldout --world data/mp16pro/generated/world \
+//       --store data/stores/g3-mini-eval [--s 10] [--topk 5] [--quantile 0.02] [--nonplace 200] [--write true]
+//
+// Held-out photos: the query split of another seed's world (`g3 synth --seed 2 --database 1 --queries 2000`):
+// never trained on, not in the database, not the query set. The calibration maps the verifier's raw
+// confidence (softmax mass within 200 km of its pick, S = --s) to the held-out hit rate within 200 km
+// (isotonic regression). The OOD score is the mean retrieval similarity of the top --topk references;
+// the threshold is the --quantile quantile of the held-out photos' scores.
+
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using G3.Alignment.Encoders;
+using G3.Alignment.Models;
+using G3.Alignment.Mp16;
+using G3.Alignment.Onnx;
+using G3.Alignment.Store.Embedded;
+using G3.Core.Candidates;
+using G3.Core.Geo;
+using G3.Core.Ports;
+using G3.Geography;
+using G3.Synthetic;
+using G3.Synthetic.Jpeg;
+using G3.Synthetic.Rendering;
+using G3.Verification.Calibration;
+using G3.Verification.Familiarity;
+using G3.Verification.Scoring;
+
+var inv = CultureInfo.InvariantCulture;
+var options = ParseArgs(args);
+string Get(string name, string? fallback = null) =>
+    options.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
+string[] known = ["manifest", "heldout", "world", "store", "s", "topk", "quantile", "nonplace", "write", "onnxruntime"];
+foreach (var k in options.Keys) if (!known.Contains(k)) throw new ArgumentException($"unknown option --{k}");
+
+var manifestPath = Path.GetFullPath(Get("manifest"));
+var heldout = Path.GetFullPath(Get("heldout"));
+var world = Path.GetFullPath(Get("world"));
+var s = int.Parse(Get("s", "10"), inv);
+var topK = int.Parse(Get("topk", "5"), inv);
+var quantile = double.Parse(Get("quantile", "0.02"), inv);
+var nonPlacePerKind = int.Parse(Get("nonplace", "200"), inv);
+var write = bool.Parse(Get("write", "true"));
+const double RadiusKm = 200;
+
+var session = new OnnxSessionOptions { LibraryPath = options.GetValueOrDefault("onnxruntime") ?? FindBootstrapLibrary() };
+var manifest = ModelManifestLoader.Load(manifestPath);
+using var imageEncoder = ImageEncoder.Open(manifestPath, session);
+using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
+using var store = EmbeddedReferenceStore.Open(Path.GetFullPath(Get("store")), manifest.Id, manifest.RequireImage().Retrieval.Dimension);
+var metric = manifest.Verification.Metric == VerificationMetric.Dot ? SimilarityMetric.Dot : SimilarityMetric.Cosine;
+// Raw (uncalibrated) confidence at the calibration radius.
+var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, RadiusKm));
+var familiarity = new RetrievalFamiliarityCheck(topK, 0);
+
+async Task<List<Mp16Record>> ReadSplit(string root)
+{
+    var list = new List<Mp16Record>();
+    await foreach (var r in Mp16CsvReader.ReadAsync(Path.Combine(root, "im2gps3k", "metadata.csv"))) list.Add(r);
+    return list;
+}
+
+// Per photo: raw confidence, error (km, NaN without truth), OOD score.
+async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyList<(Func<byte[]> Bytes, GeoPoint? Truth)> photos, string label)
+{
+    var results = new List<(double, double, double)>();
+    const int Batch = 32;
+    for (var start = 0; start < photos.Count; start += Batch)
+    {
+        var chunk = photos.Skip(start).Take(Batch).ToList();
+        var embeddings = await imageEncoder.EncodeBatchAsync(chunk.Select(p => new QueryImage(p.Bytes())).ToList(), CancellationToken.None);
+        var found = await store.SearchBatchAsync(embeddings.Select(e => (ReadOnlyMemory<float>)e.Retrieval).ToList(), Math.Max(s, topK), CancellationToken.None);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var verdict = await verifier.VerifyAsync(embeddings[i], found[i].Take(s).Select(Candidate.FromReference).ToList(), CancellationToken.None);
+            var error = chunk[i].Truth is { } t ? GreatCircle.DistanceKm(verdict.Ranked[0].Candidate.Point!.Value, t) : double.NaN;
+            results.Add((verdict.Confidence ?? 0, error, familiarity.Score(found[i]) ?? double.NegativeInfinity));
+        }
+        Console.Error.Write($"\r{label}: {Math.Min(start + Batch, photos.Count)}/{photos.Count}");
+    }
+    Console.Error.WriteLine();
+    return results;
+}
+
+var heldRecords = await ReadSplit(heldout);
+var held = await Measure(heldRecords.Select(r => ((Func<byte[]>)(() => File.ReadAllBytes(Path.Combine(heldout, "im2gps3k", "images", r.Id)))), (GeoPoint?)r.Point)).ToList(), "held-out");
+var calibration = IsotonicCalibration.Fit(held.Select(h => h.Raw).ToList(), held.Select(h => h.ErrorKm <= RadiusKm).ToList(), minBlock: 50);
+var heldScores = held.Select(h => h.Score).Order().ToList();
+var threshold = heldScores[(int)Math.Floor(quantile * (heldScores.Count - 1))];
+
+var queryRecords = await ReadSplit(world);
+var queries = await Measure(queryRecords.Select(r => ((Func<byte[]>)(() => File.ReadAllBytes(Path.Combine(world, "im2gps3k", "images", r.Id)))), (GeoPoint?)r.Point)).ToList(), "queries");
+var calibrated = queries.Select(q => calibration.Apply(q.Raw)).ToList();
+var table = ReliabilityTable.Build(calibrated, queries.Select(q => q.ErrorKm).ToList());
+var rawTable = ReliabilityTable.Build(queries.Select(q => q.Raw).ToList(), queries.Select(q => q.ErrorKm).ToList());
+
+// Non-place images at the world's photo size, from a seed no split uses.
+var synthOptions = new SyntheticWorldOptions { Seed = 7 };
+var generator = new SyntheticWorldGenerator(ReverseGeocoder.Load());
+var nonPlace = new NonPlaceImages(generator, synthOptions);
+var canvas = new Canvas(synthOptions.ImageSize);
+using var jpeg = new JpegEncoder();
+var kindRates = new List<(NonPlaceKind Kind, int Flagged, int Count)>();
+foreach (var kind in Enum.GetValues<NonPlaceKind>())
+{
+    var images = Enumerable.Range(0, nonPlacePerKind).Select(i => nonPlace.Render(kind, i, canvas, jpeg)).ToList();
+    var m = await Measure(images.Select(b => ((Func<byte[]>)(() => b), (GeoPoint?)null)).ToList(), kind.ToString());
+    kindRates.Add((kind, m.Count(x => x.Score < threshold), m.Count));
+}
+
+Console.WriteLine($"held-out photos: {held.Count} (fit); query photos: {queries.Count} (measured); S = {s}; calibration radius {RadiusKm} km");
+Console.WriteLine();
+Console.WriteLine("| calibrated confidence | photos | mean confidence | hit rate ≤ 25 km | hit rate ≤ 200 km |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+foreach (var b in table.Bins)
+    Console.WriteLine(string.Create(inv, $"| {b.Low:0.0}–{b.High:0.0} | {b.Count} | {(b.Count == 0 ? "–" : b.MeanConfidence.ToString("0.000", inv))} | {(b.Count == 0 ? "–" : b.HitRate25Km.ToString("0.000", inv))} | {(b.Count == 0 ? "–" : b.HitRate200Km.ToString("0.000", inv))} |"));
+Console.WriteLine();
+Console.WriteLine(string.Create(inv, $"ECE (200 km hit): calibrated {table.ExpectedCalibrationError():0.000}, raw softmax mass {rawTable.ExpectedCalibrationError():0.000}"));
+Console.WriteLine(string.Create(inv, $"mean calibrated confidence {calibrated.Average():0.000}; query hit rate within 200 km {queries.Count(q => q.ErrorKm <= 200) / (double)queries.Count:0.000}"));
+Console.WriteLine();
+Console.WriteLine(string.Create(inv, $"OOD: score = mean similarity of the top {topK}; threshold {threshold:0.0000} = the {quantile:0.00} quantile of {held.Count} held-out photos"));
+Console.WriteLine("| photos | flagged |");
+Console.WriteLine("|---|---:|");
+Console.WriteLine(string.Create(inv, $"| held-out world photos (fit) | {100.0 * held.Count(h => h.Score < threshold) / held.Count:0.0} % of {held.Count} |"));
+Console.WriteLine(string.Create(inv, $"| query photos (world, held out from the fit) | {100.0 * queries.Count(q => q.Score < threshold) / queries.Count:0.0} % of {queries.Count} |"));
+foreach (var (kind, flagged, count) in kindRates)
+    Console.WriteLine(string.Create(inv, $"| {kind} | {100.0 * flagged / count:0.0} % of {count} |"));
+Console.WriteLine(string.Create(inv, $"| all non-place images | {100.0 * kindRates.Sum(k => k.Flagged) / kindRates.Sum(k => k.Count):0.0} % of {kindRates.Sum(k => k.Count)} |"));
+
+if (write)
+{
+    var node = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+    var verification = node["verification"]?.AsObject() ?? throw new InvalidOperationException("the manifest has no verification section");
+    verification["calibration"] = new JsonObject
+    {
+        ["method"] = "isotonic",
+        ["radiusKm"] = RadiusKm,
+        ["raw"] = new JsonArray(calibration.Raw.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
+        ["calibrated"] = new JsonArray(calibration.Calibrated.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
+        ["fittedOn"] = $"{held.Count} held-out synthetic photos (g3 synth --seed 2 query split), S = {s}",
+    };
+    node["outOfDistribution"] = new JsonObject
+    {
+        ["score"] = "mean-top-k-similarity",
+        ["topK"] = topK,
+        ["threshold"] = Math.Round(threshold, 5),
+        ["measuredOn"] = string.Create(inv, $"{quantile:0.00} quantile of {held.Count} held-out synthetic photos (g3 synth --seed 2 query split)"),
+    };
+    File.WriteAllText(manifestPath, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    Console.Error.WriteLine($"wrote calibration ({calibration.Raw.Count} points) and OOD threshold into {manifestPath}");
+}
+return 0;
+
+static string? FindBootstrapLibrary()
+{
+    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+    {
+        var candidate = Path.Combine(dir.FullName, ".deps", "onnxruntime", "1.30.0", "libonnxruntime.so.1");
+        if (File.Exists(candidate)) return candidate;
+    }
+    return null;
+}
+
+static Dictionary<string, string> ParseArgs(string[] args)
+{
+    var result = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i < args.Length; i += 2)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
+        result[args[i][2..]] = args[i + 1];
+    }
+    return result;
+}
