@@ -1,6 +1,7 @@
 using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
+using G3.Diversification.Generation;
 using G3.Diversification.Prompts;
 
 namespace G3.Evaluation;
@@ -17,6 +18,6 @@ public interface IExperimentRuntime
     G3Options Defaults { get; }
 
     /// <summary>A pipeline with <paramref name="provider"/> (null: the default), <paramref name="verifier"/> (null: the model's verifier)
-    /// and optionally other prompt templates, image encoder and store.</summary>
-    G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null);
+    /// and optionally other prompt templates, image encoder and store; <paramref name="prompts"/> picks prompts and execution settings by name.</summary>
+    G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null, GenerationSettings? prompts = null);
 }
