@@ -22,10 +22,14 @@ public sealed class G3Runtime : IDisposable
     private readonly ConcurrentDictionary<string, G3Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
     private readonly PromptRenderer _renderer = new(PromptTemplates.Default);
 
+    /// <summary>The image encoder behind the service's pipelines: concurrent requests share model runs.</summary>
+    private readonly MicroBatchingImageEncoder _requestEncoder;
+
     public G3Runtime(ImageEncoder imageEncoder, OnnxLocationEncoder locationEncoder, IReferenceStore store, IVerifier verifier,
         LmmProviderRegistry providers, ResponseCache cache, G3Options defaults, ReverseGeocoder? geocoder)
     {
         ImageEncoder = imageEncoder;
+        _requestEncoder = new MicroBatchingImageEncoder(imageEncoder);
         LocationEncoder = locationEncoder;
         Store = store;
         Verifier = verifier;
@@ -60,7 +64,7 @@ public sealed class G3Runtime : IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(lmm, _renderer, Cache, new GenerationSettings());
-            return new G3Pipeline(ImageEncoder, Store, Verifier, generator);
+            return new G3Pipeline(_requestEncoder, Store, Verifier, generator);
         });
     }
 
@@ -80,6 +84,7 @@ public sealed class G3Runtime : IDisposable
 
     public void Dispose()
     {
+        _requestEncoder.Dispose();
         ImageEncoder.Dispose();
         LocationEncoder.Dispose();
         (Store as IDisposable)?.Dispose();
