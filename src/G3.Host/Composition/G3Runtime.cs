@@ -22,10 +22,14 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
 {
     private readonly ConcurrentDictionary<string, G3Pipeline> _pipelines = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The image encoder behind the service's pipelines: concurrent requests share model runs.</summary>
+    private readonly MicroBatchingImageEncoder _requestEncoder;
+
     public G3Runtime(ImageEncoder imageEncoder, OnnxLocationEncoder locationEncoder, IReferenceStore store, IVerifier verifier,
         LmmProviderRegistry providers, ResponseCache cache, G3Options defaults, ReverseGeocoder? geocoder)
     {
         ImageEncoder = imageEncoder;
+        _requestEncoder = new MicroBatchingImageEncoder(imageEncoder);
         LocationEncoder = locationEncoder;
         Store = store;
         Verifier = verifier;
@@ -65,7 +69,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
-            return new G3Pipeline(ImageEncoder, Store, Verifier, generator, Familiarity);
+            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity);
         });
     }
 
@@ -85,6 +89,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
 
     public void Dispose()
     {
+        _requestEncoder.Dispose();
         ImageEncoder.Dispose();
         LocationEncoder.Dispose();
         (Store as IDisposable)?.Dispose();

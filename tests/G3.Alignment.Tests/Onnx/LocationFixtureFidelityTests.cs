@@ -5,7 +5,7 @@ using G3.Core.Geo;
 namespace G3.Alignment.Tests.Onnx;
 
 /// <summary>
-/// The C# location encoder (projection in G3.Core + ONNX Runtime through our binding) reproduces the
+/// The C# location encoder (projection in G3.Core + ONNX Runtime from its NuGet package) reproduces the
 /// PyTorch model that tools/onnx/make_location_fixture.py exported, for poles, the antimeridian, the
 /// equator, Paris and random points, under both projections.
 /// </summary>

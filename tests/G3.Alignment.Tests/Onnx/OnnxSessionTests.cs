@@ -95,6 +95,21 @@ public sealed class OnnxSessionTests
     }
 
     [Fact]
+    public void Cancelling_during_a_run_terminates_it_through_run_options()
+    {
+        using var session = OnnxSession.Open(OnnxFixtures.ImageModel, new OnnxSessionOptions { ExecutionProvider = OnnxExecutionProvider.Cpu, IntraOpThreads = 1 });
+        var inputs = new Dictionary<string, FloatTensor> { ["pixels"] = new(OnnxFixtures.DeterministicPixels(64), 64, 3, 224, 224) };
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(5));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.ThrowsAny<OperationCanceledException>(() => session.Run(inputs, ["image_embedding"], cts.Token));
+
+        Assert.Equal(cts.Token, e.CancellationToken);
+        // The session stays usable after a terminated run.
+        Assert.Equal([1L, 48L], session.Run(new Dictionary<string, FloatTensor> { ["pixels"] = new(OnnxFixtures.DeterministicPixels(1), 1, 3, 224, 224) }, ["image_embedding"])[0].Shape);
+    }
+
+    [Fact]
     public void A_cancellable_token_that_is_not_cancelled_does_not_disturb_the_run()
     {
         using var session = OnnxSession.Open(OnnxFixtures.LocationModel);
