@@ -143,7 +143,9 @@ internal static class IndexCommand
             string.Create(c, $"  vector bytes    {IndexPlan.FormatBytes(plan.ShardVectorBytes)} for this shard, {IndexPlan.FormatBytes(plan.TotalVectorBytes)} for all rows ({bytesPerVector} B per photo, {layout})"),
         };
         if (rate is null)
-            lines.Add("  encoder rate    not measured: none of the shard's first photos could be read");
+            lines.Add(plan.ShardRows == 0
+                ? "  encoder rate    not measured: this shard holds no photo"
+                : "  encoder rate    not measured: none of the shard's first photos could be read");
         else
         {
             lines.Add(string.Create(c,
