@@ -53,6 +53,21 @@ public static class FanOutComparison
             var slow = Median(slowest);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {calls} | {wall:0.0} | {slow:0.0} | {wall / slow:0.000} |"));
         }
+        // CPU the stage spends per provider call (rendering, kernel, middleware, parsing), from process CPU time with a
+        // zero-latency client: less sensitive to a shared machine's load than wall time. What fan-out adds to the slowest
+        // call is roughly this × calls ÷ cores.
+        foreach (var (name, perCall) in Modes)
+        {
+            var client = new FixedLatencyClient(TimeSpan.Zero, faultPercent: 0);
+            using var stage = Stage.Create(client, perCall);
+            await stage.Pipeline.RunAsync(image, options); // warm-up (JIT)
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var before = client.Calls;
+            for (var r = 0; r < 20; r++)
+                await stage.Pipeline.RunAsync(image, options);
+            var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPU per provider call, {name}: {used.TotalMilliseconds * 1000 / (client.Calls - before):0} µs over {client.Calls - before} calls"));
+        }
         var sequential = options.VariantCount * options.SamplesPerPrompt * latency.TotalMilliseconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference scripts (one HTTP call at a time, 40 calls): ≥ {sequential:0} ms by construction"));
 

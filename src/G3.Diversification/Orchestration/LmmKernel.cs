@@ -15,14 +15,14 @@ public static class LmmKernel
     public static Kernel Create(IEnumerable<(string Name, IChatClient Client)> providers, ILoggerFactory? loggerFactory = null)
     {
         var builder = Kernel.CreateBuilder();
-        if (loggerFactory is not null)
-            builder.Services.AddSingleton(loggerFactory);
+        // The host's logger factory goes to our filters only: Semantic Kernel itself logs two Information lines per
+        // function invocation, 80 per G3 request, which the provider middleware's own logging already covers.
         foreach (var (name, client) in providers)
         {
             // An instance: the registry owns and disposes the client, not the kernel.
             builder.Services.AddKeyedSingleton<IChatClient>(name, new KernelReadyChatClient(name, client));
         }
-        builder.Services.AddSingleton<IPromptRenderFilter, PromptRenderTelemetryFilter>();
+        builder.Services.AddSingleton<IPromptRenderFilter>(new PromptRenderTelemetryFilter(loggerFactory));
         builder.Services.AddSingleton<IFunctionInvocationFilter, FunctionInvocationTelemetryFilter>();
         return builder.Build();
     }
