@@ -46,9 +46,12 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         HashSet<(string, string)> done, CachingImageEncoder encoder, List<ConfigurationSpec> configurations, Dictionary<StoreOverride, IReferenceStore> stores,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
     {
-        var pipelines = configurations.ToDictionary(c => c.Name, c => runtime.CreatePipeline(c.Provider, Selector(c.Selector),
-            c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts)), encoder,
-            c.Store is null ? null : stores[c.Store]));
+        var pipelines = configurations.ToDictionary(c => c.Name, c =>
+        {
+            var templates = c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts));
+            return runtime.CreatePipeline(c.Provider, Selector(c.Selector), templates, encoder,
+                c.Store is null ? null : stores[c.Store], c.Generation(templates ?? PromptTemplates.Default));
+        });
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
 
         var total = configurations.Count * rows.Count;

@@ -1,3 +1,5 @@
+using G3.Diversification.Generation;
+using G3.Diversification.Prompts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -77,11 +79,14 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 /// <param name="Provider">LMM provider name (Lmm:Providers), "none" for retrieval + verification only.</param>
 /// <param name="G3">Option overrides (reference counts, N, S, temperature, place text, ablations).</param>
 /// <param name="Selector">verifier (default), first-valid, medoid or largest-cluster.</param>
-/// <param name="Prompts">A folder with zero-shot.txt / rag.txt overriding the prompt templates.</param>
+/// <param name="Prompts">A folder of Semantic Kernel prompt folders replacing or adding prompts by name (docs/lmm.md).</param>
+/// <param name="ZeroShotPrompt">The prompt used by variants without references, by name (default "zero_shot").</param>
+/// <param name="RagPrompt">The prompt used by variants with references, by name (default "rag").</param>
+/// <param name="PromptSettings">The prompts' execution-settings profile by name (e.g. "gpt4v", "llava"); default: the provider's own.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ConfigurationSpec(string Name, string? Provider = null, ExperimentOptions? G3 = null, string? Selector = null, string? Prompts = null,
-    StoreOverride? Store = null)
+    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
     {
@@ -90,7 +95,24 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, E
         Selector = Selector ?? defaults.Selector,
         Prompts = Prompts ?? defaults.Prompts,
         Store = Store ?? defaults.Store,
+        ZeroShotPrompt = ZeroShotPrompt ?? defaults.ZeroShotPrompt,
+        RagPrompt = RagPrompt ?? defaults.RagPrompt,
+        PromptSettings = PromptSettings ?? defaults.PromptSettings,
     };
+
+    /// <summary>The prompts and execution settings chosen by name; null when the configuration names none.</summary>
+    public GenerationSettings? Generation(PromptTemplates templates)
+    {
+        if (ZeroShotPrompt is null && RagPrompt is null && PromptSettings is null) return null;
+        var settings = new GenerationSettings(ZeroShotPrompt ?? PromptTemplates.ZeroShot, RagPrompt ?? PromptTemplates.Rag, PromptSettings);
+        // Checked here too, so a misspelt name is refused even where the provider is "none" and no generator is built.
+        try { settings.EnsureValid(templates); }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"configuration '{Name}': {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+        return settings;
+    }
 }
 
 /// <param name="Directory">The store's folder; relative to the repository root (the folder holding appsettings.json), like Store:Embedded:Directory.</param>
