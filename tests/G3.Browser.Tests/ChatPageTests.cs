@@ -215,6 +215,9 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await page.Locator("#map [data-kind=best]").HoverAsync(new LocatorHoverOptions { Force = true });
         await Assertions.Expect(page.Locator("#tooltip")).ToContainTextAsync("Answer");
         await answer.Locator("details.candidates summary").ClickAsync();
+        // The keyboard path: the mouse leaves the page's content first, so no row or marker that scrolls under it claims the tooltip.
+        await page.Mouse.MoveAsync(1, 1);
+        await Assertions.Expect(page.Locator("#tooltip")).ToBeHiddenAsync();
         var firstLmmRow = answer.Locator("details.candidates tbody tr").Filter(new LocatorFilterOptions { HasText = "prompt K=" }).First;
         await firstLmmRow.FocusAsync();
         await Assertions.Expect(page.Locator("#tooltip")).ToContainTextAsync("prompt K=");
