@@ -71,7 +71,7 @@ async Task<List<Mp16Record>> ReadSplit(string root)
 }
 
 // Per photo: raw confidence, error (km, NaN without truth), OOD score.
-async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyList<(Func<byte[]> Bytes, GeoPoint? Truth)> photos, string label)
+async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyList<Photo> photos, string label)
 {
     var results = new List<(double, double, double)>();
     const int Batch = 32;
@@ -93,13 +93,13 @@ async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyLi
 }
 
 var heldRecords = await ReadSplit(heldout);
-var held = await Measure(heldRecords.Select(r => ((Func<byte[]>)(() => File.ReadAllBytes(Path.Combine(heldout, "im2gps3k", "images", r.Id)))), (GeoPoint?)r.Point)).ToList(), "held-out");
+var held = await Measure(FromSplit(heldout, heldRecords), "held-out");
 var calibration = IsotonicCalibration.Fit(held.Select(h => h.Raw).ToList(), held.Select(h => h.ErrorKm <= RadiusKm).ToList(), minBlock: 50);
 var heldScores = held.Select(h => h.Score).Order().ToList();
 var threshold = heldScores[(int)Math.Floor(quantile * (heldScores.Count - 1))];
 
 var queryRecords = await ReadSplit(world);
-var queries = await Measure(queryRecords.Select(r => ((Func<byte[]>)(() => File.ReadAllBytes(Path.Combine(world, "im2gps3k", "images", r.Id)))), (GeoPoint?)r.Point)).ToList(), "queries");
+var queries = await Measure(FromSplit(world, queryRecords), "queries");
 var calibrated = queries.Select(q => calibration.Apply(q.Raw)).ToList();
 var table = ReliabilityTable.Build(calibrated, queries.Select(q => q.ErrorKm).ToList());
 var rawTable = ReliabilityTable.Build(queries.Select(q => q.Raw).ToList(), queries.Select(q => q.ErrorKm).ToList());
@@ -114,7 +114,7 @@ var kindRates = new List<(NonPlaceKind Kind, int Flagged, int Count)>();
 foreach (var kind in Enum.GetValues<NonPlaceKind>())
 {
     var images = Enumerable.Range(0, nonPlacePerKind).Select(i => nonPlace.Render(kind, i, canvas, jpeg)).ToList();
-    var m = await Measure(images.Select(b => ((Func<byte[]>)(() => b), (GeoPoint?)null)).ToList(), kind.ToString());
+    var m = await Measure(images.Select(b => new Photo(() => b, null)).ToList(), kind.ToString());
     kindRates.Add((kind, m.Count(x => x.Score < threshold), m.Count));
 }
 
@@ -161,6 +161,9 @@ if (write)
 }
 return 0;
 
+static List<Photo> FromSplit(string root, List<Mp16Record> records) =>
+    records.Select(r => new Photo(() => File.ReadAllBytes(Path.Combine(root, "im2gps3k", "images", r.Id)), r.Point)).ToList();
+
 static string? FindBootstrapLibrary()
 {
     for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
@@ -182,3 +185,6 @@ static Dictionary<string, string> ParseArgs(string[] args)
     }
     return result;
 }
+
+/// <summary>A photo to measure: its bytes (read when needed) and, for world photos, where it was taken.</summary>
+internal sealed record Photo(Func<byte[]> Bytes, GeoPoint? Truth);

@@ -106,9 +106,10 @@ for (var row = 0; row < rows.Length; row++)
     Console.WriteLine($"| {rows[row]} | " + string.Join(" | ",
         Enumerable.Range(0, thresholds.Length).Select(t => (100.0 * hits[row, t] / n).ToString("0.0", CultureInfo.InvariantCulture))) + " |");
 }
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, manifest.Calibration is { } cal
-    ? $"mean verifier confidence (calibrated: estimated probability of being within {cal.RadiusKm:0} km): {confidenceSum / queries.Count:0.000}"
-    : $"mean verifier confidence (softmax mass within 25 km of the pick): {confidenceSum / queries.Count:0.000}"));
+var meanConfidence = (confidenceSum / queries.Count).ToString("0.000", CultureInfo.InvariantCulture);
+Console.WriteLine(manifest.Calibration is { } cal
+    ? $"mean verifier confidence (calibrated: estimated probability of being within {cal.RadiusKm.ToString(CultureInfo.InvariantCulture)} km): {meanConfidence}"
+    : $"mean verifier confidence (softmax mass within 25 km of the pick): {meanConfidence}");
 return 0;
 
 static Dictionary<string, string> ParseArgs(string[] args)
