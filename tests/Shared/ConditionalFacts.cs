@@ -12,14 +12,3 @@ internal sealed class FactRequiringEnvAttribute : FactAttribute
             Skip = $"needs {what}: set {variable} to run it";
     }
 }
-
-/// <summary>A fact that needs a file or folder that may be absent (e.g. ../shared/specs).</summary>
-internal sealed class FactRequiringPathAttribute : FactAttribute
-{
-    public FactRequiringPathAttribute(string relativeToRepo, string what)
-    {
-        var path = Path.GetFullPath(Path.Combine(TestPaths.RepoRoot, relativeToRepo));
-        if (!File.Exists(path) && !Directory.Exists(path))
-            Skip = $"needs {what} at {relativeToRepo}, which is absent";
-    }
-}

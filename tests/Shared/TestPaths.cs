@@ -18,7 +18,4 @@ internal static class TestPaths
 
     /// <summary>A path under the repository root.</summary>
     public static string InRepo(params string[] parts) => Path.Combine([RepoRoot, .. parts]);
-
-    /// <summary>../shared beside the checkout (design, specs); may be absent outside this workplace.</summary>
-    public static string SharedDir => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
 }
