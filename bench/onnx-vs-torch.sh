@@ -13,9 +13,9 @@ mkdir -p "$(dirname "$out")"
 {
   echo "# bench/onnx-vs-torch.sh, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "# cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; threads per side: $G3_BENCH_THREADS"
-  echo "# $(grep -o 'Microsoft.ML.OnnxRuntime" Version="[^"]*"' Directory.Packages.props); $(dotnet --version | sed 's/^/.NET SDK /')"
+  echo "# ONNX Runtime package $(sed -n 's/.*Include="Microsoft.ML.OnnxRuntime" Version="\([^"]*\)".*/\1/p' Directory.Packages.props); .NET SDK $(dotnet --version)"
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   dotnet run -c Release --project bench/G3.Bench -- --filter '*OnnxLocationEncoder*' '*OnnxImageModel*'
   /usr/bin/python3 tools/onnx/bench_torch.py --threads "$G3_BENCH_THREADS"
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-} 2>&1 | tee "$out"
+} 2>&1 | sed "s|$root|.|g" | tee "$out"   # paths relative to the repository, not this machine's
