@@ -12,8 +12,16 @@ internal sealed class CachingImageEncoder(IImageEncoder inner) : IImageEncoder
     private readonly ConcurrentDictionary<string, Lazy<Task<ImageEmbedding>>> _cache = new(StringComparer.Ordinal);
     private int _calls;
 
-    /// <summary>Images actually sent to the inner encoder.</summary>
+    /// <summary>Images actually encoded: sent to the inner encoder, or prefilled from a batched pass.</summary>
     public int EncoderCalls => Volatile.Read(ref _calls);
+
+    /// <summary>Stores an embedding computed elsewhere (a batched pre-pass); false when the image was already known.</summary>
+    public bool Prefill(string sha256, ImageEmbedding embedding)
+    {
+        if (!_cache.TryAdd(sha256, new Lazy<Task<ImageEmbedding>>(Task.FromResult(embedding)))) return false;
+        Interlocked.Increment(ref _calls);
+        return true;
+    }
 
     public async Task<IReadOnlyList<ImageEmbedding>> EncodeBatchAsync(IReadOnlyList<QueryImage> images, CancellationToken cancellationToken)
     {

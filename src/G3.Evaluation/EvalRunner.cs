@@ -1,3 +1,4 @@
+using G3.Alignment.Encoders;
 using G3.Alignment.Mp16;
 using G3.Core.Candidates;
 using G3.Core.Geo;
@@ -11,14 +12,22 @@ namespace G3.Evaluation;
 /// <summary>Running totals shown while an experiment runs.</summary>
 internal sealed record EvalProgress(int Done, int Total, int Resumed, double AccuracyAt25Km, double AccuracyAt750Km);
 
+/// <summary>What a run did: results written now, results found from an earlier run, images encoded, and how
+/// many of them went through batched model runs (and how many runs that took).</summary>
+internal readonly record struct EvalSummary(int Ran, int Resumed, int EncoderCalls, int Batched, int BatchRuns);
+
 /// <summary>
 /// Runs every image × configuration of an experiment with bounded concurrency through the service's
 /// own pipeline (LMM response cache included), appending one JSON line per result as it goes. A rerun
 /// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written.
+/// When the runtime has a batch interface, the images still to evaluate are first encoded in full
+/// batches (<paramref name="batching"/>; default <see cref="BatchEncodingOptions"/>) into the run's
+/// embedding cache, so the per-image pipelines do not send them to the model one at a time.
 /// </summary>
-internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null)
+internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null,
+    BatchEncodingOptions? batching = null)
 {
-    public async Task<(int Ran, int Resumed, int EncoderCalls)> RunAsync(Experiment experiment, string outDir, int? limit,
+    public async Task<EvalSummary> RunAsync(Experiment experiment, string outDir, int? limit,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
     {
         var rows = await ReadDatasetAsync(experiment, limit ?? experiment.Limit, cancellationToken);
@@ -42,7 +51,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         }
     }
 
-    private async Task<(int Ran, int Resumed, int EncoderCalls)> RunCoreAsync(Experiment experiment, List<Mp16Record> rows, ResultsFile results,
+    private async Task<EvalSummary> RunCoreAsync(Experiment experiment, List<Mp16Record> rows, ResultsFile results,
         HashSet<(string, string)> done, CachingImageEncoder encoder, List<ConfigurationSpec> configurations, Dictionary<StoreOverride, IReferenceStore> stores,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
     {
@@ -53,6 +62,10 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 c.Store is null ? null : stores[c.Store], c.Generation(templates ?? PromptTemplates.Default));
         });
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
+        var (batched, batchRuns) = runtime.ImageBatchEncoder is { } model
+            ? await EmbeddingPrefill.RunAsync(model, batching ?? new BatchEncodingOptions(), encoder,
+                work.Select(w => Path.Combine(experiment.Dataset.Images, w.Row.Id)).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
+            : (0, 0);
 
         var total = configurations.Count * rows.Count;
         var finished = total - work.Count;
@@ -71,7 +84,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 onProgress?.Invoke(new EvalProgress(finished, total, total - work.Count, 100.0 * within25 / counted, 100.0 * within750 / counted));
             }
         });
-        return (work.Count, total - work.Count, encoder.EncoderCalls);
+        return new EvalSummary(work.Count, total - work.Count, encoder.EncoderCalls, batched, batchRuns);
     }
 
     private async Task<EvalRecord> EvaluateAsync(G3Pipeline pipeline, ConfigurationSpec config, Mp16Record row, string images, CancellationToken ct)

@@ -1,3 +1,4 @@
+using G3.Alignment.Indexing;
 using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
@@ -9,11 +10,16 @@ namespace G3.Evaluation;
 /// <summary>
 /// What an experiment needs from the service's loaded runtime: its image encoder (shared across
 /// configurations through a cache), its default options, and pipelines built with a configuration's
-/// provider, selector, prompts and store. The host's G3Runtime implements it.
+/// provider, selector, prompts and store; and, when it has one, the
+/// image model's batch interface, so a run encodes its images in full batches. The host's G3Runtime implements it.
 /// </summary>
 public interface IExperimentRuntime
 {
     IImageEncoder ImageEncoder { get; }
+
+    /// <summary>The same model as <see cref="ImageEncoder"/>, able to take preprocessed batches; null: images
+    /// are encoded one request at a time.</summary>
+    IImageBatchEncoder? ImageBatchEncoder => null;
 
     G3Options Defaults { get; }
 

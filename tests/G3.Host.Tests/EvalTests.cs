@@ -80,6 +80,8 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
         // "full" and "s3" differ only in S: the prompts are the same, so "s3" and "medoid" reuse "full"'s answers.
         // 4 images × 2 prompts = 8 calls (n = 2 per call), however the configurations interleave.
         Assert.Equal(8, _lmmRequests);
+        // The 4 images went to the model together in one batched run, before the per-image pipelines.
+        Assert.Contains("4 images encoded (4 in 1 batched model runs)", output, StringComparison.Ordinal);
         Assert.Contains("| full |", output, StringComparison.Ordinal);
         Assert.Contains("| retrieval-only |", output, StringComparison.Ordinal);
         foreach (var f in new[] { "report.md", "report.csv", "report.json", "accuracy.svg" })

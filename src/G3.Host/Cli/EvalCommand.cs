@@ -74,13 +74,13 @@ internal static class EvalCommand
                 return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             }
             ConsoleProgress? bar = null;
-            var (ran, resumed, encoderCalls) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>
+            var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>
             {
                 bar ??= new ConsoleProgress("eval", p.Total);
                 bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));
             }, ct);
             bar?.Complete(ran + resumed);
-            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded, LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers");
+            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers");
             await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind));
             await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
             return 0;

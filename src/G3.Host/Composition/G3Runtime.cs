@@ -42,6 +42,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     public ImageEncoder ImageEncoder { get; }
 
     IImageEncoder IExperimentRuntime.ImageEncoder => ImageEncoder;
+    G3.Alignment.Indexing.IImageBatchEncoder? IExperimentRuntime.ImageBatchEncoder => ImageEncoder;
     public OnnxLocationEncoder LocationEncoder { get; }
     public IReferenceStore Store { get; }
     public IVerifier Verifier { get; }
