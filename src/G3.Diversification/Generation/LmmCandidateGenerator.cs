@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using G3.Core.Candidates;
 using G3.Core.Ports;
@@ -29,7 +30,9 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
     private readonly PromptTemplates _prompts;
     private readonly ResponseCache _cache;
     private readonly GenerationSettings _settings;
-    private readonly KernelPromptTemplateFactory _templateFactory = new();
+    // The cache key's prompt templates, parsed once per prompt (not once per call: one-call-per-sample providers make
+    // K×N calls per request, and every one used to re-parse its template here).
+    private readonly Dictionary<string, IPromptTemplate> _keyTemplates;
 
     /// <param name="kernel">A kernel holding <paramref name="provider"/>'s chat client as a keyed service (see LmmProviderRegistry.Kernel).</param>
     public LmmCandidateGenerator(Microsoft.SemanticKernel.Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, ResponseCache cache, GenerationSettings? settings = null)
@@ -40,6 +43,8 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         _provider = provider;
         _prompts = prompts;
         _cache = cache;
+        var factory = new KernelPromptTemplateFactory();
+        _keyTemplates = prompts.Configs.ToDictionary(kv => kv.Key, kv => factory.Create(kv.Value), StringComparer.Ordinal);
     }
 
     public int MaxSamplesPerCall => Math.Max(1, _provider.MaxSamplesPerCall);
@@ -51,9 +56,13 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         var settings = ExecutionSettings(config, request.Temperature);
         var arguments = Arguments(request, settings);
 
-        // The cache key's prompt is the rendered template with the image left out (the image is keyed by its hash).
+        // The cache key's prompt is the rendered template with the image left out (the image is keyed by its hash). With
+        // the cache off no key is ever looked up or stored, so the render is skipped: it is synchronous work that each of
+        // the K×N one-sample calls would otherwise do before its request can start.
         arguments[ImageVariable] = "(image)";
-        var prompt = await _templateFactory.Create(config).RenderAsync(_kernel, arguments, cancellationToken).ConfigureAwait(false);
+        var prompt = _cache.Mode == CacheMode.Off
+            ? string.Empty
+            : await _keyTemplates[promptName].RenderAsync(_kernel, arguments, cancellationToken).ConfigureAwait(false);
         var sampling = Sampling.From(settings);
         var keys = Enumerable.Range(request.FirstSampleIndex, request.SampleCount)
             .Select(i => Key(_provider.Name, _provider.Model, prompt, request.Image, sampling, i))
@@ -148,8 +157,12 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         ["count"] = request.Similar.Count.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string DataUri(QueryImage image) =>
-        $"data:{ImageMediaType.Sniff(image.Bytes.Span, image.MediaType)};base64,{Convert.ToBase64String(image.Bytes.Span)}";
+    // One data URI per photo, shared by every call of the request (K×N calls for one-sample providers would otherwise
+    // each base64-encode the whole photo); weak, so it lives as long as the request's QueryImage.
+    private static readonly ConditionalWeakTable<QueryImage, string> s_dataUris = new();
+
+    private static string DataUri(QueryImage image) => s_dataUris.GetValue(image, static i =>
+        $"data:{ImageMediaType.Sniff(i.Bytes.Span, i.MediaType)};base64,{Convert.ToBase64String(i.Bytes.Span)}");
 
     private static ResponseCacheKey Key(string provider, string model, string prompt, QueryImage image, Sampling sampling, int sampleIndex) =>
         new(provider, model, prompt, image.Sha256, sampling.Temperature, sampling.MaxTokens, sampling.ImageDetail, sampleIndex);
