@@ -30,7 +30,9 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
         return app;
     }
 
-    private string WriteExperiment()
+    /// <param name="concurrency">Pairs in flight. Sharing answers across configurations is exact only at 1: two
+    /// configurations asking the same prompt at the same moment both miss the cache and both call the LMM.</param>
+    private string WriteExperiment(int concurrency = 2)
     {
         var csv = Path.Combine(_dir, "queries.csv");
         File.WriteAllLines(csv, new[] { "IMG_ID,LAT,LON" }.Concat(ServiceFixture.Photos.Take(4).Select(p => $"{p.File},{p.Lat},{p.Lon}")));
@@ -38,7 +40,7 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
         {
             name = "test-ablation",
             dataset = new { kind = "synthetic", metadata = "queries.csv", images = TestPaths.Fixture("images") },
-            concurrency = 2,
+            concurrency,
             defaults = new { provider = "stub", g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2 } },
             configurations = new object[]
             {
@@ -71,14 +73,14 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
     {
         await using var stub = await StartLmmStubAsync();
         var port = new Uri(stub.Urls.First()).Port;
-        var experiment = WriteExperiment();
+        var experiment = WriteExperiment(concurrency: 1);
 
         var (exit, output, error) = await Eval(experiment, port);
         Assert.True(exit == 0, error + output);
         var lines = File.ReadAllLines(Path.Combine(_dir, "run", "results.jsonl"));
         Assert.Equal(16, lines.Length); // 4 images × 4 configurations
         // "full" and "s3" differ only in S: the prompts are the same, so "s3" and "medoid" reuse "full"'s answers.
-        // 4 images × 2 prompts = 8 calls (n = 2 per call), however the configurations interleave.
+        // 4 images × 2 prompts = 8 calls (n = 2 per call). One pair at a time, so no two configurations race for the same answer.
         Assert.Equal(8, _lmmRequests);
         // The 4 images went to the model together in one batched run, before the per-image pipelines.
         Assert.Contains("4 images encoded (4 in 1 batched model runs)", output, StringComparison.Ordinal);
