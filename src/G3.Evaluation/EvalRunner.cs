@@ -2,6 +2,7 @@ using G3.Alignment.Encoders;
 using G3.Alignment.Mp16;
 using G3.Core.Candidates;
 using G3.Core.Geo;
+using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Prompts;
@@ -100,7 +101,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         try
         {
             var bytes = await File.ReadAllBytesAsync(Path.Combine(images, row.Id), ct);
-            var options = (config.G3 ?? new ExperimentOptions()).ApplyTo(runtime.Defaults);
+            var options = (config.G3 ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
             var result = await pipeline.RunAsync(new QueryImage(bytes), options, cancellationToken: ct);
             return record with
             {

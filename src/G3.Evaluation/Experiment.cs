@@ -1,5 +1,6 @@
 using G3.Diversification.Generation;
 using G3.Diversification.Prompts;
+using G3.Core.Options;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -85,7 +86,7 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 /// <param name="PromptSettings">The prompts' execution-settings profile by name (e.g. "gpt4v", "llava"); default: the provider's own.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record ConfigurationSpec(string Name, string? Provider = null, ExperimentOptions? G3 = null, string? Selector = null, string? Prompts = null,
+internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
     StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with

@@ -1,3 +1,4 @@
+using G3.Core.Options;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;

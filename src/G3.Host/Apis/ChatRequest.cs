@@ -1,3 +1,4 @@
+using G3.Core.Options;
 using System.Text.Json;
 using G3.Core.Ports;
 using G3.Host.Composition;
@@ -38,7 +39,7 @@ internal static class ChatRequest
         if (JsonFields.OptionalInteger(body, "n", "n", 1, 128) is > 1)
             throw new ApiRequestException("'n' must be 1: the service returns one answer per request", "n");
         var temperature = JsonFields.OptionalNumber(body, "temperature", "temperature", 0, 2);
-        var overrides = JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsOverrides.Read(g3, "g3") : null;
+        var overrides = JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null;
         // OpenAI's temperature sets the LMM's sampling temperature unless the g3 options set it themselves.
         if (temperature is { } t && overrides?.Temperature is null)
             overrides = (overrides ?? new G3OptionsOverrides()) with { Temperature = t };

@@ -1,3 +1,4 @@
+using G3.Core.Options;
 using G3.Core.Ports;
 using G3.Host.Hosting;
 using G3.Host.Telemetry;
@@ -80,7 +81,7 @@ internal static class GeolocateApi
             if (form.TryGetValue("g3", out var json) && !string.IsNullOrWhiteSpace(json))
             {
                 using var g3 = JsonFields.ParseObject(json.ToString(), "g3");
-                overrides = G3OptionsOverrides.Read(g3.RootElement, "g3");
+                overrides = G3OptionsJson.Read(g3.RootElement, "g3");
             }
             var provider = form.TryGetValue("provider", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
             return (new QueryImage(buffer.ToArray(), file.ContentType), provider, overrides);

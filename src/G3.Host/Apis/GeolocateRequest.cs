@@ -18,20 +18,12 @@ internal sealed record GeolocateRequest(string? Image, string? Provider, G3Optio
         return new GeolocateRequest(
             JsonFields.OptionalString(body, "image", "image"),
             JsonFields.OptionalString(body, "provider", "provider"),
-            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsOverrides.Read(g3, "g3") : null);
+            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null);
     }
 }
 
-/// <summary>Per-request G3 options; anything left out keeps the service default.</summary>
-internal sealed record G3OptionsOverrides(
-    int[]? ReferenceCounts = null,
-    int? SamplesPerPrompt = null,
-    int? RetrievedCandidates = null,
-    double? Temperature = null,
-    PlaceGranularity? ReferencePlaceText = null,
-    bool? AlignmentOff = null,
-    bool? DiversificationOff = null,
-    bool? VerificationOff = null)
+/// <summary>Reads a request's "g3" object into <see cref="G3OptionsOverrides"/> with field-named errors.</summary>
+internal static class G3OptionsJson
 {
     /// <summary>The option names as clients write them (snake_case), from the API's own JSON contract.</summary>
     private static readonly string[] Known = ApiJson.Options.GetTypeInfo(typeof(G3OptionsOverrides)).Properties.Select(p => p.Name).ToArray();
@@ -57,17 +49,4 @@ internal sealed record G3OptionsOverrides(
             throw new ApiRequestException($"'{param}' holds text that is not valid UTF-8", param);
         }
     }
-
-    public G3Options ApplyTo(G3Options defaults) => (defaults with
-    {
-        ReferenceCounts = ReferenceCounts ?? defaults.ReferenceCounts,
-        SamplesPerPrompt = SamplesPerPrompt ?? defaults.SamplesPerPrompt,
-        RetrievedCandidates = RetrievedCandidates ?? defaults.RetrievedCandidates,
-        Temperature = Temperature ?? defaults.Temperature,
-        ReferencePlaceText = ReferencePlaceText ?? defaults.ReferencePlaceText,
-        Ablations = new Ablations(
-            AlignmentOff ?? defaults.Ablations.AlignmentOff,
-            DiversificationOff ?? defaults.Ablations.DiversificationOff,
-            VerificationOff ?? defaults.Ablations.VerificationOff),
-    }).EnsureValid();
 }

@@ -1,15 +1,14 @@
 using System.Text.Json.Serialization;
 using G3.Core.Candidates;
-using G3.Core.Options;
 
-namespace G3.Evaluation;
+namespace G3.Core.Options;
 
 /// <summary>
-/// A configuration's "g3" object: overrides of the service's default G3 options, the same fields the
-/// API's per-request "g3" object takes. Anything left out keeps the default; an unknown field is refused.
+/// Overrides of the default G3 options, as an API request's "g3" object and an experiment configuration's
+/// "g3" object both carry them: anything left out keeps the default. An unknown field is refused when read.
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record ExperimentOptions(
+public sealed record G3OptionsOverrides(
     int[]? ReferenceCounts = null,
     int? SamplesPerPrompt = null,
     int? RetrievedCandidates = null,
@@ -19,6 +18,7 @@ internal sealed record ExperimentOptions(
     bool? DiversificationOff = null,
     bool? VerificationOff = null)
 {
+    /// <summary>The defaults with these overrides applied, validated.</summary>
     public G3Options ApplyTo(G3Options defaults) => (defaults with
     {
         ReferenceCounts = ReferenceCounts ?? defaults.ReferenceCounts,
