@@ -60,7 +60,7 @@ run mkdir -p "$bundle/lib" "$bundle/.deps"
 
 # 1. The host, self-contained: the .NET runtime, every assembly and the ONNX Runtime native libraries
 #    (for the GPU flavour: libonnxruntime.so, libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so).
-run dotnet publish "$root/src/G3.Host" -c Release -r linux-x64 --self-contained true -p:G3Gpu="$gpu_switch" \
+run dotnet publish "$root/src/G3.Cli" -c Release -r linux-x64 --self-contained true -p:G3Gpu="$gpu_switch" \
   -nologo -v quiet -o "$bundle/app"
 
 # 2. Codec libraries, under their sonames.

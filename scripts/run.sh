@@ -5,5 +5,5 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 scripts/bootstrap.sh
-dotnet build src/G3.Host -c Release -nologo -v quiet
-exec dotnet src/G3.Host/bin/Release/net10.0/g3.dll serve "$@"
+dotnet build src/G3.Cli -c Release -nologo -v quiet
+exec dotnet src/G3.Cli/bin/Release/net10.0/g3.dll serve "$@"

@@ -10,7 +10,7 @@ out=bench/image-bombs/results
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-g3="dotnet src/G3.Host/bin/Release/net10.0/g3.dll"
+g3="dotnet src/G3.Cli/bin/Release/net10.0/g3.dll"
 
 # A small reference store from the test fixtures, indexed with the shipped model, so the service is ready.
 printf 'IMG_ID,LAT,LON\nlandscape.jpg,48.8566,2.3522\nlossy.webp,-33.8688,151.2093\nrgba.png,35.68,139.69\ngray.jpg,52.52,13.405\n' > "$work/meta.csv"

@@ -1,6 +1,7 @@
 using G3.Core.Options;
+using G3.Host.Composition;
 
-namespace G3.Host.Composition;
+namespace G3.Cli;
 
 /// <summary>
 /// Configuration for CLI verbs, from the same sources as the service: appsettings.json in the G3 root

@@ -4,7 +4,7 @@ using System.Globalization;
 using G3.Core.Options;
 using G3.Host.Composition;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// What the parser lets through but must not run: a verb name it took for serve's argument, an option it took

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using G3.Host.Hosting;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// A progress bar with rate and ETA for long CLI work, on stderr so stdout stays clean for results.
@@ -52,33 +53,16 @@ internal sealed class ConsoleProgress(string label, long? total, TextWriter? wri
             // A rate near zero (just started) gives no meaningful ETA.
             var seconds = rate > 0 ? Math.Max(0, t - done) / rate : double.PositiveInfinity;
             var eta = seconds < TimeSpan.FromDays(100).TotalSeconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.0}/s ETA {(eta is { } e ? Clock(e) : "--:--")}"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.0}/s ETA {(eta is { } e ? ProgressLine.Clock(e) : "--:--")}"));
         }
         else
         {
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{done} done {rate:0.0}/s"));
         }
-        parts.Add("elapsed " + Clock(elapsed));
+        parts.Add("elapsed " + ProgressLine.Clock(elapsed));
         if (!string.IsNullOrEmpty(note)) parts.Add(note);
         return string.Join("  ", parts);
     }
-
-    /// <summary>
-    /// One line for logs: "1200/20000 photos (6.0%), 55.1/s, ETA 05:05". The rate counts only <paramref name="done"/>
-    /// in <paramref name="elapsed"/>, so the ETA is what is left at that rate.
-    /// </summary>
-    public static string Summary(long done, long total, TimeSpan elapsed, string unit)
-    {
-        var rate = elapsed.TotalSeconds > 0 ? done / elapsed.TotalSeconds : 0;
-        var seconds = rate > 0 ? Math.Max(0, total - done) / rate : double.PositiveInfinity;
-        var eta = seconds < TimeSpan.FromDays(100).TotalSeconds ? Clock(TimeSpan.FromSeconds(seconds)) : "--:--";
-        var percent = total > 0 ? Math.Clamp(100.0 * done / total, 0, 100) : 0;
-        return string.Create(CultureInfo.InvariantCulture, $"{done}/{total} {unit} ({percent:0.0}%), {rate:0.0}/s, ETA {eta}");
-    }
-
-    private static string Clock(TimeSpan t) => t.TotalHours >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t.Minutes:00}:{t.Seconds:00}")
-        : string.Create(CultureInfo.InvariantCulture, $"{t.Minutes:00}:{t.Seconds:00}");
 
     private static int SafeWidth()
     {

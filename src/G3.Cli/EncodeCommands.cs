@@ -7,7 +7,7 @@ using G3.Core.Ports;
 using G3.Core.Errors;
 using G3.Core.Geo;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// Verbs that run a model's encoders from the command line, for checking an exported model by hand:

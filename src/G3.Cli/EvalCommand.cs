@@ -5,7 +5,7 @@ using G3.Host.Composition;
 using G3.Evaluation;
 using G3.Host.Hosting;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 eval experiment.json [--limit N] [--out DIR]</c> runs a prompt-ablation experiment (resumable,
@@ -58,8 +58,9 @@ internal static class EvalCommand
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var configuration = CliConfiguration.Build(parse.UnmatchedTokens);
             var log = loggers.CreateLogger("eval");
+            var world = new SyntheticFirstStartWorld();
             // On a fresh machine the embedded default does not exist yet: build it as the service's first start does.
-            await FirstStart.EnsureStoreAsync(configuration, new RuntimeState(), log, ct);
+            await FirstStart.EnsureStoreAsync(configuration, world, new RuntimeState(), log, ct);
             using var runtime = RuntimeFactory.Create(configuration, loggers);
             async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
             {
@@ -69,7 +70,7 @@ internal static class EvalCommand
                     ["Store:Embedded:Directory"] = spec.Directory,
                     ["Store:Embedded:ElementType"] = spec.ElementType.ToString(),
                 }).Build();
-                await FirstStart.EnsureStoreAsync(overlay, new RuntimeState(), log, token);
+                await FirstStart.EnsureStoreAsync(overlay, world, new RuntimeState(), log, token);
                 var settings = RuntimeFactory.Bind<StoreSettings>(overlay, StoreSettings.SectionName);
                 return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             }

@@ -1,4 +1,4 @@
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>What every verb returns, documented in <c>g3 --help</c>.</summary>
 internal static class ExitCodes

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using G3.Host.Hosting;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>The command line: one root command, one sub-command per verb.</summary>
 internal static class G3Cli
@@ -103,7 +103,7 @@ internal static class G3Cli
         var error = parse.InvocationConfiguration.Error;
         try
         {
-            var app = ServiceHost.Build(hostArgs);
+            var app = ServiceHost.Build(hostArgs, ExecutablePorts.Add);
             await app.RunAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Ok;
         }

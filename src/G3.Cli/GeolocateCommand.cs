@@ -5,7 +5,7 @@ using G3.Core.Ports;
 using G3.Host.Apis;
 using G3.Host.Composition;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 geolocate photo.jpg …</c>: the service's pipeline from the command line, on the same

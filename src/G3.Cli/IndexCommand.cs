@@ -10,7 +10,7 @@ using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Host.Composition;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 index</c>: encodes an MP16-Pro-style photo collection with a model's image encoder into the

@@ -4,7 +4,7 @@ using G3.Geography;
 using G3.Host.Composition;
 using G3.Synthetic;
 
-namespace G3.Host.Cli;
+namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 synth</c>: generates the synthetic MP16-Pro world (database split + IM2GPS3K-style query

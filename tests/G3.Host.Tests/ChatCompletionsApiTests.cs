@@ -92,6 +92,26 @@ public class ChatCompletionsApiTests(ServiceFixture service) : IClassFixture<Ser
     }
 
     [Fact]
+    public async Task A_streamed_failure_carries_the_status_and_code_of_the_non_streaming_answer()
+    {
+        // Alignment off and no LMM: no candidate at all, which the non-streaming answer reports as 422 no_candidate.
+        using var client = await service.ReadyClientAsync();
+        object Body(bool stream) => new { model = "g3", stream, messages = new[] { UserImage("rgba.png") }, g3 = new { alignment_off = true } };
+        using var plain = await client.PostAsJsonAsync(new Uri("/v1/chat/completions", UriKind.Relative), Body(false));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, plain.StatusCode);
+        var expected = (await Json(plain)).GetProperty("error");
+        Assert.Equal("no_candidate", expected.GetProperty("code").GetString());
+
+        using var streamed = await client.PostAsJsonAsync(new Uri("/v1/chat/completions", UriKind.Relative), Body(true));
+        var events = (await streamed.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e["data: ".Length..]).ToList();
+        Assert.Equal("[DONE]", events[^1]);
+        var error = JsonDocument.Parse(events[^2]).RootElement.GetProperty("error");
+        Assert.Equal(422, error.GetProperty("status").GetInt32());
+        foreach (var field in new[] { "code", "type", "message" })
+            Assert.Equal(expected.GetProperty(field).GetString(), error.GetProperty(field).GetString());
+    }
+
+    [Fact]
     public async Task The_official_OpenAI_SDK_works_as_a_client_streaming_and_not()
     {
         using var http = await service.ReadyClientAsync();

@@ -1,4 +1,5 @@
-using G3.Host.Cli;
+using G3.Host.Hosting;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 
@@ -9,8 +10,8 @@ public class CliOutputTests(ServiceFixture service) : IClassFixture<ServiceFixtu
     public void Progress_lines_for_logs_carry_the_total_and_the_eta()
     {
         // 1200 of 20000 in 10 s: 120/s, 18800 left → 156.7 s → 02:36.
-        Assert.Equal("1200/20000 photos (6.0%), 120.0/s, ETA 02:36", ConsoleProgress.Summary(1200, 20000, TimeSpan.FromSeconds(10), "photos"));
-        Assert.Equal("0/20000 photos (0.0%), 0.0/s, ETA --:--", ConsoleProgress.Summary(0, 20000, TimeSpan.Zero, "photos"));
+        Assert.Equal("1200/20000 photos (6.0%), 120.0/s, ETA 02:36", ProgressLine.Summary(1200, 20000, TimeSpan.FromSeconds(10), "photos"));
+        Assert.Equal("0/20000 photos (0.0%), 0.0/s, ETA --:--", ProgressLine.Summary(0, 20000, TimeSpan.Zero, "photos"));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using G3.Host.Cli;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using G3.Host.Cli;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 

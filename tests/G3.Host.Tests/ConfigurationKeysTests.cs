@@ -65,7 +65,7 @@ public class ConfigurationKeysTests
         Assert.Equal(TestPaths.RepoRoot, G3Paths.Root);
         Assert.Equal(TestPaths.InRepo("data", "stores", "x"), G3Paths.Resolve("data/stores/x"));
         Assert.Equal("/abs/x", G3Paths.Resolve("/abs/x"));
-        Assert.Equal(TestPaths.RepoRoot, G3Paths.FindRoot(TestPaths.InRepo("src", "G3.Host", "bin")));
+        Assert.Equal(TestPaths.RepoRoot, G3Paths.FindRoot(TestPaths.InRepo("src", "G3.Cli", "bin")));
     }
 
     [Fact]

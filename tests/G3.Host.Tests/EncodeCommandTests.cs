@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using G3.Host.Cli;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 

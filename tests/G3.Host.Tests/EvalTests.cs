@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using G3.Host.Cli;
+using G3.Cli;
 using G3.Evaluation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -5,7 +5,7 @@ exports it to the service's ONNX contract (image model with two outputs, locatio
 Run with Debian's interpreter (python3-torch, python3-torchvision, python3-pil, python3-onnx; from
 `scripts/bootstrap.sh --tools`), CPU only, two threads:
 
-    dotnet src/G3.Host/bin/Release/net10.0/g3.dll synth --seed 1 --out data/mp16pro/generated/world
+    dotnet src/G3.Cli/bin/Release/net10.0/g3.dll synth --seed 1 --out data/mp16pro/generated/world
     /usr/bin/python3 tools/train/train_g3_mini.py --world data/mp16pro/generated/world --out models/g3-mini
     /usr/bin/python3 tools/train/train_g3_mini.py --no-text --out data/mp16pro/generated/g3-mini-no-text   # ablation
 

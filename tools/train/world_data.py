@@ -64,7 +64,7 @@ def load_world(world):
     world = Path(world)
     if not (world / "world.json").exists():
         raise SystemExit(f"{world} is not a synthetic world (no world.json); generate one with "
-                         "`dotnet src/G3.Host/bin/Release/net10.0/g3.dll synth --seed 1 --out {world}`")
+                         "`dotnet src/G3.Cli/bin/Release/net10.0/g3.dll synth --seed 1 --out {world}`")
     return Split(world, "mp16pro/metadata.csv", "mp16pro/images"), Split(world, "im2gps3k/metadata.csv", "im2gps3k/images")
 
 

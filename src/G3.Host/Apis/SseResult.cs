@@ -34,15 +34,24 @@ internal sealed class SseResult(string id, long created, string model, IAsyncEnu
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Headers are gone; report the failure as an error event in OpenAI's error shape, and log it.
-            var known = e is G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException;
+            // The 200 and its headers are gone: the failure travels as an error event in the non-streaming answer's shape
+            // (OpenAI's error object, same message, type, param and code), plus the HTTP status that answer would have had.
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SseResult>();
-            if (known) log.LogWarning("Streamed answer failed: {Reason}", e.Message);
-            else log.LogError(e, "Streamed answer failed");
-            var error = new JsonObject { ["error"] = new JsonObject { ["message"] = known ? e.Message : "internal error; see the service log", ["type"] = "server_error" } };
-            await http.Response.WriteAsync($"data: {error.ToJsonString()}\n\n", ct);
+            var answer = ApiErrors.From(e, log); // logs a 5xx with its exception
+            var status = answer.StatusCode ?? StatusCodes.Status500InternalServerError;
+            if (status < StatusCodes.Status500InternalServerError)
+                log.LogWarning("Streamed answer failed with {Status}: {Reason}", status, e.Message);
+            await http.Response.WriteAsync($"data: {ErrorEvent(answer.Value!, status).ToJsonString()}\n\n", ct);
         }
         await http.Response.WriteAsync("data: [DONE]\n\n", ct);
+    }
+
+    /// <summary>{"error": {"message", "type", "param", "code", "status"}}: the non-streaming error body with its status.</summary>
+    internal static JsonObject ErrorEvent(ApiErrors.ErrorBody body, int status)
+    {
+        var node = JsonSerializer.SerializeToNode(body, ApiJson.Options)!.AsObject();
+        node["error"]!.AsObject()["status"] = status;
+        return node;
     }
 
     private JsonObject Chunk(JsonObject delta, string? finish, JsonNode? g3)

@@ -3,7 +3,7 @@ namespace G3.Host.Composition;
 /// <summary>
 /// The one folder relative paths are resolved from, whatever the working directory: the folder holding the
 /// appsettings.json the program reads. Inside a checkout that is the repository root (the folder holding
-/// G3.sln and appsettings.json, found above the binary), so <c>dotnet run --project src/G3.Host</c>,
+/// G3.sln and appsettings.json, found above the binary), so <c>dotnet run --project src/G3.Cli</c>,
 /// scripts/run.sh and a test run all read and write the same models/, data/ and runs/. A published binary
 /// outside a checkout uses its own folder, where appsettings.json is copied beside it.
 /// </summary>

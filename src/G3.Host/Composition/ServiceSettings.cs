@@ -65,10 +65,13 @@ public sealed class FirstStartSettings
 {
     public const string SectionName = "FirstStart";
 
-    /// <summary>Generate the synthetic MP16-Pro world (if absent) and index it with the configured model.</summary>
+    /// <summary>
+    /// Have the first-start world generated (if absent) and index it with the configured model. The world comes from
+    /// the executable's <see cref="Hosting.IFirstStartWorld"/>: g3's is the synthetic MP16-Pro world.
+    /// </summary>
     public bool BuildEmbeddedStore { get; set; } = true;
 
-    /// <summary>Where the synthetic world is (or will be) generated.</summary>
+    /// <summary>Where the first-start world is (or will be) generated.</summary>
     public string WorldDirectory { get; set; } = "data/mp16pro/generated/world";
 
     public int Seed { get; set; } = 1;

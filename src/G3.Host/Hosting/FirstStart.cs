@@ -2,20 +2,19 @@ using G3.Alignment.Encoders;
 using G3.Alignment.Indexing;
 using G3.Alignment.Models;
 using G3.Alignment.Mp16;
-using G3.Geography;
 using G3.Host.Composition;
-using G3.Synthetic;
 
 namespace G3.Host.Hosting;
 
 /// <summary>
-/// The embedded default's first start: when the configured embedded store does not exist, generate the
-/// synthetic MP16-Pro world (unless it is already there) and index its database split with the
-/// configured model. Later starts find the store and skip all of this.
+/// The embedded default's first start: when the configured embedded store does not exist, have the world
+/// generated (unless it is already there) and index its database split with the configured model. Later
+/// starts find the store and skip all of this. The world comes through the <see cref="IFirstStartWorld"/>
+/// port, which the executable registers; this library knows no generator.
 /// </summary>
 internal static class FirstStart
 {
-    public static async Task EnsureStoreAsync(IConfiguration configuration, RuntimeState state, ILogger log, CancellationToken cancellationToken)
+    public static async Task EnsureStoreAsync(IConfiguration configuration, IFirstStartWorld? world, RuntimeState state, ILogger log, CancellationToken cancellationToken)
     {
         var store = RuntimeFactory.Bind<StoreSettings>(configuration, StoreSettings.SectionName);
         var first = RuntimeFactory.Bind<FirstStartSettings>(configuration, FirstStartSettings.SectionName);
@@ -26,30 +25,34 @@ internal static class FirstStart
         var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
-        var world = G3Paths.Resolve(first.WorldDirectory);
         // Named for what it builds (e.g. "embedded float16 store …"): eval builds float16 stores through here too.
         var what = store.Describe();
-        if (!File.Exists(SyntheticWorldLayout.DatabaseMetadata(world)))
+        if (world is null)
         {
-            state.Report("generating the synthetic MP16-Pro world");
-            log.LogInformation("No {Store} yet: generating the synthetic world ({Count} photos) in {World} to build it from",
-                what, first.DatabaseCount, world);
-            var generator = new SyntheticWorldGenerator(ReverseGeocoder.Load());
-            var options = new SyntheticWorldOptions { Seed = first.Seed, DatabaseCount = first.DatabaseCount, QueryCount = first.QueryCount };
+            log.LogWarning("No {Store} yet, and this host registers no first-start world to build it from (the g3 executable does); build it with `g3 index`", what);
+            return; // loading reports the missing store
+        }
+        var directory = G3Paths.Resolve(first.WorldDirectory);
+        var photos = world.Find(directory);
+        if (photos is null)
+        {
+            state.Report("generating " + world.Name);
+            log.LogInformation("No {Store} yet: generating {World} ({Count} photos) in {Directory} to build it from",
+                what, world.Name, first.DatabaseCount, directory);
             var lastLog = DateTime.UtcNow;
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            await Task.Run(() => generator.Generate(world, options, new Progress<(int Done, int Total)>(p =>
+            photos = await world.GenerateAsync(directory, first, new Progress<(int Done, int Total)>(p =>
             {
-                var line = Cli.ConsoleProgress.Summary(p.Done, p.Total, clock.Elapsed, "photos");
-                state.Report("generating the synthetic world: " + line);
+                var line = ProgressLine.Summary(p.Done, p.Total, clock.Elapsed, "photos");
+                state.Report($"generating {world.Name}: {line}");
                 if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                 lastLog = DateTime.UtcNow;
-                log.LogInformation("Generating the synthetic world: {Progress}", line);
-            }), cancellationToken), cancellationToken);
+                log.LogInformation("Generating {World}: {Progress}", world.Name, line);
+            }), cancellationToken);
         }
 
         state.Report($"building the {what}");
-        var total = await CountRowsAsync(SyntheticWorldLayout.DatabaseMetadata(world), cancellationToken);
+        var total = await CountRowsAsync(photos.Metadata, cancellationToken);
         var manifest = ModelManifestLoader.Load(manifestPath);
         using var encoder = ImageEncoder.Open(manifestPath, model.ImageSession());
         // Index into a temporary folder and publish by rename, so a killed first start never leaves a
@@ -62,9 +65,9 @@ internal static class FirstStart
         {
             var lastLog = DateTime.UtcNow;
             var summary = await new IndexJob(encoder, referenceStore, new IndexOptions()).RunAsync(
-                Items(world, cancellationToken), Path.Combine(world, "index-report.tsv"), p =>
+                Items(photos, cancellationToken), Path.Combine(directory, "index-report.tsv"), p =>
                 {
-                    var line = Cli.ConsoleProgress.Summary(p.Seen, total, p.Elapsed, "photos");
+                    var line = ProgressLine.Summary(p.Seen, total, p.Elapsed, "photos");
                     state.Report($"building the {what}: {line}");
                     if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                     lastLog = DateTime.UtcNow;
@@ -90,10 +93,9 @@ internal static class FirstStart
         return Math.Max(0, lines - 1);
     }
 
-    private static async IAsyncEnumerable<IndexItem> Items(string world, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<IndexItem> Items(ReferencePhotos photos, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var images = SyntheticWorldLayout.DatabaseImages(world);
-        await foreach (var r in Mp16CsvReader.ReadAsync(SyntheticWorldLayout.DatabaseMetadata(world), null, ct))
-            yield return new IndexItem(r.Id, r.Point, r.Place, Path.Combine(images, r.Id));
+        await foreach (var r in Mp16CsvReader.ReadAsync(photos.Metadata, null, ct))
+            yield return new IndexItem(r.Id, r.Point, r.Place, Path.Combine(photos.Images, r.Id));
     }
 }

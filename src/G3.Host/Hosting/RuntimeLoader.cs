@@ -6,9 +6,9 @@ namespace G3.Host.Hosting;
 /// <summary>
 /// Loads the models and the store in the background (building the embedded default on first start),
 /// runs a warm-up through every stage, then marks the service ready. /healthz answers all along;
-/// /readyz only once this is done.
+/// /readyz only once this is done. The first start's world is the executable's <see cref="IFirstStartWorld"/>, if it registered one.
 /// </summary>
-internal sealed class RuntimeLoader(IConfiguration configuration, RuntimeState state, ILoggerFactory loggerFactory) : BackgroundService
+internal sealed class RuntimeLoader(IConfiguration configuration, RuntimeState state, ILoggerFactory loggerFactory, IFirstStartWorld? world = null) : BackgroundService
 {
     private readonly ILogger _log = loggerFactory.CreateLogger<RuntimeLoader>();
 
@@ -16,7 +16,7 @@ internal sealed class RuntimeLoader(IConfiguration configuration, RuntimeState s
     {
         try
         {
-            await FirstStart.EnsureStoreAsync(configuration, state, _log, stoppingToken);
+            await FirstStart.EnsureStoreAsync(configuration, world, state, _log, stoppingToken);
             state.Report("loading models and store");
             var runtime = await Task.Run(() => RuntimeFactory.Create(configuration, loggerFactory), stoppingToken);
             state.Report("warming up");

@@ -7,7 +7,12 @@ namespace G3.Host.Hosting;
 /// <summary>The composition root of the HTTP service: configuration, services, endpoints.</summary>
 internal static class ServiceHost
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Host settings and --Section:Key=value settings.</param>
+    /// <param name="addPorts">
+    /// Registers what the executable supplies to the service (the first start's <see cref="IFirstStartWorld"/>);
+    /// none for a host that only serves an existing store.
+    /// </param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? addPorts = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -38,6 +43,7 @@ internal static class ServiceHost
             TimeSpan.FromSeconds(builder.Configuration.GetValue("Images:UrlTimeoutSeconds", 10.0))));
         builder.Services.AddSingleton(new G3.Host.Conversations.ResultCache(builder.Configuration.GetValue("Conversations:MaxResults", 1024)));
         builder.Services.AddHostedService<RuntimeLoader>();
+        addPorts?.Invoke(builder.Services);
 
         var app = builder.Build();
         G3.Host.Telemetry.OtlpExport.Configure(app);

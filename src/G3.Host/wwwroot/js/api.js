@@ -55,9 +55,10 @@ async function errorFrom(response) {
 
 /**
  * Sends one chat turn and streams it back; see streamOnce. A streamed answer has sent its 200 before the
- * photo is even decoded, so a failure there (too large, not an image) arrives as an error event without
- * its HTTP status. When that happens before any progress, the turn is asked again without streaming,
- * which fails just as fast and says which status it is (413, 415, 422...), so the person reads why.
+ * photo is even decoded, so a failure there (too large, not an image) arrives as an error event; the
+ * service puts in it the status the plain answer would have had (413, 415, 422...). From a service whose
+ * event lacks it, the turn is asked again without streaming when nothing had progressed yet, which fails
+ * just as fast and says which status it is, so the person reads why.
  */
 export async function streamChat(messages, options = {}) {
   let progressed = false;
