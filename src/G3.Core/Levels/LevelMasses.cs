@@ -81,7 +81,8 @@ public static class LevelMasses
                 buckets.Add((unit, p[i]));
             }
         }
-        return buckets;
+        // Summing normalised probabilities can overshoot 1 by a rounding step; a mass is a probability.
+        return buckets.Select(b => (b.Unit, Math.Min(1.0, b.Mass))).ToList();
     }
 
     private static bool SameUnit(PlaceUnit? a, PlaceUnit? b) => string.Equals(a?.Key, b?.Key, StringComparison.Ordinal);
