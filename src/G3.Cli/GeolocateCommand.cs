@@ -80,6 +80,9 @@ internal static class GeolocateCommand
                     }
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{OutOfDistributionNote(dto)}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
+                    // Answers per level on their own line under the photo's row.
+                    if (dto.Levels is { } levels)
+                        await output.WriteLineAsync($"{"",-28} {levels.Line()}");
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

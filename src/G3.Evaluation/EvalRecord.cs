@@ -23,4 +23,7 @@ public sealed record EvalRecord
     public string? Error { get; init; }
     public double ElapsedMs { get; init; }
     public IReadOnlyList<EvalCandidate> Candidates { get; init; } = [];
+
+    /// <summary>Country, region and city answers against the truth's units; null when the run had no per-level answers.</summary>
+    public IReadOnlyList<EvalLevel>? Levels { get; init; }
 }

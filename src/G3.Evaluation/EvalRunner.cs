@@ -2,6 +2,7 @@ using G3.Alignment.Encoders;
 using G3.Alignment.Mp16;
 using G3.Core.Candidates;
 using G3.Core.Geo;
+using G3.Core.Levels;
 using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
@@ -115,6 +116,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 ElapsedMs = started.Elapsed.TotalMilliseconds,
                 Candidates = result.Ranked.Select(s => Candidate(s.Candidate, s.Score, s.Rank))
                     .Concat(result.LmmCandidates.Where(c => !c.IsValid).Select(c => Candidate(c, null, null))).ToList(),
+                Levels = result.Levels is { } levels && runtime.Levels is { } geocoded ? Levels(levels, geocoded.UnitsAt(row.Point)) : null,
             };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -122,6 +124,12 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
             return record with { Error = $"{e.GetType().Name}: {e.Message}", ElapsedMs = started.Elapsed.TotalMilliseconds };
         }
     }
+
+    /// <summary>Each level's answer beside the truth's unit (the true coordinates reverse-geocoded by the same geocoder).</summary>
+    private static List<EvalLevel> Levels(PlaceLevels levels, PointUnits truth) => levels.All
+        .Select(a => new EvalLevel(a.Level.ToString(), a.Unit?.Key, a.Unit?.Name, a.Confidence, a.Uncertain,
+            truth.At(a.Level)?.Key, truth.At(a.Level)?.Name))
+        .ToList();
 
     private static EvalCandidate Candidate(Candidate c, double? score, int? rank) => new(
         c.Source.ToString(), c.Point?.Latitude, c.Point?.Longitude, score, c.Outcome.ToString(), c.Variant?.Index, c.SampleIndex, rank ?? c.Rank);

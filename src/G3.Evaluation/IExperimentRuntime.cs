@@ -23,6 +23,9 @@ public interface IExperimentRuntime
 
     G3Options Defaults { get; }
 
+    /// <summary>Answers per level, and the truth's units by the same geocoder; null: the evaluation reports no per-level accuracy.</summary>
+    IPlaceLevels? Levels => null;
+
     /// <summary>A pipeline with <paramref name="provider"/> (null: the default), <paramref name="verifier"/> (null: the model's verifier)
     /// and optionally other prompt templates, image encoder and store; <paramref name="prompts"/> picks prompts and execution settings by name.</summary>
     G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null, GenerationSettings? prompts = null);

@@ -1,6 +1,6 @@
 namespace G3.Evaluation;
 
-/// <summary>Writes a run's reports from its JSON lines alone: report.md, report.csv, report.json, accuracy.svg.</summary>
+/// <summary>Writes a run's reports from its JSON lines alone: report.md, report.csv, report.json, accuracy.svg, and levels.json when the run has answers per level.</summary>
 internal static class Reports
 {
     public static string Write(string runDirectory, string title, string? datasetKind)
@@ -9,6 +9,13 @@ internal static class Reports
         var metrics = EvalMetrics.Compute(records);
         var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
         var markdown = ReportWriter.Markdown(metrics, published);
+        // Answers per level (country, region, city), when the run recorded them.
+        var levels = LevelMetrics.Compute(records);
+        if (levels.Count > 0)
+        {
+            markdown += "\n" + LevelReportWriter.Markdown(levels, metrics);
+            WriteAtomically(Path.Combine(runDirectory, "levels.json"), LevelReportWriter.Json(levels));
+        }
         WriteAtomically(Path.Combine(runDirectory, "report.md"), $"# {title}\n\n{markdown}");
         WriteAtomically(Path.Combine(runDirectory, "report.csv"), ReportWriter.Csv(metrics));
         WriteAtomically(Path.Combine(runDirectory, "report.json"), ReportWriter.Json(metrics));

@@ -18,11 +18,14 @@ public sealed class G3Pipeline
     private readonly IVerifier _verifier;
     private readonly ICandidateGenerator? _generator;
     private readonly IFamiliarityCheck? _familiarity;
+    private readonly IPlaceLevels? _levels;
 
     /// <param name="familiarity">Optional out-of-distribution check over the retrieved photos (the model manifest's).</param>
+    /// <param name="levels">Optional answers per level (country, region, city) from the verifier's probabilities.</param>
     public G3Pipeline(IImageEncoder imageEncoder, IReferenceStore store, IVerifier verifier, ICandidateGenerator? generator,
-        IFamiliarityCheck? familiarity = null)
+        IFamiliarityCheck? familiarity = null, IPlaceLevels? levels = null)
     {
+        _levels = levels;
         _imageEncoder = imageEncoder;
         _store = store;
         _verifier = verifier;
@@ -98,6 +101,9 @@ public sealed class G3Pipeline
             Confidence = verification.Confidence,
             Familiarity = _familiarity?.Assess(embedding, similar),
             Agreement = verification.Agreement,
+            // Only a verifier with probabilities can say how mass splits between places (not with verification off or a baseline selector).
+            Levels = _levels is not null && verification.Probabilities is { } probabilities
+                ? _levels.Estimate(verification.Ranked, probabilities) : null,
             Degraded = degradedReason is not null,
             DegradedReason = degradedReason,
             Timings = new StageTimings(encodeTime, retrieveTime, generateTime, verifyTime, total.Elapsed),

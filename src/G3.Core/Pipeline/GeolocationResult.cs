@@ -1,5 +1,6 @@
 using G3.Core.Candidates;
 using G3.Core.Geo;
+using G3.Core.Levels;
 using G3.Core.Options;
 using G3.Core.Ports;
 
@@ -36,6 +37,9 @@ public sealed record GeolocationResult
 
     /// <summary>How many candidates agree with <see cref="Best"/> (within 25/200/750 km), when verified.</summary>
     public CandidateAgreement? Agreement { get; init; }
+
+    /// <summary>The most likely country, region and city with their probability mass; null without a geocoder or without verifier probabilities.</summary>
+    public PlaceLevels? Levels { get; init; }
 
     /// <summary>True when the LMM stage was configured but produced no valid candidate.</summary>
     public bool Degraded { get; init; }

@@ -56,6 +56,9 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     /// <summary>The model's out-of-distribution check (manifest "outOfDistribution"); null when the manifest has none.</summary>
     public IFamiliarityCheck? Familiarity { get; init; }
 
+    /// <summary>Answers per level (country, region, city) from the verifier's probabilities; null when the geography data is absent.</summary>
+    public IPlaceLevels? Levels { get; init; }
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -70,7 +73,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
-            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity);
+            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity, Levels);
         });
     }
 
@@ -85,7 +88,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, Cache, prompts);
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity, Levels);
     }
 
     public void Dispose()

@@ -6,6 +6,7 @@ using G3.Core.Options;
 using G3.Diversification.Caching;
 using G3.Diversification.Providers;
 using G3.Geography;
+using G3.Geography.Levels;
 using G3.Verification.Calibration;
 using G3.Verification.Familiarity;
 using G3.Verification.Scoring;
@@ -30,6 +31,8 @@ public static class RuntimeFactory
         errors.AddRange(limits.Validate().Select(e => "Images: " + e));
         errors.AddRange(LmmOptionsValidator.Validate(lmm));
         errors.AddRange(pipeline.ToOptions().Validate().Select(e => "Pipeline: " + e));
+        if (!double.IsFinite(pipeline.LevelUncertainBelow) || pipeline.LevelUncertainBelow is < 0 or > 1)
+            errors.Add($"Pipeline: LevelUncertainBelow must be between 0 and 1 (got {pipeline.LevelUncertainBelow})");
         if (errors.Count > 0) throw new G3OptionsException(errors);
 
         var manifestPath = G3Paths.Resolve(model.Manifest);
@@ -62,6 +65,7 @@ public static class RuntimeFactory
             {
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
+                Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow),
             };
         }
         catch

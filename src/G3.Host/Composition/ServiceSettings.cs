@@ -40,6 +40,9 @@ public sealed class PipelineSettings
     /// <summary>Seconds one API request may take in all; past it the answer is 504.</summary>
     public double RequestTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>Answers per level: a country, region or city holding less of the verifier's mass than this is called uncertain.</summary>
+    public double LevelUncertainBelow { get; set; } = G3.Geography.Levels.GeocodedPlaceLevels.DefaultUncertainBelow;
+
     public G3Options ToOptions() => new()
     {
         ReferenceCounts = ReferenceCounts ?? new G3Options().ReferenceCounts,

@@ -20,6 +20,8 @@ internal static class AnswerWriter
         if (r.OutOfDistribution is { Flagged: true })
             sb.Append(UnlikeAnything).AppendLine();
         sb.Append(Inv, $"This photo was most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
+        if (r.Levels is { } levels)
+            sb.AppendLine().Append(levels.Line());
         sb.AppendLine();
         sb.Append(Confidence(r));
         var alternatives = Alternatives(r, geocoder);

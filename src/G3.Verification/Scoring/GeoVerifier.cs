@@ -44,7 +44,18 @@ public sealed class GeoVerifier : IVerifier
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
         var ranked = order.Select((i, rank) => new ScoredCandidate(candidates[i], scores[i], rank)).ToList();
         var winner = points[order[0]];
-        return new Verdict(ranked, Confidence(scores, points, winner), Agreement.Around(winner, ranked));
+        return new Verdict(ranked, Confidence(scores, points, winner), Agreement.Around(winner, ranked),
+            Probabilities(scores, order));
+    }
+
+    /// <summary>Each candidate's softmax probability at the model's logit scale, in ranked order (the answers per level sum these).</summary>
+    private double[] Probabilities(double[] scores, List<int> order)
+    {
+        var max = scores.Max();
+        var weights = order.Select(i => Math.Exp(_options.LogitScale * (scores[i] - max))).ToArray();
+        var total = weights.Sum();
+        for (var i = 0; i < weights.Length; i++) weights[i] /= total;
+        return weights;
     }
 
     private double[] Score(float[] query, EmbeddingMatrix embeddings)
