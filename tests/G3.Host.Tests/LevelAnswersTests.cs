@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using G3.Host.Cli;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 
