@@ -25,6 +25,9 @@ internal sealed unsafe partial class MemoryFloor : IDisposable
 
     public long Bytes { get; }
 
+    /// <summary>The mapped file's first byte (the store's own mapping sees the same page-cache pages).</summary>
+    public byte* Pointer => _start;
+
     public MemoryFloor(string path, long bytes)
     {
         Bytes = bytes;
