@@ -70,19 +70,28 @@ public static unsafe class HalfWideningBench
         };
         foreach (var way in ways) way.Run(); // JIT, caches
         var times = ways.ToDictionary(w => w.Name, _ => new List<double>());
+        var cpuTimes = ways.ToDictionary(w => w.Name, _ => new List<double>());
         for (var rep = 0; rep < reps; rep++)
             foreach (var (name, run) in ways)
             {
+                var cpu = ProcessCpuClock.NowMs();
                 var clock = Stopwatch.StartNew();
                 run();
                 times[name].Add(Math.Round(clock.Elapsed.TotalMilliseconds, 3));
+                cpuTimes[name].Add(Math.Round(ProcessCpuClock.NowMs() - cpu, 3));
             }
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
 
         var summary = times.ToDictionary(t => t.Key, t =>
         {
             var sorted = t.Value.Order().ToArray();
-            return new Dictionary<string, object> { ["p50_ms"] = sorted[(sorted.Length - 1) / 2], ["min_ms"] = sorted[0], ["per_rep_ms"] = t.Value };
+            var cpu = cpuTimes[t.Key].Order().ToArray();
+            return new Dictionary<string, object>
+            {
+                ["p50_ms"] = sorted[(sorted.Length - 1) / 2], ["min_ms"] = sorted[0],
+                ["cpu_p50_ms"] = cpu[(cpu.Length - 1) / 2], ["cpu_min_ms"] = cpu[0],
+                ["per_rep_ms"] = t.Value, ["per_rep_cpu_ms"] = cpuTimes[t.Key],
+            };
         });
         var report = new Dictionary<string, object>
         {
@@ -100,13 +109,11 @@ public static unsafe class HalfWideningBench
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         File.WriteAllText(output, JsonSerializer.Serialize(report, Indented));
         Console.WriteLine($"load average before {loadBefore}, after {loadAfter}; raw results in {output}");
-        var halfFloor = (double)summary["float16_floor"]["p50_ms"];
-        var floatFloor = (double)summary["float32_floor"]["p50_ms"];
         foreach (var (name, s) in summary)
         {
-            var floor = name.StartsWith("float16", StringComparison.Ordinal) ? halfFloor : floatFloor;
+            var floor = summary[name.StartsWith("float16", StringComparison.Ordinal) ? "float16_floor" : "float32_floor"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-36} p50 {s["p50_ms"],9} ms  min {s["min_ms"],9} ms  p50/own floor {(double)s["p50_ms"] / floor:F2}"));
+                $"{name,-36} p50 {s["p50_ms"],9} ms  min {s["min_ms"],9} ms  p50/own floor {(double)s["p50_ms"] / (double)floor["p50_ms"]:F2}  CPU p50 {s["cpu_p50_ms"],9} ms  CPU/own floor {(double)s["cpu_p50_ms"] / (double)floor["cpu_p50_ms"]:F2}"));
         }
         return 0;
     }

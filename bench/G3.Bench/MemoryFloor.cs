@@ -128,6 +128,22 @@ internal sealed unsafe partial class MemoryFloor : IDisposable
         return head + tail;
     }
 
+    /// <summary>
+    /// posix_fadvise(DONTNEED) over a whole file: the kernel drops its clean cached pages, so a file
+    /// the bench no longer reads stops competing for the page cache with the one it measures.
+    /// </summary>
+    public static void DropFromPageCache(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        _ = Fadvise(handle.DangerousGetHandle().ToInt32(), 0, 0, FadvDontNeed);
+    }
+
+    private const int FadvDontNeed = 4;
+
+    [LibraryImport("libc", EntryPoint = "posix_fadvise")]
+    private static partial int Fadvise(int fd, long offset, long length, int advice);
+
     [LibraryImport("libc", EntryPoint = "mincore", SetLastError = true)]
     private static partial int Mincore(nint address, nuint length, byte* vector);
 
