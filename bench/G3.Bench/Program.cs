@@ -8,6 +8,9 @@ if (args.Length > 0 && args[0] == "store-vs-faiss")
 // `store-scan` measures the store's scan against the memory-bandwidth floor at each worker count (bench/store-scan.sh).
 if (args.Length > 0 && args[0] == "store-scan")
     return await G3.Bench.StoreScanBench.RunAsync(args[1..]);
+// `half-widening` times the float16 scan kernels one by one against the floor (bench/README.md, store scan).
+if (args.Length > 0 && args[0] == "half-widening")
+    return G3.Bench.HalfWideningBench.Run(args[1..]);
 // `load` drives a running service with concurrent clients (bench/README.md, "Service under load").
 if (args.Length > 0 && args[0] == "load")
     return await G3.Bench.LoadTest.RunAsync(args[1..]);

@@ -7,6 +7,10 @@ namespace G3.Alignment.Store.Embedded;
 /// each worker keeps its own heaps, and the heaps are merged at the end. Inside a chunk, rows are
 /// taken a cache-sized block at a time (float16 blocks are widened to float32 first) and every query
 /// of the batch is scored against the block before moving on, so memory is read once per batch.
+/// A single float16 query widens in registers instead (no buffer). The kernels are
+/// <see cref="WideKernels"/>/<see cref="WideHalfKernels"/> where 512-bit vectors are accelerated,
+/// else <see cref="DotKernels"/>/<see cref="HalfKernels"/>; one machine always uses one family, so
+/// every path scores a (row, query) pair bit-identically.
 /// </summary>
 internal static unsafe class ExactScan
 {
@@ -86,26 +90,48 @@ internal static unsafe class ExactScan
             _least = kLeast > 0 ? NewCollectors(queryCount, kLeast, leastSimilar: true) : null;
             _scores = GC.AllocateUninitializedArray<float>(BlockRows * queryCount, pinned: true);
             if (snapshot.Element == StoreElementType.Float16)
+            {
                 _widened = GC.AllocateUninitializedArray<float>(BlockRows * snapshot.Dimension, pinned: true);
+                if (queryCount == 1 && WideHalfKernels.IsSupported)
+                {
+                    var scaled = GC.AllocateUninitializedArray<float>(snapshot.Dimension, pinned: true);
+                    if (WideHalfKernels.TryScaleQuery(queries.AsSpan(0, snapshot.Dimension), scaled)) _scaledQuery = scaled;
+                }
+            }
         }
+
+        /// <summary>The single query × 2^112 for <see cref="WideHalfKernels"/>; null where that path is not taken.</summary>
+        private readonly float[]? _scaledQuery;
 
         public void Scan(int start, int end)
         {
             var dim = _snapshot.Dimension;
             var basePointer = _snapshot.VectorPointer;
+            var wide = WideKernels.IsSupported;
             fixed (float* queries = _queries)
             fixed (float* scores = _scores)
             fixed (float* widened = _widened)
+            fixed (float* scaledQuery = _scaledQuery)
             {
                 for (var r0 = start; r0 < end; r0 += BlockRows)
                 {
                     var n = Math.Min(BlockRows, end - r0);
-                    if (_widened is not null && _queryCount == 1 && HalfKernels.IsSupported)
+                    if (_widened is not null && _queryCount == 1)
                     {
                         // One query: widen in registers rather than through a buffer (same scores, less memory traffic).
-                        HalfKernels.ScoreRows((Half*)basePointer + (long)r0 * dim, n, queries, dim, scores);
-                        Collect(scores, r0, n);
-                        continue;
+                        var halves = (Half*)basePointer + (long)r0 * dim;
+                        if (scaledQuery is not null)
+                        {
+                            WideHalfKernels.ScoreRows(halves, n, scaledQuery, queries, dim, scores);
+                            Collect(scores, r0, n);
+                            continue;
+                        }
+                        if (!wide && HalfKernels.IsSupported)
+                        {
+                            HalfKernels.ScoreRows(halves, n, queries, dim, scores);
+                            Collect(scores, r0, n);
+                            continue;
+                        }
                     }
                     float* block;
                     if (_widened is null)
@@ -118,8 +144,16 @@ internal static unsafe class ExactScan
                         TensorPrimitives.ConvertToSingle(halves, new Span<float>(widened, n * dim));
                         block = widened;
                     }
-                    if (_queryCount == 1) DotKernels.ScoreRows(block, n, queries, dim, scores);
-                    else DotKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
+                    if (wide)
+                    {
+                        if (_queryCount == 1) WideKernels.ScoreRows(block, n, queries, dim, scores);
+                        else WideKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
+                    }
+                    else
+                    {
+                        if (_queryCount == 1) DotKernels.ScoreRows(block, n, queries, dim, scores);
+                        else DotKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
+                    }
                     Collect(scores, r0, n);
                 }
             }

@@ -12,7 +12,8 @@ namespace G3.Alignment.Store.Embedded;
 /// for normal and subnormal halves alike, patch infinities and NaNs, restore the sign) and fed to
 /// the same FMA chain as <see cref="DotKernels"/>. Widening is exact, and the FMAs run in the same
 /// lane order as DotKernels on a widened block, so scores are bit-identical to the batched path.
-/// Used only where Vector&lt;float&gt; is the 8-lane AVX2 vector that layout assumes.
+/// Used only where Vector&lt;float&gt; is the 8-lane AVX2 vector that layout assumes and 512-bit
+/// vectors are not accelerated (there <see cref="WideHalfKernels"/> runs, with fewer operations).
 /// </summary>
 internal static unsafe class HalfKernels
 {
