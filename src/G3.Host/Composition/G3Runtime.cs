@@ -56,6 +56,9 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     /// <summary>The model's out-of-distribution check (manifest "outOfDistribution"); null when the manifest has none.</summary>
     public IFamiliarityCheck? Familiarity { get; init; }
 
+    /// <summary>The model's same-place similarity threshold for several-photo queries (manifest "viewAgreement"); null when it has none.</summary>
+    public double? ViewAgreementThreshold { get; init; }
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -70,7 +73,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
-            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity);
+            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity) { ViewAgreementThreshold = ViewAgreementThreshold };
         });
     }
 
@@ -85,7 +88,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, Cache, prompts);
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity) { ViewAgreementThreshold = ViewAgreementThreshold };
     }
 
     public void Dispose()

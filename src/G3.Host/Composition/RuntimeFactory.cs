@@ -62,6 +62,7 @@ public static class RuntimeFactory
             {
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? new RetrievalFamiliarityCheck(ood.TopK, ood.Threshold) : null,
+                ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,
             };
         }
         catch
