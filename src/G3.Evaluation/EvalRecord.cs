@@ -23,4 +23,10 @@ public sealed record EvalRecord
     public string? Error { get; init; }
     public double ElapsedMs { get; init; }
     public IReadOnlyList<EvalCandidate> Candidates { get; init; } = [];
+
+    /// <summary>Photos the query was asked with (several views of one place; 1 for a plain query).</summary>
+    public int Views { get; init; } = 1;
+
+    /// <summary>For several views: the cosine similarity of every pair's retrieval embeddings (the same-place distribution).</summary>
+    public IReadOnlyList<double>? ViewPairSimilarities { get; init; }
 }

@@ -8,7 +8,7 @@ internal static class Reports
         var records = ResultsFile.Read(runDirectory);
         var metrics = EvalMetrics.Compute(records);
         var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
-        var markdown = ReportWriter.Markdown(metrics, published);
+        var markdown = ReportWriter.Markdown(metrics, published) + MultiViewReport.Markdown(records, metrics);
         WriteAtomically(Path.Combine(runDirectory, "report.md"), $"# {title}\n\n{markdown}");
         WriteAtomically(Path.Combine(runDirectory, "report.csv"), ReportWriter.Csv(metrics));
         WriteAtomically(Path.Combine(runDirectory, "report.json"), ReportWriter.Json(metrics));
