@@ -74,8 +74,6 @@ public sealed class MultiViewFixture : WebApplicationFactory<Program>, IAsyncLif
         builder.UseSetting("FirstStart:BuildEmbeddedStore", "false");
         builder.UseSetting("Cache:Mode", "Off");
         builder.UseSetting("Pipeline:RetrievedCandidates", "5");
-        builder.UseSetting("Pipeline:ReferenceCounts:0", "0");
-        builder.UseSetting("Pipeline:ReferenceCounts:1", "2");
         builder.UseSetting("Pipeline:SamplesPerPrompt", "1");
         builder.UseSetting("Lmm:Default", "stub");
         builder.UseSetting("Lmm:Providers:stub:Kind", "openai-compatible");

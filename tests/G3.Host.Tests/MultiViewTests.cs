@@ -72,9 +72,9 @@ public sealed class MultiViewTests(MultiViewFixture service) : IClassFixture<Mul
         // ...and the query's key covers all three photos, not the first one alone.
         Assert.NotEqual(new QueryImage(File.ReadAllBytes(MultiViewFixture.Photo(Moscow[0]))).Sha256, body.GetProperty("image_sha256").GetString());
 
-        // Every LMM request (K = 2 prompts) carried the three photos.
+        // Every LMM request (the default K = 4 prompts, N = 1 sample each) carried the three photos.
         var perRequest = service.ImagesPerLmmRequest.ToArray();
-        Assert.Equal(2, perRequest.Length);
+        Assert.Equal(4, perRequest.Length);
         Assert.All(perRequest, n => Assert.Equal(3, n));
     }
 
