@@ -4,13 +4,15 @@ using System.Text.Json;
 using G3.Core.Ports;
 using G3.Host.Apis;
 using G3.Host.Composition;
+using G3.Host.Conversations;
 
 namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 geolocate photo.jpg …</c>: the service's pipeline from the command line, on the same
 /// configuration (appsettings.json, G3_ variables, --Section:Key=value). Prints a table, or with
-/// <c>--json</c> the full result per photo, as /v1/geolocate returns it.
+/// <c>--json</c> the full result per photo, as /v1/geolocate returns it. With <c>--same-place</c> the photos (up to 8)
+/// are views of one place, geolocated together (<c>--weights</c> weighs them), and the answer says whether they disagree.
 /// </summary>
 internal static class GeolocateCommand
 {
@@ -19,9 +21,11 @@ internal static class GeolocateCommand
         var files = new Argument<FileInfo[]>("image") { Description = "JPEG, PNG or WebP photos.", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print the full result (candidates, references, timings) as JSON lines." };
         var provider = new Option<string?>("--provider") { Description = "LMM provider name from Lmm:Providers (default: Lmm:Default)." };
+        var samePlace = new Option<bool>("--same-place") { Description = $"The photos (up to {PlaceQuery.MaxImages}) show one place: geolocate them together, as one query." };
+        var weights = new Option<string?>("--weights") { Description = "With --same-place: one weight per photo, comma-separated (e.g. 1,1,0.5); default equal." };
         var command = new Command("geolocate", "Geolocate photos with the configured model, store and LMM, and print where they were taken.")
         {
-            files, json, provider,
+            files, json, provider, samePlace, weights,
         };
         command.TreatUnmatchedTokensAsErrors = false; // --Section:Key=value settings pass through
         command.SetAction((parse, ct) =>
@@ -30,15 +34,28 @@ internal static class GeolocateCommand
             var given = parse.GetRequiredValue(files);
             var settings = CommandLineChecks.Settings(parse.UnmatchedTokens.Concat(given.Select(f => f.ToString())));
             var photos = given.Where(f => !CommandLineChecks.IsSetting(f.ToString())).ToArray();
-            return RunAsync(photos, parse.GetValue(json), parse.GetValue(provider), settings, parse, ct);
+            return RunAsync(photos, new Grouping(parse.GetValue(samePlace), parse.GetValue(weights)), parse.GetValue(json), parse.GetValue(provider), settings, parse, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo[] files, bool json, string? provider, IReadOnlyList<string> settings, ParseResult parse, CancellationToken ct)
+    /// <summary>Whether the photos are one place (and their weights, as given), or each its own query.</summary>
+    private sealed record Grouping(bool SamePlace, string? Weights);
+
+    private static async Task<int> RunAsync(FileInfo[] files, Grouping grouping, bool json, string? provider, IReadOnlyList<string> settings, ParseResult parse, CancellationToken ct)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
+        double[]? weights;
+        try
+        {
+            weights = Weights(grouping, files.Length);
+        }
+        catch (FormatException e)
+        {
+            await error.WriteLineAsync("geolocate: " + e.Message);
+            return ExitCodes.Usage;
+        }
         // Every photo must exist before the model loads: a typo in a name is a usage error, not a half-printed table.
         var missing = files.Where(f => !f.Exists).ToList();
         foreach (var file in missing) await error.WriteLineAsync($"geolocate: {file.FullName} does not exist");
@@ -60,12 +77,17 @@ internal static class GeolocateCommand
         {
             var failures = 0;
             var headerWritten = false;
-            foreach (var file in files)
+            var options = runtime.Defaults with { ImageWeights = weights };
+            // One query per photo, or (--same-place) one query of all of them, named by its first photo.
+            var queries = grouping.SamePlace ? [files] : files.Select(f => new[] { f }).ToArray();
+            foreach (var group in queries)
             {
+                var file = group[0];
                 try
                 {
-                    var image = new QueryImage(await File.ReadAllBytesAsync(file.FullName, ct));
-                    var result = await runtime.PipelineFor(provider).RunAsync(image, runtime.Defaults, cancellationToken: ct);
+                    var images = new List<QueryImage>(group.Length);
+                    foreach (var f in group) images.Add(new QueryImage(await File.ReadAllBytesAsync(f.FullName, ct)));
+                    var result = await runtime.PipelineFor(provider).RunAsync(new PlaceQuery(images), options, cancellationToken: ct);
                     var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
                     if (json)
                     {
@@ -79,10 +101,12 @@ internal static class GeolocateCommand
                         headerWritten = true;
                     }
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{Shorten(file.Name, 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{OutOfDistributionNote(dto)}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
+                        $"{Shorten(group.Length == 1 ? file.Name : $"{file.Name} +{group.Length - 1}", 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{OutOfDistributionNote(dto)}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
                     // Answers per level on their own line under the photo's row.
                     if (dto.Levels is { } levels)
                         await output.WriteLineAsync($"{"",-28} {levels.Line()}");
+                    if (AnswerWriter.Views(dto) is { } views)
+                        await output.WriteLineAsync("  " + views);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -92,6 +116,23 @@ internal static class GeolocateCommand
             }
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }
+    }
+
+    /// <summary>--weights as numbers, one per photo; only with --same-place. Validated again as options by the pipeline.</summary>
+    private static double[]? Weights(Grouping grouping, int photos)
+    {
+        if (grouping.SamePlace && photos > PlaceQuery.MaxImages)
+            throw new FormatException($"--same-place takes at most {PlaceQuery.MaxImages} photos of one place, not {photos}");
+        if (grouping.Weights is null) return null;
+        if (!grouping.SamePlace) throw new FormatException("--weights needs --same-place (weights are for photos geolocated together)");
+        var parts = grouping.Weights.Split(',', StringSplitOptions.TrimEntries);
+        var weights = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || !double.IsFinite(weights[i]) || weights[i] < 0)
+                throw new FormatException($"--weights: '{parts[i]}' is not a non-negative number");
+        if (weights.Length != photos) throw new FormatException($"--weights lists {weights.Length} weights for {photos} photos; give one per photo");
+        if (weights.Sum() <= 0) throw new FormatException("--weights must give at least one photo a positive weight");
+        return weights;
     }
 
     /// <summary>The out-of-distribution flag in words, with its score and threshold, when the photo is flagged.</summary>

@@ -26,4 +26,10 @@ public sealed record EvalRecord
 
     /// <summary>Country, region and city answers against the truth's units; null when the run had no per-level answers.</summary>
     public IReadOnlyList<EvalLevel>? Levels { get; init; }
+
+    /// <summary>Photos the query was asked with (several views of one place; 1 for a plain query).</summary>
+    public int Views { get; init; } = 1;
+
+    /// <summary>For several views: the cosine similarity of every pair's retrieval embeddings (the same-place distribution).</summary>
+    public IReadOnlyList<double>? ViewPairSimilarities { get; init; }
 }

@@ -33,6 +33,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
     {
         var rows = await ReadDatasetAsync(experiment, limit ?? experiment.Limit, cancellationToken);
+        var views = experiment.Dataset.Views is { } viewsFile ? MultiViewDataset.Load(viewsFile) : null;
         using var results = ResultsFile.Open(outDir);
         var done = results.Existing.Select(r => (r.Configuration, r.ImageId)).ToHashSet();
         var encoder = new CachingImageEncoder(runtime.ImageEncoder);
@@ -45,7 +46,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 : await openStore(spec, cancellationToken);
         try
         {
-            return await RunCoreAsync(experiment, rows, results, done, encoder, configurations, stores, onProgress, cancellationToken);
+            return await RunCoreAsync(experiment, rows, views, results, done, encoder, configurations, stores, onProgress, cancellationToken);
         }
         finally
         {
@@ -53,7 +54,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         }
     }
 
-    private async Task<EvalSummary> RunCoreAsync(Experiment experiment, List<Mp16Record> rows, ResultsFile results,
+    private async Task<EvalSummary> RunCoreAsync(Experiment experiment, List<Mp16Record> rows, MultiViewDataset? views, ResultsFile results,
         HashSet<(string, string)> done, CachingImageEncoder encoder, List<ConfigurationSpec> configurations, Dictionary<StoreOverride, IReferenceStore> stores,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
     {
@@ -66,7 +67,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
         var (batched, batchRuns) = runtime.ImageBatchEncoder is { } model
             ? await EmbeddingPrefill.RunAsync(model, batching ?? new BatchEncodingOptions(), encoder,
-                work.Select(w => Path.Combine(experiment.Dataset.Images, w.Row.Id)).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
+                work.SelectMany(w => Photos(w.Config, w.Row, views)).Select(id => Path.Combine(experiment.Dataset.Images, id)).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
             : (0, 0);
 
         var total = configurations.Count * rows.Count;
@@ -75,7 +76,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var gate = new Lock();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = experiment.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
         {
-            var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, experiment.Dataset.Images, ct);
+            var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, views, experiment.Dataset.Images, ct);
             results.Append(record);
             lock (gate)
             {
@@ -89,7 +90,11 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         return new EvalSummary(work.Count, total - work.Count, encoder.EncoderCalls, batched, batchRuns);
     }
 
-    private async Task<EvalRecord> EvaluateAsync(G3Pipeline pipeline, ConfigurationSpec config, Mp16Record row, string images, CancellationToken ct)
+    /// <summary>The photos a configuration asks about a row with: the row's image, or the first N photos of its place.</summary>
+    private static IReadOnlyList<string> Photos(ConfigurationSpec config, Mp16Record row, MultiViewDataset? views) =>
+        config.Views is > 1 ? views!.ViewsOf(row.Id, config.Views.Value) : [row.Id];
+
+    private async Task<EvalRecord> EvaluateAsync(G3Pipeline pipeline, ConfigurationSpec config, Mp16Record row, MultiViewDataset? views, string images, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var record = new EvalRecord
@@ -98,12 +103,15 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
             ImageId = row.Id,
             TrueLatitude = row.Point.Latitude,
             TrueLongitude = row.Point.Longitude,
+            Views = config.Views ?? 1,
         };
         try
         {
-            var bytes = await File.ReadAllBytesAsync(Path.Combine(images, row.Id), ct);
+            var photos = new List<QueryImage>();
+            foreach (var id in Photos(config, row, views))
+                photos.Add(new QueryImage(await File.ReadAllBytesAsync(Path.Combine(images, id), ct)));
             var options = (config.G3 ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
-            var result = await pipeline.RunAsync(new QueryImage(bytes), options, cancellationToken: ct);
+            var result = await pipeline.RunAsync(new PlaceQuery(photos), options, cancellationToken: ct);
             return record with
             {
                 PredictedLatitude = result.Point.Latitude,
@@ -117,6 +125,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 Candidates = result.Ranked.Select(s => Candidate(s.Candidate, s.Score, s.Rank))
                     .Concat(result.LmmCandidates.Where(c => !c.IsValid).Select(c => Candidate(c, null, null))).ToList(),
                 Levels = result.Levels is { } levels && runtime.Levels is { } geocoded ? Levels(levels, geocoded.UnitsAt(row.Point)) : null,
+                ViewPairSimilarities = result.Views?.Pairs.Select(p => Math.Round(p.Similarity, 5)).ToList(),
             };
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

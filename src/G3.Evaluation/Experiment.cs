@@ -59,6 +59,13 @@ internal sealed record Experiment
                 problems.Add($"configuration name '{dup.Key}' is used twice.");
             foreach (var c in Configurations.Where(c => string.IsNullOrWhiteSpace(c.Name)))
                 problems.Add("every configuration needs a 'name'.");
+            foreach (var c in Configurations.Select(c => c.Over(Defaults)))
+            {
+                if (c.Views is < 1 or > G3.Core.Ports.PlaceQuery.MaxImages)
+                    problems.Add($"configuration '{c.Name}': 'views' must be 1..{G3.Core.Ports.PlaceQuery.MaxImages}.");
+                else if (c.Views > 1 && Dataset?.Views is null)
+                    problems.Add($"configuration '{c.Name}' asks for {c.Views} views; the dataset needs a 'views' file listing each place's photos.");
+            }
         }
         if (Concurrency is < 1 or > 256) problems.Add("'concurrency' must be between 1 and 256.");
         if (Limit is < 1) problems.Add("'limit' must be positive.");
@@ -69,11 +76,17 @@ internal sealed record Experiment
 /// <param name="Kind">synthetic, IM2GPS3K or YFCC4K (the latter two print the paper's rows beside ours).</param>
 /// <param name="Metadata">CSV with IMG_ID, LAT, LON; relative to the experiment file.</param>
 /// <param name="Images">Folder the IMG_IDs are relative to; relative to the experiment file.</param>
+/// <param name="Views">Optional views file (IMG_ID, VIEWS): every photo of each row's place, for configurations with "views" &gt; 1.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
+internal sealed record DatasetSpec(string Kind, string Metadata, string Images, string? Views = null)
 {
     public DatasetSpec ResolvedAgainst(string directory) =>
-        this with { Metadata = Path.GetFullPath(Path.Combine(directory, Metadata)), Images = Path.GetFullPath(Path.Combine(directory, Images)) };
+        this with
+        {
+            Metadata = Path.GetFullPath(Path.Combine(directory, Metadata)),
+            Images = Path.GetFullPath(Path.Combine(directory, Images)),
+            Views = Views is null ? null : Path.GetFullPath(Path.Combine(directory, Views)),
+        };
 }
 
 /// <summary>One row of the results table.</summary>
@@ -85,9 +98,10 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images)
 /// <param name="RagPrompt">The prompt used by variants with references, by name (default "rag").</param>
 /// <param name="PromptSettings">The prompts' execution-settings profile by name (e.g. "gpt4v", "llava"); default: the provider's own.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
+/// <param name="Views">Photos per query: 1 (default) asks with the row's image; N asks with the first N photos of its place (the dataset's views file).</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
-    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null)
+    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null, int? Views = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
     {
@@ -99,6 +113,7 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
         ZeroShotPrompt = ZeroShotPrompt ?? defaults.ZeroShotPrompt,
         RagPrompt = RagPrompt ?? defaults.RagPrompt,
         PromptSettings = PromptSettings ?? defaults.PromptSettings,
+        Views = Views ?? defaults.Views,
     };
 
     /// <summary>The prompts and execution settings chosen by name; null when the configuration names none.</summary>

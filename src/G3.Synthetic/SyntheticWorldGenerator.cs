@@ -16,7 +16,7 @@ public sealed record SyntheticWorldSummary(string OutputDirectory, int DatabaseC
 /// derived from (seed, split, index), so parallel rendering gives the same bytes as serial.
 /// Atomic: everything is written to a hidden sibling folder, renamed into place at the end.
 /// </summary>
-public sealed class SyntheticWorldGenerator
+public sealed partial class SyntheticWorldGenerator
 {
     private const int DatabaseStream = 1, QueryStream = 2;
     private const string GeneratorVersion = "g3-synth/2";
@@ -106,6 +106,13 @@ public sealed class SyntheticWorldGenerator
             site = sites[rng.NextInt(sites.Count)];
             (sample, closeness) = _sampler.AtLandmark(ref rng, site);
         }
+        return RenderScene(ref rng, sample, site, closeness, indoor, imageId, canvas, out record, out quality);
+    }
+
+    /// <summary>Draws what stands at <paramref name="sample"/> (the landmark <paramref name="site"/> when given) with the rest of the photo's random stream.</summary>
+    private byte[] RenderScene(ref SplitMix rng, LocationSampler.Sample sample, LandmarkSite? site, double closeness, bool indoor, string imageId, Canvas canvas,
+        out PhotoRecord record, out int quality)
+    {
         var lookup = sample.Lookup;
         var climate = ClimateStyle.For(sample.Point.Latitude, sample.Point.Longitude,
             lookup.Place.Continent ?? _geocoder.Data.Countries.GetValueOrDefault(sample.Origin.CountryCode)?.Continent);

@@ -9,6 +9,9 @@ namespace G3.Synthetic;
 /// im2gps3k/metadata.csv         query split, IM2GPS3K columns (IMG_ID, LAT, LON)
 /// im2gps3k/images/q_000000.jpg
 /// landmarks.csv                 IMG_ID,landmark,city of every photo that shows a landmark (both splits)
+/// multiview/metadata.csv        optional multi-view query split: one row per place (IMG_ID = its first photo, LAT/LON = its landmark)
+/// multiview/views.csv           IMG_ID,VIEWS,landmark: every photo of the place, ';'-separated, in view order
+/// multiview/images/mv_00000_0.jpg
 /// </code>
 /// IMG_ID is the file name under the split's images/ folder.
 /// </summary>
@@ -21,6 +24,11 @@ public static class SyntheticWorldLayout
     public const string ImagesDir = "images";
 
     public const string LandmarksFile = "landmarks.csv";
+
+    public const string MultiViewDir = "multiview";
+    public const string ViewsFile = "views.csv";
+
+    public static string MultiView(string root) => Path.Combine(root, MultiViewDir);
 
     public static string Landmarks(string root) => Path.Combine(root, LandmarksFile);
 

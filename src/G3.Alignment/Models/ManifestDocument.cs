@@ -13,6 +13,15 @@ internal sealed class ManifestDocument
     public PreprocessingDocument? Preprocessing { get; set; }
     public LocationDocument? Location { get; set; }
     public OutOfDistributionDocument? OutOfDistribution { get; set; }
+    public ViewAgreementDocument? ViewAgreement { get; set; }
+}
+
+internal sealed class ViewAgreementDocument
+{
+    public string? Score { get; set; }
+    public double? Threshold { get; set; }
+    public int? Pairs { get; set; }
+    public string? MeasuredOn { get; set; }
 }
 
 internal sealed class VerificationDocument

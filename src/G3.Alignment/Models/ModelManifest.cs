@@ -23,6 +23,9 @@ public sealed record ModelManifest(
     /// <summary>Optional: the out-of-distribution check's threshold (measured on held-out photos).</summary>
     public OutOfDistributionSpec? OutOfDistribution { get; init; }
 
+    /// <summary>Optional: the same-place similarity below which two photos of one query disagree (measured on landmark photos).</summary>
+    public ViewAgreementSpec? ViewAgreement { get; init; }
+
     /// <summary>The folder holding the manifest (and, normally, its ONNX files).</summary>
     public string Directory => Path.GetDirectoryName(SourcePath)!;
 
@@ -163,3 +166,11 @@ public sealed record OutOfDistributionSpec(int TopK, double Threshold, string? M
 
     public double Bias { get; init; }
 }
+
+/// <summary>
+/// When the photos of a several-photo query disagree. JSON: <c>"viewAgreement": { "score": "retrieval-cosine",
+/// "threshold": 0.8, "pairs": 1500, "measuredOn": "..." }</c>: two photos whose retrieval embeddings' cosine similarity is
+/// below <paramref name="Threshold"/> (a low quantile of the similarities of photo pairs taken at the same place) are
+/// reported as disagreeing.
+/// </summary>
+public sealed record ViewAgreementSpec(double Threshold, string? MeasuredOn);

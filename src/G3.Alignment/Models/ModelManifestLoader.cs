@@ -75,11 +75,13 @@ public static class ModelManifestLoader
 
         var calibration = d.Verification?.Calibration is { } c ? ValidateCalibration(c, problems) : null;
         var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, image, problems) : null;
+        var views = d.ViewAgreement is { } va ? ValidateViewAgreement(va, problems) : null;
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
         return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard)
         {
             Calibration = calibration,
             OutOfDistribution = ood,
+            ViewAgreement = views,
         };
     }
 
@@ -139,6 +141,16 @@ public static class ModelManifestLoader
             Weights = o.Weights ?? [],
             Bias = o.Bias ?? 0,
         };
+    }
+
+    private static ViewAgreementSpec? ValidateViewAgreement(ViewAgreementDocument v, List<string> problems)
+    {
+        var before = problems.Count;
+        if (!string.Equals(v.Score?.Trim(), "retrieval-cosine", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"viewAgreement.score '{v.Score}' is not supported (only \"retrieval-cosine\")");
+        if (v.Threshold is not (>= -1 and <= 1))
+            problems.Add("viewAgreement.threshold must be a cosine similarity (-1..1)");
+        return problems.Count > before ? null : new ViewAgreementSpec(v.Threshold!.Value, v.MeasuredOn);
     }
 
     private static VerificationSpec ValidateVerification(VerificationDocument? v, List<string> problems)

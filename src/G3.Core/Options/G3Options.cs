@@ -35,6 +35,12 @@ public sealed record G3Options
 
     public Ablations Ablations { get; init; } = Ablations.None;
 
+    /// <summary>
+    /// Weights of a several-photo query's photos in the mean embedding, one per photo in order; null = equal. Scaled
+    /// to sum to 1; a weight of 0 leaves a photo out of retrieval and verification (the LMM still sees it).
+    /// </summary>
+    public IReadOnlyList<double>? ImageWeights { get; init; }
+
     public int VariantCount => ReferenceCounts.Count;
 
     /// <summary>Every problem with these options, each a sentence naming the setting; empty when valid.</summary>
@@ -58,6 +64,15 @@ public sealed record G3Options
             errors.Add($"Temperature is {t}; it must be between 0 and 2.");
         if (GenerationDeadline is { } d && d <= TimeSpan.Zero)
             errors.Add($"GenerationDeadline is {d}; it must be positive (or unset for none).");
+        if (ImageWeights is { } weights)
+        {
+            if (weights.Count > Ports.PlaceQuery.MaxImages)
+                errors.Add($"ImageWeights lists {weights.Count} weights; a query holds at most {Ports.PlaceQuery.MaxImages} images.");
+            if (weights.Any(w => !double.IsFinite(w) || w < 0))
+                errors.Add("ImageWeights must be finite and not negative.");
+            else if (weights.Count > 0 && weights.Sum() <= 0)
+                errors.Add("ImageWeights must give at least one image a positive weight.");
+        }
         if (Ablations is null)
             errors.Add("Ablations must not be null (use Ablations.None).");
         return errors;

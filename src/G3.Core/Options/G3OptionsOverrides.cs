@@ -16,7 +16,8 @@ public sealed record G3OptionsOverrides(
     PlaceGranularity? ReferencePlaceText = null,
     bool? AlignmentOff = null,
     bool? DiversificationOff = null,
-    bool? VerificationOff = null)
+    bool? VerificationOff = null,
+    double[]? ImageWeights = null)
 {
     /// <summary>The defaults with these overrides applied, validated.</summary>
     public G3Options ApplyTo(G3Options defaults) => (defaults with
@@ -26,6 +27,7 @@ public sealed record G3OptionsOverrides(
         RetrievedCandidates = RetrievedCandidates ?? defaults.RetrievedCandidates,
         Temperature = Temperature ?? defaults.Temperature,
         ReferencePlaceText = ReferencePlaceText ?? defaults.ReferencePlaceText,
+        ImageWeights = ImageWeights ?? defaults.ImageWeights,
         Ablations = new Ablations(
             AlignmentOff ?? defaults.Ablations.AlignmentOff,
             DiversificationOff ?? defaults.Ablations.DiversificationOff,

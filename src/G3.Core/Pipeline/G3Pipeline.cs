@@ -3,6 +3,7 @@ using G3.Core.Candidates;
 using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Core.Ports;
+using G3.Core.Views;
 
 namespace G3.Core.Pipeline;
 
@@ -36,16 +37,47 @@ public sealed class G3Pipeline
     /// <summary>Whether this pipeline asks an LMM (false: provider "none").</summary>
     public bool HasGenerator => _generator is not null;
 
+    /// <summary>
+    /// The model's same-place similarity threshold (manifest "viewAgreement"): two photos of one query whose retrieval
+    /// embeddings are less similar than this are reported as disagreeing. Null: pairs are reported, not judged.
+    /// </summary>
+    public double? ViewAgreementThreshold { get; init; }
+
+    /// <summary>One photo: the query of that photo alone.</summary>
+    public Task<GeolocationResult> RunAsync(
+        QueryImage image, G3Options options, Action<PipelineEvent>? onEvent = null, CancellationToken cancellationToken = default) =>
+        RunAsync(new PlaceQuery(image), options, onEvent, cancellationToken);
+
+    /// <summary>
+    /// Several photos of one place: each is encoded, retrieval and verification use their weighted mean embedding
+    /// (<see cref="G3Options.ImageWeights"/>), the LMM sees all of them, and how far apart they are is reported
+    /// (<see cref="GeolocationResult.Views"/>).
+    /// </summary>
     public async Task<GeolocationResult> RunAsync(
-        QueryImage image, G3Options options, Action<PipelineEvent>? onEvent = null, CancellationToken cancellationToken = default)
+        PlaceQuery query, G3Options options, Action<PipelineEvent>? onEvent = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(query);
         options.EnsureValid();
+        if (options.ImageWeights is { Count: > 0 } given && given.Count != query.Images.Count)
+            throw new G3OptionsException([$"ImageWeights lists {given.Count} weights for {query.Images.Count} images; give one weight per image (or none)."]);
+        var image = query.Images[0];
         var events = new EventSink(onEvent);
         var total = Stopwatch.StartNew();
 
         events.Publish(new StageStarted(Stages.Encode));
         var sw = Stopwatch.StartNew();
-        var embedding = await _imageEncoder.EncodeAsync(image, cancellationToken).ConfigureAwait(false);
+        ImageEmbedding embedding;
+        ViewAgreement? views = null;
+        if (query.Images.Count == 1)
+            embedding = await _imageEncoder.EncodeAsync(image, cancellationToken).ConfigureAwait(false);
+        else
+        {
+            // All photos in one batch; retrieval and verification then see one embedding, their weighted mean.
+            var each = await _imageEncoder.EncodeBatchAsync(query.Images, cancellationToken).ConfigureAwait(false);
+            var weights = ViewCombiner.NormalizedWeights(each.Count, options.ImageWeights);
+            embedding = ViewCombiner.Combine(each, weights);
+            views = ViewAgreement.Assess(each, weights, ViewAgreementThreshold);
+        }
         var encodeTime = sw.Elapsed;
         events.Publish(new StageCompleted(Stages.Encode, encodeTime));
 
@@ -54,7 +86,7 @@ public sealed class G3Pipeline
         var retrieveTime = sw.Elapsed;
 
         sw.Restart();
-        var lmm = await GenerateAsync(image, options, similar, dissimilar, events, cancellationToken).ConfigureAwait(false);
+        var lmm = await GenerateAsync(query, options, similar, dissimilar, events, cancellationToken).ConfigureAwait(false);
         var generateTime = sw.Elapsed;
 
         var retrieved = similar.Take(options.RetrievedCandidates).Select(Candidate.FromReference).ToList();
@@ -108,7 +140,8 @@ public sealed class G3Pipeline
             DegradedReason = degradedReason,
             Timings = new StageTimings(encodeTime, retrieveTime, generateTime, verifyTime, total.Elapsed),
             Options = options,
-            ImageSha256 = image.Sha256,
+            ImageSha256 = query.Sha256,
+            Views = views,
         };
     }
 
@@ -143,7 +176,7 @@ public sealed class G3Pipeline
     }
 
     private async Task<IReadOnlyList<Candidate>> GenerateAsync(
-        QueryImage image, G3Options options, IReadOnlyList<ReferencePhoto> similar, IReadOnlyList<ReferencePhoto> dissimilar,
+        PlaceQuery query, G3Options options, IReadOnlyList<ReferencePhoto> similar, IReadOnlyList<ReferencePhoto> dissimilar,
         EventSink events, CancellationToken cancellationToken)
     {
         if (_generator is null)
@@ -159,8 +192,8 @@ public sealed class G3Pipeline
             var sim = similar.Take(variant.ReferenceCount).ToList();
             var dis = dissimilar.Take(variant.ReferenceCount).ToList();
             for (var first = 0; first < samples; first += perCall)
-                requests.Add(new GenerationRequest(image, variant, sim, dis, first, Math.Min(perCall, samples - first),
-                    options.Temperature, options.ReferencePlaceText));
+                requests.Add(new GenerationRequest(query.Images[0], variant, sim, dis, first, Math.Min(perCall, samples - first),
+                    options.Temperature, options.ReferencePlaceText) { Images = query.Images });
         }
 
         events.Publish(new StageStarted(Stages.Generate));

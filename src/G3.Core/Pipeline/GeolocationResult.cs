@@ -3,6 +3,7 @@ using G3.Core.Geo;
 using G3.Core.Levels;
 using G3.Core.Options;
 using G3.Core.Ports;
+using G3.Core.Views;
 
 namespace G3.Core.Pipeline;
 
@@ -47,5 +48,9 @@ public sealed record GeolocationResult
 
     public required StageTimings Timings { get; init; }
     public required G3Options Options { get; init; }
+    /// <summary>The query's key: the photo's SHA-256, or for several photos <see cref="PlaceQuery.Sha256"/>.</summary>
     public required string ImageSha256 { get; init; }
+
+    /// <summary>For a several-photo query: how many photos were encoded and averaged, with which weights, and whether they disagree; null for one photo.</summary>
+    public ViewAgreement? Views { get; init; }
 }

@@ -5,7 +5,8 @@ namespace G3.Core.Ports;
 /// <summary>
 /// One unit of LMM work: samples [<see cref="FirstSampleIndex"/>, +<see cref="SampleCount"/>) of one
 /// prompt variant. The pipeline fans these out; a generator renders the prompt, calls its provider and
-/// parses the answers.
+/// parses the answers. <see cref="Image"/> is the first photo; <see cref="Images"/> holds every photo of the query
+/// (the first included), all of which the prompt shows, up to the provider's limit.
 /// </summary>
 public sealed record GenerationRequest(
     QueryImage Image,
@@ -15,7 +16,14 @@ public sealed record GenerationRequest(
     int FirstSampleIndex,
     int SampleCount,
     double? Temperature,
-    PlaceGranularity PlaceText);
+    PlaceGranularity PlaceText)
+{
+    /// <summary>Every photo of the query, <see cref="Image"/> first; one photo unless the pipeline sets several.</summary>
+    public IReadOnlyList<QueryImage> Images { get; init; } = [Image];
+
+    /// <summary>What caches key the photos by: <see cref="PlaceQuery.Sha256"/> of <see cref="Images"/>.</summary>
+    public string ImagesSha256 => Images.Count == 1 ? Images[0].Sha256 : new PlaceQuery(Images).Sha256;
+}
 
 /// <summary>Geo-diversification: turns a prompt variant into candidate locations.</summary>
 public interface ICandidateGenerator

@@ -56,16 +56,20 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         var settings = ExecutionSettings(config, request.Temperature);
         var arguments = Arguments(request, settings);
 
-        // The cache key's prompt is the rendered template with the image left out (the image is keyed by its hash). With
+        // The photos the provider is shown: every photo of the query, up to the provider's limit.
+        var images = request.Images.Take(Math.Max(1, _provider.MaxImages)).ToList();
+        var imagesKey = images.Count == 1 ? images[0].Sha256 : new PlaceQuery(images).Sha256;
+
+        // The cache key's prompt is the rendered template with the images left out (they are keyed by their hashes). With
         // the cache off no key is ever looked up or stored, so the render is skipped: it is synchronous work that each of
         // the K×N one-sample calls would otherwise do before its request can start.
-        arguments[ImageVariable] = "(image)";
+        arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(_ => "(image)"));
         var prompt = _cache.Mode == CacheMode.Off
             ? string.Empty
             : await _keyTemplates[promptName].RenderAsync(_kernel, arguments, cancellationToken).ConfigureAwait(false);
         var sampling = Sampling.From(settings);
         var keys = Enumerable.Range(request.FirstSampleIndex, request.SampleCount)
-            .Select(i => Key(_provider.Name, _provider.Model, prompt, request.Image, sampling, i))
+            .Select(i => Key(_provider.Name, _provider.Model, prompt, imagesKey, sampling, i))
             .ToList();
 
         var texts = new string?[keys.Count];
@@ -76,7 +80,7 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         string? failure = null;
         if (missing.Count > 0)
         {
-            arguments[ImageVariable] = DataUri(request.Image);
+            arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(DataUri));
             var asked = missing.Count;
             try
             {
@@ -92,7 +96,7 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
                         var slot = missing[0];
                         missing.RemoveAt(0);
                         texts[slot] = text;
-                        await _cache.SetAsync(Key(provider, model, prompt, request.Image, sampling, keys[slot].SampleIndex), text, cancellationToken).ConfigureAwait(false);
+                        await _cache.SetAsync(Key(provider, model, prompt, imagesKey, sampling, keys[slot].SampleIndex), text, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 if (missing.Count > 0)
@@ -164,8 +168,9 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
     private static string DataUri(QueryImage image) => s_dataUris.GetValue(image, static i =>
         $"data:{ImageMediaType.Sniff(i.Bytes.Span, i.MediaType)};base64,{Convert.ToBase64String(i.Bytes.Span)}");
 
-    private static ResponseCacheKey Key(string provider, string model, string prompt, QueryImage image, Sampling sampling, int sampleIndex) =>
-        new(provider, model, prompt, image.Sha256, sampling.Temperature, sampling.MaxTokens, sampling.ImageDetail, sampleIndex);
+    /// <param name="imagesSha256">The photos shown: one photo's hash, or <see cref="PlaceQuery.Sha256"/> of several (so one-photo keys are unchanged).</param>
+    private static ResponseCacheKey Key(string provider, string model, string prompt, string imagesSha256, Sampling sampling, int sampleIndex) =>
+        new(provider, model, prompt, imagesSha256, sampling.Temperature, sampling.MaxTokens, sampling.ImageDetail, sampleIndex);
 
     private static Candidate ToCandidate(PromptVariant variant, int sampleIndex, string? text, string? failure)
     {

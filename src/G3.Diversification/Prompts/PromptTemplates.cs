@@ -23,6 +23,16 @@ public sealed class PromptTemplates
 
     public const string TemplateFile = "skprompt.txt", ConfigFile = "config.json";
 
+    /// <summary>Where the photos go: the generator fills it with one data URI per photo (see <see cref="ImageTags"/>).</summary>
+    public const string ImageSlot = "<image>{{$image}}</image>";
+
+    /// <summary>
+    /// The value of <c>{{$image}}</c> that makes <see cref="ImageSlot"/> render as one &lt;image&gt; element per photo:
+    /// the data URIs joined by "&lt;/image&gt;&lt;image&gt;". Data URIs hold only a media type and base64, so nothing
+    /// a user sends can add markup (the generator builds them from the bytes).
+    /// </summary>
+    public static string ImageTags(IEnumerable<string> dataUris) => string.Join("</image><image>", dataUris);
+
     private readonly Dictionary<string, KernelFunction> _functions;
 
     private PromptTemplates(Dictionary<string, PromptTemplateConfig> configs)
@@ -91,15 +101,28 @@ public sealed class PromptTemplates
             throw new ArgumentException($"prompt '{name}' has no {ConfigFile}");
         config.Name = name;
         config.Template = template;
+        AllowImageTags(config);
         EnsureValid(name, config);
         return config;
+    }
+
+    /// <summary>
+    /// Several photos go into the one image slot as consecutive &lt;image&gt; elements, so the image variable's value
+    /// must reach the chat prompt parser unescaped (Semantic Kernel HTML-encodes variables unless told otherwise).
+    /// </summary>
+    private static void AllowImageTags(PromptTemplateConfig config)
+    {
+        var variable = config.InputVariables.FirstOrDefault(v => v.Name == "image");
+        if (variable is null)
+            config.InputVariables.Add(variable = new InputVariable { Name = "image", Description = "The query photos as data URIs.", IsRequired = true });
+        variable.AllowDangerouslySetContent = true;
     }
 
     /// <summary>A prompt that never shows the photo, or a RAG prompt that never shows the references, silently ablates a stage.</summary>
     private static void EnsureValid(string name, PromptTemplateConfig config)
     {
-        if (!config.Template.Contains("{{$image}}", StringComparison.Ordinal))
-            throw new ArgumentException($"prompt '{name}' must contain <image>{{{{$image}}}}</image> (where the photo goes)");
+        if (!config.Template.Contains(ImageSlot, StringComparison.Ordinal))
+            throw new ArgumentException($"prompt '{name}' must contain <image>{{{{$image}}}}</image> (where the photos go)");
         if (name == Rag && !config.Template.Contains("{{$similar}}", StringComparison.Ordinal))
             throw new ArgumentException($"prompt '{name}' must contain {{{{$similar}}}} (where the reference coordinates go)");
         if (!config.ExecutionSettings.ContainsKey(PromptExecutionSettings.DefaultServiceId))

@@ -83,6 +83,15 @@ public sealed record LmmProviderOptions
     /// <summary>ollama: how long the model stays loaded after a call ("5m", "1h", "-1" forever, "0" unload); null = server default.</summary>
     public string? KeepAlive { get; init; }
 
+    /// <summary>
+    /// How many photos of a several-photo query a prompt shows (the first ones, 1..8); null = all 8, or 1 for ollama
+    /// (LLaVA was trained on one image per prompt). Retrieval and verification use every photo regardless.
+    /// </summary>
+    public int? MaxImages { get; init; }
+
+    /// <summary>The photo limit in effect (see <see cref="MaxImages"/>).</summary>
+    public int EffectiveMaxImages => MaxImages ?? (Kind == LmmProviderKinds.Ollama ? 1 : G3.Core.Ports.PlaceQuery.MaxImages);
+
     /// <summary>Providers (by name, in order) that answer when this one fails after its retries or while its breaker is open.</summary>
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
 
@@ -108,7 +117,7 @@ public sealed record LmmProviderOptions
     {
         builder.Append($"Kind = {Kind}, Model = {Model}, Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ");
         builder.Append($"Deployment = {Deployment}, ApiVersion = {ApiVersion}, PromptSettings = {PromptSettings}, StructuredOutput = {StructuredOutput}, ");
-        builder.Append($"TokenLimitField = {TokenLimitField}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
+        builder.Append($"TokenLimitField = {TokenLimitField}, MaxImages = {MaxImages}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
         return true;
     }
 }

@@ -77,6 +77,8 @@ public static class LmmOptionsValidator
             errors.Add($"{at}:PromptSettings is empty; leave it out for the kind's default (gpt4v, or llava for ollama).");
         if (!StructuredOutputModes.All.Contains(p.StructuredOutput))
             errors.Add($"{at}:StructuredOutput is '{p.StructuredOutput}'; use one of {string.Join(", ", StructuredOutputModes.All)}.");
+        if (p.MaxImages is { } images && (images < 1 || images > G3.Core.Ports.PlaceQuery.MaxImages))
+            errors.Add($"{at}:MaxImages is {images}; it must be between 1 and {G3.Core.Ports.PlaceQuery.MaxImages}.");
         if (!s_tokenFields.Contains(p.TokenLimitField))
             errors.Add($"{at}:TokenLimitField is '{p.TokenLimitField}'; use max_tokens or max_completion_tokens.");
         if (p.KeepAlive is { Length: 0 })

@@ -9,7 +9,9 @@ namespace G3.Diversification.Providers;
 /// <param name="MaxSamplesPerCall">How many choices one call can return (OpenAI's n); 1 = one call per sample.</param>
 /// <param name="PromptSettings">The prompt templates' execution-settings profile this provider samples with ("gpt4v", "llava").</param>
 /// <param name="StructuredOutput">off | json | json_schema (<see cref="StructuredOutputModes"/>).</param>
-public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string PromptSettings = "default", string StructuredOutput = "off");
+/// <param name="MaxImages">How many photos of a several-photo query one prompt shows (the first ones); the rest are left out of the prompt.</param>
+public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string PromptSettings = "default", string StructuredOutput = "off",
+    int MaxImages = G3.Core.Ports.PlaceQuery.MaxImages);
 
 /// <summary>
 /// A named, fully decorated chat client (resilience, limits, telemetry applied). The same client is registered in the

@@ -78,7 +78,7 @@ public sealed class LmmProviderRegistry : IDisposable
         var providers = new Dictionary<string, ILmmProvider>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured)
         {
-            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.EffectivePromptSettings, provider.StructuredOutput);
+            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.EffectivePromptSettings, provider.StructuredOutput, provider.EffectiveMaxImages);
             if (provider.Kind == LmmProviderKinds.None)
             {
                 providers[name] = new ConfiguredLmmProvider(info, new NoLmmChatClient(name));

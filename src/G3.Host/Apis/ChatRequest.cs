@@ -5,8 +5,11 @@ using G3.Host.Composition;
 
 namespace G3.Host.Apis;
 
-/// <summary>One chat request, read: which pipeline, the image to place (new or earlier in the conversation), the question.</summary>
-internal sealed record ChatTurn(string Model, string? Provider, QueryImage? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides);
+/// <summary>
+/// One chat request, read: which pipeline, the photos to place (every image of the latest user message that has any:
+/// new, or earlier in the conversation), the question.
+/// </summary>
+internal sealed record ChatTurn(string Model, string? Provider, PlaceQuery? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides);
 
 /// <summary>
 /// Reads a chat completions body as OpenAI's schema defines it, checking every field it uses: wrong
@@ -47,53 +50,59 @@ internal static class ChatRequest
         if (JsonFields.Optional(body, "messages") is not { ValueKind: JsonValueKind.Array } messages || messages.GetArrayLength() == 0)
             throw new ApiRequestException("'messages' must be a non-empty array", "messages");
 
-        // The latest image anywhere in the conversation; the latest user text is the question.
+        // Every image of the latest user message that has any (photos of one place); the latest user text is the question.
         var turns = messages.EnumerateArray().Select((m, i) => ReadMessage(m, i)).ToList();
-        string? imageUrl = null;
+        IReadOnlyList<string>? imageUrls = null;
         var imageIndex = -1;
         var question = "";
         for (var i = turns.Count - 1; i >= 0; i--)
         {
-            var (role, text, url) = turns[i];
+            var (role, text, urls) = turns[i];
             if (role == "user" && question.Length == 0 && text.Length > 0 && (imageIndex < 0 || imageIndex == i)) question = text;
-            if (imageUrl is null && url is not null && role == "user")
+            if (imageUrls is null && urls.Count > 0 && role == "user")
             {
-                imageUrl = url;
+                imageUrls = urls;
                 imageIndex = i;
             }
         }
-        if (imageUrl is null)
+        if (imageUrls is null)
             throw new ApiRequestException("there is no image in the conversation; send the photo as an image_url content part (a data URL or an http(s) URL)",
                 "messages", StatusCodes.Status422UnprocessableEntity, "no_image");
         var imageParam = $"messages[{imageIndex}].content";
-        var (image, problem) = await ImagePayload.ResolveAsync(imageUrl, fetcher, ct);
-        if (image is null)
-            throw new ApiRequestException(problem!, imageParam);
+        if (imageUrls.Count > PlaceQuery.MaxImages)
+            throw new ApiRequestException($"the message holds {imageUrls.Count} images; at most {PlaceQuery.MaxImages} photos of one place are accepted", imageParam,
+                code: "too_many_images");
+        var images = new List<QueryImage>(imageUrls.Count);
+        foreach (var url in imageUrls)
+        {
+            var (image, problem) = await ImagePayload.ResolveAsync(url, fetcher, ct);
+            images.Add(image ?? throw new ApiRequestException(problem!, imageParam));
+        }
 
         var lastUser = turns.FindLastIndex(t => t.Role == "user");
-        return new ChatTurn(model, provider, image, imageIndex == lastUser, question, stream, overrides);
+        return new ChatTurn(model, provider, new PlaceQuery(images), imageIndex == lastUser, question, stream, overrides);
     }
 
-    private static (string Role, string Text, string? ImageUrl) ReadMessage(JsonElement message, int i)
+    private static (string Role, string Text, IReadOnlyList<string> ImageUrls) ReadMessage(JsonElement message, int i)
     {
         var path = $"messages[{i}]";
         if (message.ValueKind != JsonValueKind.Object)
             throw new ApiRequestException($"'{path}' must be an object, not {JsonFields.Kind(message)}", path);
         var role = JsonFields.OptionalString(message, "role", path + ".role")
             ?? throw new ApiRequestException($"'{path}.role' is required", path + ".role");
-        var (text, url) = ReadContent(JsonFields.Optional(message, "content"), path + ".content");
-        return (role, text, url);
+        var (text, urls) = ReadContent(JsonFields.Optional(message, "content"), path + ".content");
+        return (role, text, urls);
     }
 
     /// <summary>Content is a string, or an array of parts: {"type":"text","text"} and {"type":"image_url","image_url":{"url"}}.</summary>
-    private static (string Text, string? ImageUrl) ReadContent(JsonElement? content, string path)
+    private static (string Text, IReadOnlyList<string> ImageUrls) ReadContent(JsonElement? content, string path)
     {
-        if (content is null) return ("", null);
-        if (content.Value.ValueKind == JsonValueKind.String) return (JsonFields.String(content.Value, path), null);
+        if (content is null) return ("", []);
+        if (content.Value.ValueKind == JsonValueKind.String) return (JsonFields.String(content.Value, path), []);
         if (content.Value.ValueKind != JsonValueKind.Array)
             throw new ApiRequestException($"'{path}' must be a string or an array of content parts, not {JsonFields.Kind(content.Value)}", path);
         var text = new List<string>();
-        string? url = null;
+        var urls = new List<string>();
         var index = 0;
         foreach (var part in content.Value.EnumerateArray())
         {
@@ -111,13 +120,13 @@ internal static class ChatRequest
                 case "image_url":
                     var image = JsonFields.Optional(part, "image_url")
                         ?? throw new ApiRequestException($"'{partPath}.image_url' is required", partPath + ".image_url");
-                    url = image.ValueKind == JsonValueKind.Object
+                    urls.Add(image.ValueKind == JsonValueKind.Object
                         ? JsonFields.OptionalString(image, "url", partPath + ".image_url.url") ?? throw new ApiRequestException($"'{partPath}.image_url.url' is required", partPath + ".image_url.url")
-                        : JsonFields.String(image, partPath + ".image_url");
+                        : JsonFields.String(image, partPath + ".image_url"));
                     break;
                 // Other part types of OpenAI's schema (audio, files) carry nothing the service uses.
             }
         }
-        return (string.Join("\n", text), url);
+        return (string.Join("\n", text), urls);
     }
 }

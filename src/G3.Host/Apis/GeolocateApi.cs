@@ -8,9 +8,9 @@ using static G3.Host.Apis.ApiErrors;
 namespace G3.Host.Apis;
 
 /// <summary>
-/// POST /v1/geolocate: the native API for programs. Takes a multipart upload (field "image", optional
-/// fields "provider" and "g3" holding the JSON overrides) or a JSON body (<see cref="GeolocateRequest"/>),
-/// and answers with the full result (<see cref="GeolocationDto"/>).
+/// POST /v1/geolocate: the native API for programs. Takes a multipart upload (file field "image", repeated for up to
+/// 8 photos of one place; optional fields "provider" and "g3" holding the JSON overrides) or a JSON body
+/// (<see cref="GeolocateRequest"/>), and answers with the full result (<see cref="GeolocationDto"/>).
 /// </summary>
 internal static class GeolocateApi
 {
@@ -33,12 +33,12 @@ internal static class GeolocateApi
         cancellationToken = deadline.Token;
         try
         {
-            var (image, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
+            var (query, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
             using var activity = G3Telemetry.Start("geolocate", provider);
             try
             {
                 var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
-                var result = await runtime.PipelineFor(provider).RunAsync(image, options, cancellationToken: cancellationToken);
+                var result = await runtime.PipelineFor(provider).RunAsync(query, options, cancellationToken: cancellationToken);
                 G3Telemetry.Succeeded(activity, "geolocate", result);
                 GeolocationDto.LogFailedCandidates(result, log);
                 return TypedResults.Ok(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder));
@@ -55,7 +55,7 @@ internal static class GeolocateApi
         }
     }
 
-    private static async Task<(QueryImage Image, string? Provider, G3OptionsOverrides? Overrides)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    private static async Task<(PlaceQuery Query, string? Provider, G3OptionsOverrides? Overrides)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
@@ -72,11 +72,22 @@ internal static class GeolocateApi
                 // A closing boundary that never comes, a section without headers, a body cut short.
                 throw new ApiRequestException("the multipart body is malformed or ends before its closing boundary", "body", code: "malformed_multipart");
             }
-            var file = form.Files.GetFile("image");
-            if (file is null || file.Length == 0)
-                throw new ApiRequestException("the multipart form needs a non-empty file field named 'image'", "image");
-            using var buffer = new MemoryStream((int)file.Length);
-            await file.CopyToAsync(buffer, ct);
+            // Photos of one place: the file field "image", once per photo. Another file field is a typo, not ignored.
+            if (form.Files.FirstOrDefault(f => f.Name != "image") is { } stray)
+                throw new ApiRequestException($"unknown file field '{stray.Name}'; send each photo as a file field named 'image'", stray.Name);
+            var files = form.Files.GetFiles("image");
+            if (files.Count == 0 || files.Any(f => f.Length == 0))
+                throw new ApiRequestException("the multipart form needs a non-empty file field named 'image' (one per photo)", "image");
+            if (files.Count > PlaceQuery.MaxImages)
+                throw new ApiRequestException($"the form holds {files.Count} photos; at most {PlaceQuery.MaxImages} photos of one place are accepted",
+                    "image", code: "too_many_images");
+            var images = new List<QueryImage>(files.Count);
+            foreach (var file in files)
+            {
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, ct);
+                images.Add(new QueryImage(buffer.ToArray(), file.ContentType));
+            }
             G3OptionsOverrides? overrides = null;
             if (form.TryGetValue("g3", out var json) && !string.IsNullOrWhiteSpace(json))
             {
@@ -84,18 +95,30 @@ internal static class GeolocateApi
                 overrides = G3OptionsJson.Read(g3.RootElement, "g3");
             }
             var provider = form.TryGetValue("provider", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
-            return (new QueryImage(buffer.ToArray(), file.ContentType), provider, overrides);
+            return (new PlaceQuery(images), provider, overrides);
         }
         if (request.HasJsonContentType())
         {
             using var document = await JsonFields.ParseObjectAsync(request.Body, ct);
             var body = GeolocateRequest.Read(document.RootElement);
+            if (body.Images is not null)
+            {
+                if (body.Image is not null)
+                    throw new ApiRequestException("send either 'image' (one photo) or 'images' (a list), not both", "images");
+                var images = new List<QueryImage>(body.Images.Count);
+                for (var i = 0; i < body.Images.Count; i++)
+                {
+                    var (one, why) = await ImagePayload.ResolveAsync(body.Images[i], fetcher, ct);
+                    images.Add(one ?? throw new ApiRequestException(why!, $"images[{i}]"));
+                }
+                return (new PlaceQuery(images), body.Provider, body.G3);
+            }
             if (string.IsNullOrWhiteSpace(body.Image))
-                throw new ApiRequestException("the JSON body needs 'image': the photo as base64, a data URL or an http(s) URL", "image");
+                throw new ApiRequestException("the JSON body needs 'image' (the photo as base64, a data URL or an http(s) URL) or 'images' (a list of them)", "image");
             var (image, problem) = await ImagePayload.ResolveAsync(body.Image, fetcher, ct);
             if (image is null)
                 throw new ApiRequestException(problem!, "image");
-            return (image, body.Provider, body.G3);
+            return (new PlaceQuery(image), body.Provider, body.G3);
         }
         throw new ApiRequestException("send multipart/form-data with a file field 'image', or application/json with 'image' as base64",
             "Content-Type", StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");

@@ -5,12 +5,14 @@ using G3.Core.Options;
 namespace G3.Host.Apis;
 
 /// <summary>
-/// JSON body of POST /v1/geolocate: the image as base64 (or a data URL), an optional provider name, and
-/// optional overrides of the service's default G3 options. Unknown fields are refused.
+/// JSON body of POST /v1/geolocate: the image as base64 (or a data URL, or an http(s) URL), or "images": a list of
+/// 1..8 of them (photos of one place); an optional provider name, and optional overrides of the service's default G3
+/// options ("image_weights" among them). Unknown fields are refused.
 /// </summary>
-internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3)
+internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3, IReadOnlyList<string>? Images = null)
 {
-    private static readonly string[] Known = ["image", "provider", "g3"];
+    private const int MaxImages = global::G3.Core.Ports.PlaceQuery.MaxImages;
+    private static readonly string[] Known = ["image", "images", "provider", "g3"];
 
     public static GeolocateRequest Read(JsonElement body)
     {
@@ -18,7 +20,21 @@ internal sealed record GeolocateRequest(string? Image, string? Provider, G3Optio
         return new GeolocateRequest(
             JsonFields.OptionalString(body, "image", "image"),
             JsonFields.OptionalString(body, "provider", "provider"),
-            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null);
+            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null,
+            ReadImages(body));
+    }
+
+    private static List<string>? ReadImages(JsonElement body)
+    {
+        if (JsonFields.Optional(body, "images") is not { } images) return null;
+        if (images.ValueKind != JsonValueKind.Array)
+            throw new ApiRequestException($"'images' must be an array of images (base64, data URLs or http(s) URLs), not {JsonFields.Kind(images)}", "images");
+        var count = images.GetArrayLength();
+        if (count == 0)
+            throw new ApiRequestException("'images' is empty; send 1 to " + MaxImages + " photos of one place", "images");
+        if (count > MaxImages)
+            throw new ApiRequestException($"'images' holds {count} photos; at most {MaxImages} photos of one place are accepted", "images", code: "too_many_images");
+        return images.EnumerateArray().Select((e, i) => JsonFields.String(e, $"images[{i}]")).ToList();
     }
 }
 

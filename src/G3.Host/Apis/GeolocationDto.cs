@@ -21,7 +21,8 @@ internal sealed record GeolocationDto(
     IReadOnlyList<CandidateDto> Candidates,
     IReadOnlyList<CandidateDto> FailedCandidates,
     ReferencesDto References,
-    TimingsDto TimingsMs)
+    TimingsDto TimingsMs,
+    ViewsDto? Views = null)
 {
     public static GeolocationDto From(GeolocationResult r, string model, ReverseGeocoder? geocoder) => new(
         model,
@@ -40,7 +41,8 @@ internal sealed record GeolocationDto(
         r.LmmCandidates.Where(c => !c.IsValid).Select(CandidateDto.Failed).ToList(),
         new ReferencesDto(r.Similar.Select(ReferenceDto.From).ToList(), r.Dissimilar.Select(ReferenceDto.From).ToList()),
         new TimingsDto(r.Timings.Encode.TotalMilliseconds, r.Timings.Retrieve.TotalMilliseconds, r.Timings.Generate.TotalMilliseconds,
-            r.Timings.Verify.TotalMilliseconds, r.Timings.Total.TotalMilliseconds));
+            r.Timings.Verify.TotalMilliseconds, r.Timings.Total.TotalMilliseconds),
+        r.Views is { } v ? ViewsDto.From(v) : null);
 
     /// <summary>
     /// The failed LMM candidates' details (provider endpoints, upstream error bodies) go to the log only;
@@ -63,6 +65,18 @@ internal sealed record PlaceDto(string? Description, string? Neighbourhood, stri
 
 /// <summary>Whether the photo is unlike anything in the reference collection: flagged when the score is below the threshold.</summary>
 internal sealed record OutOfDistributionDto(bool Flagged, double Score, double Threshold);
+
+/// <summary>
+/// A several-photo query: how many photos were encoded and averaged, with which weights, every pair's similarity, and
+/// whether some disagree (a pair below the model's same-place threshold); the outliers are photo indices (0-based).
+/// </summary>
+internal sealed record ViewsDto(int Count, IReadOnlyList<double> Weights, bool Disagree, double? Threshold, IReadOnlyList<int> Outliers, IReadOnlyList<ViewPairDto> Pairs)
+{
+    public static ViewsDto From(G3.Core.Views.ViewAgreement v) => new(v.Count, v.Weights, v.Disagree, v.Threshold, v.Outliers,
+        v.Pairs.Select(p => new ViewPairDto(p.First, p.Second, p.Similarity, p.Disagree)).ToList());
+}
+
+internal sealed record ViewPairDto(int First, int Second, double Similarity, bool Disagree);
 
 internal sealed record AgreementDto(int Within25Km, int Within200Km, int Within750Km, int Total);
 

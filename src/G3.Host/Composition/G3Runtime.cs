@@ -59,6 +59,9 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     /// <summary>Answers per level (country, region, city) from the verifier's probabilities; null when the geography data is absent.</summary>
     public IPlaceLevels? Levels { get; init; }
 
+    /// <summary>The model's same-place similarity threshold for several-photo queries (manifest "viewAgreement"); null when it has none.</summary>
+    public double? ViewAgreementThreshold { get; init; }
+
     /// <summary>Offline reverse geocoding for answers; null when the geography data is absent.</summary>
     public ReverseGeocoder? Geocoder { get; }
 
@@ -73,7 +76,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
             ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
                 ? null
                 : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, PromptTemplates.Default, Cache);
-            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity, Levels);
+            return new G3Pipeline(_requestEncoder, Store, Verifier, generator, Familiarity, Levels) { ViewAgreementThreshold = ViewAgreementThreshold };
         });
     }
 
@@ -88,7 +91,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(Providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, Cache, prompts);
-        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity, Levels);
+        return new G3Pipeline(imageEncoder ?? ImageEncoder, store ?? Store, verifier ?? Verifier, generator, Familiarity, Levels) { ViewAgreementThreshold = ViewAgreementThreshold };
     }
 
     public void Dispose()

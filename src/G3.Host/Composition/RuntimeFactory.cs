@@ -66,6 +66,7 @@ public static class RuntimeFactory
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
                 Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow),
+                ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,
             };
         }
         catch

@@ -19,7 +19,9 @@ internal static class AnswerWriter
         var sb = new StringBuilder();
         if (r.OutOfDistribution is { Flagged: true })
             sb.Append(UnlikeAnything).AppendLine();
-        sb.Append(Inv, $"This photo was most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
+        if (Views(r) is { } views)
+            sb.Append(views).AppendLine();
+        sb.Append(Inv, $"{(r.Views is { Count: > 1 } ? "These photos were" : "This photo was")} most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
         if (r.Levels is { } levels)
             sb.AppendLine().Append(levels.Line());
         sb.AppendLine();
@@ -59,6 +61,22 @@ internal static class AnswerWriter
             return r.Place?.City is { } city ? $"Near {city}." : "It is not near a known town.";
         return Answer(r, geocoder);
     }
+
+    /// <summary>For several photos: how many were used, and which disagree with the others, said before the answer.</summary>
+    public static string? Views(GeolocationDto r)
+    {
+        if (r.Views is not { Count: > 1 } v) return null;
+        if (!v.Disagree) return string.Create(Inv, $"Placed from {v.Count} photos together (their embeddings averaged; they look like one place).");
+        var worst = v.Pairs.Where(p => p.Disagree).MinBy(p => p.Similarity)!;
+        var odd = v.Outliers.Count > 0 && v.Outliers.Count < v.Count
+            ? $"{Photos(v.Outliers)} {(v.Outliers.Count == 1 ? "looks" : "look")} like a different place from the others"
+            : "The photos look like different places";
+        return string.Create(Inv,
+            $"Warning: {odd} (similarity {worst.Similarity:0.00} between photos {worst.First + 1} and {worst.Second + 1}, below the same-place threshold {v.Threshold:0.00}); the answer averages all {v.Count} photos, so it may fit none of them.");
+    }
+
+    private static string Photos(IReadOnlyList<int> indices) =>
+        (indices.Count == 1 ? "photo " : "photos ") + string.Join(", ", indices.Select(i => (i + 1).ToString(Inv)));
 
     private static string Where(GeolocationDto r) =>
         r.Place?.Description is { Length: > 0 } d ? (r.Place.Ocean is not null && r.Place.Country is null ? "over the " + d : "near " + d) : "at";

@@ -25,7 +25,8 @@ public sealed class LmmProviderRegistryTests
 
         Assert.Equal("gpt4o", registry.Default.Info.Name);
         Assert.Equal(new LmmProviderInfo("gpt4o", "openai", "gpt-4o", 128, "gpt4v"), registry.Get("GPT4O").Info);
-        Assert.Equal(new LmmProviderInfo("llava", "ollama", "llava", 1, "llava"), registry.Get("llava").Info);
+        // Ollama (LLaVA) prompts show one photo of a several-photo query by default; the others all 8.
+        Assert.Equal(new LmmProviderInfo("llava", "ollama", "llava", 1, "llava", MaxImages: 1), registry.Get("llava").Info);
         Assert.Equal("none", registry.Get("none").Info.Kind);
         Assert.Equal(["gpt4o", "llava", "none"], registry.Names.Order());
         Assert.Equal(4, registry.Limiter.MaxConcurrentCalls);
