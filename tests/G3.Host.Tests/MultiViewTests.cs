@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using G3.Alignment.Encoders;
 using G3.Core.Ports;
-using G3.Host.Cli;
+using G3.Cli;
 
 namespace G3.Host.Tests;
 
