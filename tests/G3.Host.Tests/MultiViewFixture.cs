@@ -34,7 +34,7 @@ public sealed class MultiViewFixture : WebApplicationFactory<Program>, IAsyncLif
     public MultiViewFixture()
     {
         using var encoder = ImageEncoder.Open(Manifest);
-        using var store = EmbeddedReferenceStore.Create(StorePath, encoder.Model.Spec.Retrieval.Dimension, "g3-mini");
+        using var store = EmbeddedReferenceStore.Create(StorePath, encoder.Model.Spec.Retrieval.Dimension, encoder.Model.Manifest.Id);
         var rows = File.ReadAllLines(TestPaths.Fixture("bundled", "photos.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var images = rows.Select(r => new QueryImage(File.ReadAllBytes(TestPaths.Fixture("bundled", r[0])))).ToList();
         var embeddings = encoder.EncodeBatchAsync(images, default).GetAwaiter().GetResult();
