@@ -8,6 +8,7 @@ namespace G3.Alignment.Tests.Onnx;
 /// process's resident set. A leaked output tensor here is 64 KiB per run, a leaked session about
 /// 1 MiB, so the bound (48 MiB over 1200 runs and 20 sessions) is generous yet catches either.
 /// </summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class OnnxSessionLeakTests
 {
     [Fact]

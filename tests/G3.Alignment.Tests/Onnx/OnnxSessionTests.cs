@@ -3,6 +3,7 @@ using G3.Alignment.Onnx;
 namespace G3.Alignment.Tests.Onnx;
 
 /// <summary>Sessions: metadata read from the model, runs, and the errors a caller can act on.</summary>
+[Collection(ProcessMemoryCollection.Name)]
 public sealed class OnnxSessionTests
 {
     private static Dictionary<string, FloatTensor> Coords(params float[] values) =>
@@ -115,7 +116,7 @@ public sealed class OnnxSessionTests
                 session.Run(inputs, ["image_embedding"]);
                 duration = timer.Elapsed < duration ? timer.Elapsed : duration;
             }
-            if (duration >= TimeSpan.FromMilliseconds(40) || batch >= 1024) break;
+            if (duration >= TimeSpan.FromMilliseconds(40) || batch >= 512) break;
             batch *= 4;
         }
         using var cts = new CancellationTokenSource(duration / 4);
