@@ -6,11 +6,12 @@ namespace G3.Host.Apis;
 
 /// <summary>
 /// JSON body of POST /v1/geolocate: the image as base64 (or a data URL), an optional provider name, and
-/// optional overrides of the service's default G3 options. Unknown fields are refused.
+/// optional overrides of the service's default G3 options; or, for a text query, "text" (a description of
+/// the place) alone. Unknown fields are refused.
 /// </summary>
-internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3)
+internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3, string? Text = null)
 {
-    private static readonly string[] Known = ["image", "provider", "g3"];
+    private static readonly string[] Known = ["image", "provider", "g3", "text"];
 
     public static GeolocateRequest Read(JsonElement body)
     {
@@ -18,7 +19,8 @@ internal sealed record GeolocateRequest(string? Image, string? Provider, G3Optio
         return new GeolocateRequest(
             JsonFields.OptionalString(body, "image", "image"),
             JsonFields.OptionalString(body, "provider", "provider"),
-            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null);
+            JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null,
+            JsonFields.OptionalString(body, "text", "text"));
     }
 }
 
