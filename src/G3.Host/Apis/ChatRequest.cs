@@ -70,11 +70,10 @@ internal static class ChatRequest
                 imageIndex = i;
             }
         }
-        // A text query: the latest user message has no image and either the conversation has none at all
-        // or the message asks "where could this be: …" about a description.
+        // A text query: the latest user message has no image and asks "where could this be: …" about a
+        // description (other text-only messages stay follow-ups about the conversation's photo).
         var lastUserTurn = turns.FindLastIndex(t => t.Role == "user");
-        if (lastUserTurn >= 0 && turns[lastUserTurn].ImageUrl is null && turns[lastUserTurn].Text.Length > 0
-            && (imageUrl is null || TextQuestion.IsTextQuery(turns[lastUserTurn].Text)))
+        if (lastUserTurn >= 0 && turns[lastUserTurn].ImageUrl is null && TextQuestion.IsTextQuery(turns[lastUserTurn].Text))
             return new ChatTurn(model, provider, null, false, turns[lastUserTurn].Text, stream, overrides)
             {
                 TextQuery = TextQuestion.Description(turns[lastUserTurn].Text),

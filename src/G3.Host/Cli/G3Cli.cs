@@ -60,6 +60,7 @@ internal static class G3Cli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(DescribeCommand.Create());
+        root.Subcommands.Add(EvalTextCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...`. Unmatched tokens are --Section:Key=value settings,
         // checked by CommandLineChecks before anything runs.
         root.TreatUnmatchedTokensAsErrors = false;
