@@ -272,7 +272,8 @@ def main():
         "gps": {"output": "gps_embedding", "dim": int(e_loc.shape[1]), "normalize": True},
         "logitScale": round(s_gps().item(), 4),
     }
-    g3_models.write_json(model_dir / "manifest.json", manifest)
+    # Plain two-space JSON, the layout the committed manifest already has, so only the "text" section changes.
+    (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     summary = {
         "world_seed": json.loads((world / "world.json").read_text())["seed"], "database": len(db_tok), "queries": len(q_tok),
         "frozen": {"image": f"{manifest['image']['file']} sha256:{sha8(model_dir / manifest['image']['file'])}",
