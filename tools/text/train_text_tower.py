@@ -63,9 +63,9 @@ def parse_args():
     p.add_argument("--model", default=str(REPO / "models/g3-mini"), help="model folder: frozen image/location towers in, text tower out")
     p.add_argument("--cache", default=None, help="folder for crops and frozen targets (default: DESCRIPTIONS/cache)")
     p.add_argument("--merges", type=int, default=1500)
-    p.add_argument("--epochs", type=int, default=4)
-    p.add_argument("--batch", type=int, default=256)
-    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch", type=int, default=512)
+    p.add_argument("--lr", type=float, default=4e-3)
     # Small on purpose: it trains in minutes on two shared CPU cores and text.onnx stays well under a few MB.
     p.add_argument("--width", type=int, default=64)
     p.add_argument("--layers", type=int, default=1)
@@ -74,7 +74,7 @@ def parse_args():
     p.add_argument("--taus-km", default="1,25,300")
     p.add_argument("--s", type=int, default=50, help="references the text query retrieves and chooses among")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1)
     return p.parse_args()
 
 
