@@ -9,13 +9,16 @@
 //
 //   dotnet run tools/train/Calibrate.cs -- --manifest models/g3-mini/manifest.json \
 //       --heldout data/mp16pro/generated/heldout --world data/mp16pro/generated/world \
-//       --store data/stores/g3-mini-eval [--s 10] [--topk 5] [--quantile 0.02] [--nonplace 200] [--write true]
+//       --store data/stores/g3-mini-v2 [--s 10] [--topk 5] [--quantile 0.02] [--nonplace 200] [--nonplace-fit 200] [--write true]
 //
 // Held-out photos: the query split of another seed's world (`g3 synth --seed 2 --database 1 --queries 2000`):
 // never trained on, not in the database, not the query set. The calibration maps the verifier's raw
 // confidence (softmax mass within 200 km of its pick, S = --s) to the held-out hit rate within 200 km
-// (isotonic regression). The OOD score is the mean retrieval similarity of the top --topk references;
-// the threshold is the --quantile quantile of the held-out photos' scores.
+// (isotonic regression). The OOD check is a logistic classifier over [e_img, e_gps^image, mean
+// similarity of the top --topk references] (EmbeddingFamiliarityCheck), fitted on the first half of
+// the held-out photos against generated non-place images of seed 11 (--nonplace-fit per kind); its
+// threshold is the --quantile quantile of the second half's scores. It is measured on the query set
+// and on non-place images of seed 7 (--nonplace per kind), which neither fit saw.
 
 using System.Globalization;
 using System.Text.Json;
@@ -40,7 +43,7 @@ var inv = CultureInfo.InvariantCulture;
 var options = ParseArgs(args);
 string Get(string name, string? fallback = null) =>
     options.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
-string[] known = ["manifest", "heldout", "world", "store", "s", "topk", "quantile", "nonplace", "write", "onnxruntime"];
+string[] known = ["manifest", "heldout", "world", "store", "s", "topk", "quantile", "nonplace", "nonplace-fit", "write"];
 foreach (var k in options.Keys) if (!known.Contains(k)) throw new ArgumentException($"unknown option --{k}");
 
 var manifestPath = Path.GetFullPath(Get("manifest"));
@@ -50,10 +53,12 @@ var s = int.Parse(Get("s", "10"), inv);
 var topK = int.Parse(Get("topk", "5"), inv);
 var quantile = double.Parse(Get("quantile", "0.02"), inv);
 var nonPlacePerKind = int.Parse(Get("nonplace", "200"), inv);
+var nonPlaceFitPerKind = int.Parse(Get("nonplace-fit", "200"), inv);
 var write = bool.Parse(Get("write", "true"));
 const double RadiusKm = 200;
 
-var session = new OnnxSessionOptions { LibraryPath = options.GetValueOrDefault("onnxruntime") ?? FindBootstrapLibrary() };
+// ONNX Runtime's native library comes with the G3.Alignment project's NuGet package.
+var session = new OnnxSessionOptions();
 var manifest = ModelManifestLoader.Load(manifestPath);
 using var imageEncoder = ImageEncoder.Open(manifestPath, session);
 using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
@@ -70,10 +75,10 @@ async Task<List<Mp16Record>> ReadSplit(string root)
     return list;
 }
 
-// Per photo: raw confidence, error (km, NaN without truth), OOD score.
-async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyList<Photo> photos, string label)
+// Per photo: raw confidence, error (km, NaN without truth), OOD features [e_img, e_gps, mean top-k similarity].
+async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
 {
-    var results = new List<(double, double, double)>();
+    var results = new List<Measured>();
     const int Batch = 32;
     for (var start = 0; start < photos.Count; start += Batch)
     {
@@ -84,7 +89,8 @@ async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyLi
         {
             var verdict = await verifier.VerifyAsync(embeddings[i], found[i].Take(s).Select(Candidate.FromReference).ToList(), CancellationToken.None);
             var error = chunk[i].Truth is { } t ? GreatCircle.DistanceKm(verdict.Ranked[0].Candidate.Point!.Value, t) : double.NaN;
-            results.Add((verdict.Confidence ?? 0, error, familiarity.Score(found[i]) ?? double.NegativeInfinity));
+            results.Add(new Measured(verdict.Confidence ?? 0, error,
+                [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), familiarity.Score(found[i]) ?? -1]));
         }
         Console.Error.Write($"\r{label}: {Math.Min(start + Batch, photos.Count)}/{photos.Count}");
     }
@@ -95,28 +101,38 @@ async Task<List<(double Raw, double ErrorKm, double Score)>> Measure(IReadOnlyLi
 var heldRecords = await ReadSplit(heldout);
 var held = await Measure(FromSplit(heldout, heldRecords), "held-out");
 var calibration = IsotonicCalibration.Fit(held.Select(h => h.Raw).ToList(), held.Select(h => h.ErrorKm <= RadiusKm).ToList(), minBlock: 50);
-var heldScores = held.Select(h => h.Score).Order().ToList();
-var threshold = heldScores[(int)Math.Floor(quantile * (heldScores.Count - 1))];
-
 var queryRecords = await ReadSplit(world);
 var queries = await Measure(FromSplit(world, queryRecords), "queries");
 var calibrated = queries.Select(q => calibration.Apply(q.Raw)).ToList();
 var table = ReliabilityTable.Build(calibrated, queries.Select(q => q.ErrorKm).ToList());
 var rawTable = ReliabilityTable.Build(queries.Select(q => q.Raw).ToList(), queries.Select(q => q.ErrorKm).ToList());
 
-// Non-place images at the world's photo size, from a seed no split uses.
-var synthOptions = new SyntheticWorldOptions { Seed = 7 };
+// Non-place images at the world's photo size: seed 11 to fit the classifier, seed 7 to measure it.
 var generator = new SyntheticWorldGenerator(ReverseGeocoder.Load());
-var nonPlace = new NonPlaceImages(generator, synthOptions);
-var canvas = new Canvas(synthOptions.ImageSize);
 using var jpeg = new JpegEncoder();
-var kindRates = new List<(NonPlaceKind Kind, int Flagged, int Count)>();
-foreach (var kind in Enum.GetValues<NonPlaceKind>())
+async Task<List<(NonPlaceKind Kind, List<Measured> Photos)>> NonPlace(int seed, int perKind)
 {
-    var images = Enumerable.Range(0, nonPlacePerKind).Select(i => nonPlace.Render(kind, i, canvas, jpeg)).ToList();
-    var m = await Measure(images.Select(b => new Photo(() => b, null)).ToList(), kind.ToString());
-    kindRates.Add((kind, m.Count(x => x.Score < threshold), m.Count));
+    var synthOptions = new SyntheticWorldOptions { Seed = seed };
+    var nonPlace = new NonPlaceImages(generator, synthOptions);
+    var canvas = new Canvas(synthOptions.ImageSize);
+    var list = new List<(NonPlaceKind, List<Measured>)>();
+    foreach (var kind in Enum.GetValues<NonPlaceKind>())
+    {
+        var images = Enumerable.Range(0, perKind).Select(i => nonPlace.Render(kind, i, canvas, jpeg)).ToList();
+        list.Add((kind, await Measure(images.Select(b => new Photo(() => b, null)).ToList(), $"{kind} (seed {seed})")));
+    }
+    return list;
 }
+
+var fitHalf = held.Take(held.Count / 2).ToList();
+var thresholdHalf = held.Skip(held.Count / 2).ToList();
+var nonPlaceFit = await NonPlace(11, nonPlaceFitPerKind);
+var (weights, bias) = LogisticFit.Fit(fitHalf.Select(h => h.Features).ToList(), nonPlaceFit.SelectMany(k => k.Photos).Select(p => p.Features).ToList());
+double OodScore(Measured m) => 1 / (1 + Math.Exp(-(bias + m.Features.Select((x, j) => x * weights[j]).Sum())));
+var thresholdScores = thresholdHalf.Select(OodScore).Order().ToList();
+var threshold = thresholdScores[(int)Math.Floor(quantile * (thresholdScores.Count - 1))];
+var nonPlaceTest = await NonPlace(7, nonPlacePerKind);
+var kindRates = nonPlaceTest.Select(k => (k.Kind, Flagged: k.Photos.Count(p => OodScore(p) < threshold), k.Photos.Count)).ToList();
 
 Console.WriteLine($"held-out photos: {held.Count} (fit); query photos: {queries.Count} (measured); S = {s}; calibration radius {RadiusKm} km");
 Console.WriteLine();
@@ -128,11 +144,11 @@ Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"ECE (200 km hit): calibrated {table.ExpectedCalibrationError():0.000}, raw softmax mass {rawTable.ExpectedCalibrationError():0.000}"));
 Console.WriteLine(string.Create(inv, $"mean calibrated confidence {calibrated.Average():0.000}; query hit rate within 200 km {queries.Count(q => q.ErrorKm <= 200) / (double)queries.Count:0.000}"));
 Console.WriteLine();
-Console.WriteLine(string.Create(inv, $"OOD: score = mean similarity of the top {topK}; threshold {threshold:0.0000} = the {quantile:0.00} quantile of {held.Count} held-out photos"));
+Console.WriteLine(string.Create(inv, $"OOD: logistic over [e_img, e_gps, mean similarity of the top {topK}], fitted on {fitHalf.Count} held-out photos against {nonPlaceFit.Sum(k => k.Photos.Count)} non-place images (seed 11); threshold {threshold:0.0000} = the {quantile:0.00} quantile of {thresholdHalf.Count} other held-out photos"));
 Console.WriteLine("| photos | flagged |");
 Console.WriteLine("|---|---:|");
-Console.WriteLine(string.Create(inv, $"| held-out world photos (fit) | {100.0 * held.Count(h => h.Score < threshold) / held.Count:0.0} % of {held.Count} |"));
-Console.WriteLine(string.Create(inv, $"| query photos (world, held out from the fit) | {100.0 * queries.Count(q => q.Score < threshold) / queries.Count:0.0} % of {queries.Count} |"));
+Console.WriteLine(string.Create(inv, $"| held-out world photos (threshold fit) | {100.0 * thresholdHalf.Count(h => OodScore(h) < threshold) / thresholdHalf.Count:0.0} % of {thresholdHalf.Count} |"));
+Console.WriteLine(string.Create(inv, $"| query photos (world, held out from the fit) | {100.0 * queries.Count(q => OodScore(q) < threshold) / queries.Count:0.0} % of {queries.Count} |"));
 foreach (var (kind, flagged, count) in kindRates)
     Console.WriteLine(string.Create(inv, $"| {kind} | {100.0 * flagged / count:0.0} % of {count} |"));
 Console.WriteLine(string.Create(inv, $"| all non-place images | {100.0 * kindRates.Sum(k => k.Flagged) / kindRates.Sum(k => k.Count):0.0} % of {kindRates.Sum(k => k.Count)} |"));
@@ -151,10 +167,13 @@ if (write)
     };
     node["outOfDistribution"] = new JsonObject
     {
-        ["score"] = "mean-top-k-similarity",
+        ["score"] = "logistic",
         ["topK"] = topK,
-        ["threshold"] = Math.Round(threshold, 5),
-        ["measuredOn"] = string.Create(inv, $"{quantile:0.00} quantile of {held.Count} held-out synthetic photos (g3 synth --seed 2 query split)"),
+        ["weights"] = new JsonArray(weights.Select(x => (JsonNode)Math.Round(x, 6)).ToArray()),
+        ["bias"] = Math.Round(bias, 6),
+        ["threshold"] = Math.Round(threshold, 6),
+        ["fittedOn"] = $"{fitHalf.Count} held-out synthetic photos (g3 synth --seed 2 query split, first half) against {nonPlaceFit.Sum(k => k.Photos.Count)} generated non-place images (seed 11)",
+        ["measuredOn"] = string.Create(inv, $"{quantile:0.00} quantile of {thresholdHalf.Count} other held-out synthetic photos (second half)"),
     };
     File.WriteAllText(manifestPath, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     Console.Error.WriteLine($"wrote calibration ({calibration.Raw.Count} points) and OOD threshold into {manifestPath}");
@@ -163,16 +182,6 @@ return 0;
 
 static List<Photo> FromSplit(string root, List<Mp16Record> records) =>
     records.Select(r => new Photo(() => File.ReadAllBytes(Path.Combine(root, "im2gps3k", "images", r.Id)), r.Point)).ToList();
-
-static string? FindBootstrapLibrary()
-{
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-    {
-        var candidate = Path.Combine(dir.FullName, ".deps", "onnxruntime", "1.30.0", "libonnxruntime.so.1");
-        if (File.Exists(candidate)) return candidate;
-    }
-    return null;
-}
 
 static Dictionary<string, string> ParseArgs(string[] args)
 {
@@ -185,6 +194,15 @@ static Dictionary<string, string> ParseArgs(string[] args)
     }
     return result;
 }
+
+static double[] Unit(float[] v)
+{
+    var norm = Math.Sqrt(v.Sum(x => (double)x * x));
+    return v.Select(x => norm > 0 ? x / norm : 0).ToArray();
+}
+
+/// <summary>What one photo gave: the verifier's raw confidence, its error (km) and the OOD features.</summary>
+internal sealed record Measured(double Raw, double ErrorKm, double[] Features);
 
 /// <summary>A photo to measure: its bytes (read when needed) and, for world photos, where it was taken.</summary>
 internal sealed record Photo(Func<byte[]> Bytes, GeoPoint? Truth);

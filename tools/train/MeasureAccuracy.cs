@@ -8,7 +8,7 @@
 // locations are ranked by GeoVerifier with OnnxLocationEncoder (the manifest's metric and logit scale).
 //
 //   dotnet run tools/train/MeasureAccuracy.cs -- --manifest models/g3-mini/manifest.json \
-//       --world data/mp16pro/generated/world --store data/stores/g3-mini [--s 10] [--seed 0]
+//       --world data/mp16pro/generated/world --store data/stores/g3-mini-v2 [--s 10] [--seed 0]
 //
 // Rows: (a) top-1 retrieved neighbour, (b) the verifier's pick among the top S, (c) a random database
 // photo (seeded), and, to read (b) against, the best of the S candidates in hindsight (an upper bound).

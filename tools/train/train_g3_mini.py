@@ -44,7 +44,7 @@ from g3_mini_model import (EMBED_DIM, SIGMAS_V2, MiniImageEncoder, PlaceTextEnco
                            location_encoder, mercator)
 from hard_negatives import band_neighbours, hard_negatives, partners  # noqa: E402
 from losses import LogitScale, image_gps_loss, info_nce, multiscale_geo_neighbour_loss  # noqa: E402
-from torch_eval import accuracy_table, format_table  # noqa: E402
+from torch_eval import accuracy_table, encode_images, format_table  # noqa: E402
 from world_data import TEXT_BUCKETS, cached_crops, load_world, normalize, place_tokens  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +64,10 @@ def parse_args():
     p.add_argument("--heldout", default=None, help="a world of held-out photos (another seed) to monitor every epoch")
     p.add_argument("--eval-every", type=int, default=2, help="epochs between held-out evaluations")
     p.add_argument("--export-from", default=None, help="export this checkpoint (.pt) instead of training")
+    p.add_argument("--init", default=None, help="start from this checkpoint (.pt) instead of random weights (fine-tuning)")
+    p.add_argument("--mined", type=int, default=0,
+                   help="per anchor, this many more GPS negatives: the locations of its top image-retrieval neighbours "
+                        "under the starting weights, i.e. the candidates the verifier will have to choose among")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-text", action="store_true", help="drop the text branch (IMG+GPS ablation)")
@@ -126,6 +130,11 @@ def train(args):
         export(model, out)
         print(f"exported {args.export_from} to {out}")
         return
+    if args.init:
+        state = torch.load(args.init)
+        model.load_state_dict(state["model"] if "model" in state else state)
+        print(f"starting from {args.init}", flush=True)
+    mined = mine_retrieval_negatives(model, db_crops, args.mined) if args.mined else None
     scales = [p for n, p in model.named_parameters() if n.endswith(".t")]
     others = [p for n, p in model.named_parameters() if not n.endswith(".t")]
     opt = torch.optim.AdamW([{"params": others, "weight_decay": args.weight_decay},
@@ -148,6 +157,8 @@ def train(args):
             mates = partners(neigh, anchors, rng)
             idx = np.concatenate([anchors, mates[mates >= 0]])
             negs = hard_negatives(neigh, anchors, rng)
+            if mined is not None:
+                negs = np.concatenate([negs, mined[anchors].reshape(-1)])
             pixels = normalize(db_crops[idx])
             flip = torch.from_numpy(rng.random(len(idx)) < 0.5)
             pixels[flip] = pixels[flip].flip(-1)  # scenes are left-right symmetric; a cheap augmentation
@@ -200,6 +211,7 @@ def train(args):
                                      "database": len(database), "queries": len(queries)},
         "text_branch": text, "epochs": args.epochs, "batch_anchors": args.batch, "lr": args.lr, "taus_km": taus,
         "gps_tau_km": args.gps_tau_km, "sigmas": SIGMAS_V2,
+        "init": Path(args.init).name if args.init else None, "mined_negatives": args.mined,
         "threads": args.threads, "data_seconds": round(t_data, 1), "train_seconds": round(train_seconds, 1),
         "train_cpu_seconds": round(cpu_seconds, 1),
         "total_seconds": round(time.time() - t_start, 1), "torch": torch.__version__, "machine": platform.machine(),
@@ -210,12 +222,34 @@ def train(args):
           f"{cpu_seconds:.0f} CPU s); wrote {out}")
 
 
+def mine_retrieval_negatives(model, db_crops, k):
+    """Each database photo's top-k image-retrieval neighbours (itself excluded) under the current weights.
+
+    At inference the verifier chooses among the retrieved photos' locations; training the GPS head
+    against exactly those look-alikes (ANCE-style mined negatives) teaches it what retrieval confuses.
+    Distance-aware targets keep neighbours that are truly nearby from being pushed away.
+    """
+    t = time.time()
+    model.eval()
+    e_img, _ = encode_images(model.image.forward_small, db_crops)
+    top = np.empty((len(db_crops), k), dtype=np.int64)
+    with torch.no_grad():
+        for start in range(0, len(db_crops), 2048):
+            sims = e_img[start:start + 2048] @ e_img.T
+            rows = torch.arange(start, min(start + 2048, len(db_crops)))
+            sims[rows - start, rows] = -2.0
+            top[start:start + len(rows)] = sims.topk(k, dim=1).indices.numpy()
+    model.train()
+    print(f"mined {k} retrieval negatives per photo in {time.time() - t:.0f} s", flush=True)
+    return top
+
+
 def export(model, out):
     g3_models.export_image(model.image, str(out / "image.onnx"))
     g3_models.export_location(model.location, str(out / "location.onnx"))
     manifest = {
         "formatVersion": 1,
-        "id": "g3-mini",
+        "id": "g3-mini-v2",
         "modelCard": "MODEL_CARD.md",
         # Trained on L2-normalised embeddings with logits = exp(t) * cosine: the verifier does the same.
         "verification": {"metric": "cosine", "logitScale": round(model.s_image_gps().item(), 4)},

@@ -38,6 +38,9 @@ internal sealed class OutOfDistributionDocument
     public string? Score { get; set; }
     public int? TopK { get; set; }
     public double? Threshold { get; set; }
+    public double[]? Weights { get; set; }
+    public double? Bias { get; set; }
+    public string? FittedOn { get; set; }
     public string? MeasuredOn { get; set; }
 }
 

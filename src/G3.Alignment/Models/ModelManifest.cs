@@ -142,12 +142,34 @@ public sealed record VerificationSpec(VerificationMetric Metric, double? LogitSc
 /// </summary>
 public sealed record ConfidenceCalibrationSpec(double RadiusKm, IReadOnlyList<double> Raw, IReadOnlyList<double> Calibrated, string? FittedOn);
 
+/// <summary>How the out-of-distribution score is computed (manifest <c>outOfDistribution.score</c>).</summary>
+public enum OutOfDistributionScore
+{
+    /// <summary>"mean-top-k-similarity": the mean retrieval similarity of the top K references.</summary>
+    MeanTopKSimilarity,
+
+    /// <summary>
+    /// "logistic": σ(w · [e_img, e_gps^image, mean top-K similarity] + b), a linear classifier of
+    /// in-world photos against generated non-place images, fitted offline (tools/train/Calibrate.cs).
+    /// </summary>
+    Logistic,
+}
+
 /// <summary>
 /// The out-of-distribution check. JSON: <c>"outOfDistribution": { "score": "mean-top-k-similarity", "topK": 5,
-/// "threshold": 0.61, "measuredOn": "..." }</c>: a photo whose mean retrieval similarity over its top
-/// <paramref name="TopK"/> references is below <paramref name="Threshold"/> is flagged.
+/// "threshold": 0.61, "measuredOn": "..." }</c>, or with <c>"score": "logistic"</c> also <c>"weights"</c>
+/// (retrieval dim + GPS dim + 1 numbers) and <c>"bias"</c>. A photo scoring below
+/// <paramref name="Threshold"/> (measured on held-out in-world photos) is flagged.
 /// </summary>
-public sealed record OutOfDistributionSpec(int TopK, double Threshold, string? MeasuredOn);
+public sealed record OutOfDistributionSpec(int TopK, double Threshold, string? MeasuredOn)
+{
+    public OutOfDistributionScore Score { get; init; } = OutOfDistributionScore.MeanTopKSimilarity;
+
+    /// <summary>Logistic only: one weight per feature (e_img, then e_gps^image, then the mean top-K similarity).</summary>
+    public IReadOnlyList<double> Weights { get; init; } = [];
+
+    public double Bias { get; init; }
+}
 
 /// <summary>
 /// The text tower (optional): token ids [N,T] (int64, CLIP's layout) → two embeddings, as GeoCLIP's text

@@ -76,7 +76,7 @@ public static class ModelManifestLoader
         }
 
         var calibration = d.Verification?.Calibration is { } c ? ValidateCalibration(c, problems) : null;
-        var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, problems) : null;
+        var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, image, problems) : null;
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
         return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard)
         {
@@ -108,16 +108,40 @@ public static class ModelManifestLoader
         return problems.Count > before ? null : new ConfidenceCalibrationSpec(c.RadiusKm!.Value, c.Raw!, c.Calibrated!, c.FittedOn);
     }
 
-    private static OutOfDistributionSpec? ValidateOutOfDistribution(OutOfDistributionDocument o, List<string> problems)
+    private static OutOfDistributionSpec? ValidateOutOfDistribution(OutOfDistributionDocument o, ImageModelSpec? image, List<string> problems)
     {
         var before = problems.Count;
-        if (!string.Equals(o.Score?.Trim(), "mean-top-k-similarity", StringComparison.OrdinalIgnoreCase))
-            problems.Add($"outOfDistribution.score '{o.Score}' is not supported (only \"mean-top-k-similarity\")");
+        OutOfDistributionScore? score = o.Score?.Trim().ToLowerInvariant() switch
+        {
+            "mean-top-k-similarity" => OutOfDistributionScore.MeanTopKSimilarity,
+            "logistic" => OutOfDistributionScore.Logistic,
+            _ => null,
+        };
+        if (score is null)
+            problems.Add($"outOfDistribution.score '{o.Score}' is not supported (\"mean-top-k-similarity\" or \"logistic\")");
         if (o.TopK is not (>= 1 and <= 1000))
             problems.Add("outOfDistribution.topK must be 1..1000");
         if (o.Threshold is not { } t || !double.IsFinite(t))
-            problems.Add("outOfDistribution.threshold must be a number (a similarity)");
-        return problems.Count > before ? null : new OutOfDistributionSpec(o.TopK!.Value, o.Threshold!.Value, o.MeasuredOn);
+            problems.Add("outOfDistribution.threshold must be a number");
+        if (score == OutOfDistributionScore.Logistic)
+        {
+            // The classifier reads both image outputs and the retrieval score, so its size is fixed by the image model.
+            var expected = image is null ? (int?)null : image.Retrieval.Dimension + image.Gps.Dimension + 1;
+            if (o.Weights is not { Length: > 0 } w || w.Any(x => !double.IsFinite(x)))
+                problems.Add("outOfDistribution.weights must be a list of numbers for the logistic score");
+            else if (expected is { } n && w.Length != n)
+                problems.Add($"outOfDistribution.weights has {w.Length} numbers but the image model needs {n} (retrieval dim + GPS dim + 1)");
+            if (o.Bias is not { } b || !double.IsFinite(b))
+                problems.Add("outOfDistribution.bias must be a number for the logistic score");
+        }
+        else if (o.Weights is not null || o.Bias is not null)
+            problems.Add("outOfDistribution.weights and bias belong to the logistic score only");
+        return problems.Count > before ? null : new OutOfDistributionSpec(o.TopK!.Value, o.Threshold!.Value, o.MeasuredOn)
+        {
+            Score = score!.Value,
+            Weights = o.Weights ?? [],
+            Bias = o.Bias ?? 0,
+        };
     }
 
     private static VerificationSpec ValidateVerification(VerificationDocument? v, List<string> problems)

@@ -96,7 +96,7 @@ public sealed class G3Pipeline
             Similar = similar,
             Dissimilar = dissimilar,
             Confidence = verification.Confidence,
-            Familiarity = _familiarity?.Assess(similar),
+            Familiarity = _familiarity?.Assess(embedding, similar),
             Agreement = verification.Agreement,
             Degraded = degradedReason is not null,
             DegradedReason = degradedReason,

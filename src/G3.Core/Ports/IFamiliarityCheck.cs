@@ -9,10 +9,11 @@ namespace G3.Core.Ports;
 /// </summary>
 public sealed record Familiarity(double Score, double Threshold, bool OutOfDistribution);
 
-/// <summary>Judges, from what retrieval found, whether the photo is unlike anything in the collection.</summary>
+/// <summary>Judges, from the photo's embeddings and what retrieval found, whether the photo is unlike anything in the collection.</summary>
 public interface IFamiliarityCheck
 {
+    /// <param name="image">The photo's embeddings.</param>
     /// <param name="similar">The retrieved photos, most similar first (may be empty).</param>
     /// <returns>Null when it cannot judge (nothing was retrieved).</returns>
-    Familiarity? Assess(IReadOnlyList<ReferencePhoto> similar);
+    Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar);
 }

@@ -72,7 +72,7 @@ public static class RuntimeFactory
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
-                Familiarity = manifest.OutOfDistribution is { } ood ? new RetrievalFamiliarityCheck(ood.TopK, ood.Threshold) : null,
+                Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
                 Text = text,
                 TextEncoder = textEncoder,
             };

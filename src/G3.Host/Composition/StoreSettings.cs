@@ -22,7 +22,7 @@ public sealed class StoreSettings
     public sealed class EmbeddedSettings
     {
         /// <summary>The store's directory; a relative path is taken from the folder holding appsettings.json (<see cref="G3Paths"/>).</summary>
-        public string Directory { get; set; } = "data/stores/g3-mini";
+        public string Directory { get; set; } = "data/stores/g3-mini-v2";
 
         /// <summary>Float32, or Float16 to halve memory (used when the store is created).</summary>
         public StoreElementType ElementType { get; set; } = StoreElementType.Float32;

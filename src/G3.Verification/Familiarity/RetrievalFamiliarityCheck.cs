@@ -32,6 +32,6 @@ public sealed class RetrievalFamiliarityCheck : IFamiliarityCheck
         return sum / n;
     }
 
-    public G3.Core.Ports.Familiarity? Assess(IReadOnlyList<ReferencePhoto> similar) =>
+    public G3.Core.Ports.Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar) =>
         Score(similar) is { } s ? new G3.Core.Ports.Familiarity(s, Threshold, s < Threshold) : null;
 }

@@ -55,7 +55,7 @@ public sealed class BundledModelTests : IClassFixture<BundledModelTests.Encoders
     {
         var manifest = ModelManifestLoader.Load(Encoders.ManifestPath);
 
-        Assert.Equal("g3-mini", manifest.Id);
+        Assert.Equal("g3-mini-v2", manifest.Id);
         var image = manifest.RequireImage();
         var location = manifest.RequireLocation();
         Assert.Equal(EmbeddingDim, image.Retrieval.Dimension);

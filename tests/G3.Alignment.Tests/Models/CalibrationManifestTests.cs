@@ -47,4 +47,54 @@ public sealed class CalibrationManifestTests
         Assert.Contains("outOfDistribution.topK", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(With([0.1], [0.1], 0.6, topK: 0))).Message);
         Assert.Contains("outOfDistribution.threshold", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(With([0.1], [0.1], null))).Message);
     }
+
+    private static string WithLogistic(int weightCount, string score = "logistic", bool bias = true) =>
+        OnnxFixtures.EditedManifest(OnnxFixtures.ImageManifest, json =>
+        {
+            var ood = new JsonObject
+            {
+                ["score"] = score, ["topK"] = 5, ["threshold"] = 0.4,
+                ["weights"] = new JsonArray(Enumerable.Range(0, weightCount).Select(i => (JsonNode)(i * 0.01)).ToArray()),
+            };
+            if (bias) ood["bias"] = -0.5;
+            json["outOfDistribution"] = ood;
+        });
+
+    private static int LogisticFeatures()
+    {
+        var image = ModelManifestLoader.Load(OnnxFixtures.ImageManifest).RequireImage();
+        return image.Retrieval.Dimension + image.Gps.Dimension + 1;
+    }
+
+    [Fact]
+    public void A_logistic_check_is_read_with_one_weight_per_feature()
+    {
+        var n = LogisticFeatures();
+        var ood = ModelManifestLoader.Load(WithLogistic(n)).OutOfDistribution!;
+
+        Assert.Equal(OutOfDistributionScore.Logistic, ood.Score);
+        Assert.Equal(n, ood.Weights.Count);
+        Assert.Equal(0.01, ood.Weights[1], 10);
+        Assert.Equal((-0.5, 0.4), (ood.Bias, ood.Threshold));
+    }
+
+    [Fact]
+    public void A_logistic_check_of_the_wrong_size_or_without_its_bias_is_refused_by_name()
+    {
+        var n = LogisticFeatures();
+        Assert.Contains($"needs {n}", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLogistic(n - 1))).Message);
+        Assert.Contains("outOfDistribution.bias", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLogistic(n, bias: false))).Message);
+        Assert.Contains("logistic score only", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLogistic(n, "mean-top-k-similarity"))).Message);
+        Assert.Contains("not supported", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLogistic(n, "mahalanobis"))).Message);
+    }
+
+    [Fact]
+    public void The_bundled_model_carries_a_logistic_check_that_fits_its_image_model()
+    {
+        var manifest = ModelManifestLoader.Load(TestPaths.InRepo("models", "g3-mini", "manifest.json"));
+        var image = manifest.RequireImage();
+        Assert.Equal(OutOfDistributionScore.Logistic, manifest.OutOfDistribution!.Score);
+        Assert.Equal(image.Retrieval.Dimension + image.Gps.Dimension + 1, manifest.OutOfDistribution.Weights.Count);
+        Assert.InRange(manifest.OutOfDistribution.Threshold, 0.0, 1.0);
+    }
 }

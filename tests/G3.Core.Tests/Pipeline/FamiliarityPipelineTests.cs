@@ -12,7 +12,7 @@ public sealed class FamiliarityPipelineTests
     {
         public IReadOnlyList<ReferencePhoto>? Seen;
 
-        public Familiarity? Assess(IReadOnlyList<ReferencePhoto> similar)
+        public Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar)
         {
             Seen = similar;
             return similar.Count == 0 ? null : new Familiarity(similar[0].Similarity, threshold, similar[0].Similarity < threshold);
