@@ -25,7 +25,7 @@ log() { printf 'bootstrap: %s\n' "$*"; }
 # --- Debian packages -------------------------------------------------------------------------
 # Image codecs are called through P/Invoke, for Pillow parity and speed (docs/architecture.md, Dependencies).
 debs=(libturbojpeg0 libspng0 libwebp7)
-tool_debs=(python3-torch python3-torchvision python3-pil python3-onnx python3-numpy python3-faiss libopenblas0-pthread)
+tool_debs=(python3-torch python3-torchvision python3-pil python3-onnx python3-numpy python3-faiss python3-regex libopenblas0-pthread)
 [ "$with_tools" = 1 ] && debs+=("${tool_debs[@]}")
 # The chat page's browser tests (tests/G3.Browser.Tests) drive Debian's chromium: browser downloads are
 # impossible here, so Playwright is pointed at /usr/bin/chromium instead of its own build.

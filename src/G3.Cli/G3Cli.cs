@@ -59,6 +59,8 @@ internal static class G3Cli
         root.Subcommands.Add(GeolocateCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(DescribeCommand.Create());
+        root.Subcommands.Add(EvalTextCommand.Create());
         // `g3` alone serves; so does `g3 --urls ...`. Unmatched tokens are --Section:Key=value settings,
         // checked by CommandLineChecks before anything runs.
         root.TreatUnmatchedTokensAsErrors = false;

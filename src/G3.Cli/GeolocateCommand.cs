@@ -18,14 +18,15 @@ internal static class GeolocateCommand
 {
     public static Command Create()
     {
-        var files = new Argument<FileInfo[]>("image") { Description = "JPEG, PNG or WebP photos.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("image") { Description = "JPEG, PNG or WebP photos.", Arity = ArgumentArity.ZeroOrMore };
+        var text = new Option<string?>("--text") { Description = "Geolocate a description of the place instead of photos (needs a model with a text tower)." };
         var json = new Option<bool>("--json") { Description = "Print the full result (candidates, references, timings) as JSON lines." };
         var provider = new Option<string?>("--provider") { Description = "LMM provider name from Lmm:Providers (default: Lmm:Default)." };
         var samePlace = new Option<bool>("--same-place") { Description = $"The photos (up to {PlaceQuery.MaxImages}) show one place: geolocate them together, as one query." };
         var weights = new Option<string?>("--weights") { Description = "With --same-place: one weight per photo, comma-separated (e.g. 1,1,0.5); default equal." };
         var command = new Command("geolocate", "Geolocate photos with the configured model, store and LMM, and print where they were taken.")
         {
-            files, json, provider, samePlace, weights,
+            files, json, provider, samePlace, weights, text,
         };
         command.TreatUnmatchedTokensAsErrors = false; // --Section:Key=value settings pass through
         command.SetAction((parse, ct) =>
@@ -34,9 +35,21 @@ internal static class GeolocateCommand
             var given = parse.GetRequiredValue(files);
             var settings = CommandLineChecks.Settings(parse.UnmatchedTokens.Concat(given.Select(f => f.ToString())));
             var photos = given.Where(f => !CommandLineChecks.IsSetting(f.ToString())).ToArray();
+            if (parse.GetValue(text) is { } description)
+                return photos.Length > 0 || parse.GetValue(provider) is not null
+                    ? UsageAsync(parse, "give photos or --text, not both (a text query asks no LMM, so --provider does not apply either)")
+                    : GeolocateTextCommand.RunAsync(description, parse.GetValue(json), settings, parse, ct);
+            if (photos.Length == 0)
+                return UsageAsync(parse, "give at least one photo, or --text \"a description of the place\"");
             return RunAsync(photos, new Grouping(parse.GetValue(samePlace), parse.GetValue(weights)), parse.GetValue(json), parse.GetValue(provider), settings, parse, ct);
         });
         return command;
+    }
+
+    private static async Task<int> UsageAsync(ParseResult parse, string problem)
+    {
+        await parse.InvocationConfiguration.Error.WriteLineAsync("geolocate: " + problem);
+        return ExitCodes.Usage;
     }
 
     /// <summary>Whether the photos are one place (and their weights, as given), or each its own query.</summary>

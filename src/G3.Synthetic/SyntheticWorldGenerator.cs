@@ -1,5 +1,6 @@
 using System.Text.Json;
 using G3.Geography;
+using G3.Synthetic.Describing;
 using G3.Synthetic.Jpeg;
 using G3.Synthetic.Rendering;
 using G3.Synthetic.World;
@@ -94,6 +95,34 @@ public sealed partial class SyntheticWorldGenerator
     private byte[] RenderPhotoRgb(long seed, int stream, int index, string imageId, SyntheticWorldOptions options, Canvas canvas, out PhotoRecord record, out int quality)
     {
         var rng = SplitMix.Derive(seed, stream, index);
+        var scene = SampleScene(ref rng, imageId, options, out record);
+        SceneRenderer.Render(canvas, scene, ref rng);
+        var rgb = new byte[canvas.Size * canvas.Size * 3];
+        canvas.ToRgb24(rgb, rng.Range(1.5, 9), ref rng);
+        quality = (int)Math.Round(rng.Range(55, 93));
+        return rgb;
+    }
+
+    /// <summary>
+    /// The photo's record and a text description of the place and of what the photo shows
+    /// (<see cref="PlaceDescriber"/>), without rendering it. The scene is sampled from the photo's own
+    /// stream exactly as for rendering; the description's wording comes from a separate stream, so
+    /// describing never changes a photo or its metadata.
+    /// </summary>
+    public (PhotoRecord Record, string Description) DescribePhoto(long seed, int stream, int index, string imageId, SyntheticWorldOptions options)
+    {
+        var rng = SplitMix.Derive(seed, stream, index);
+        var scene = SampleScene(ref rng, imageId, options, out var record);
+        var wording = SplitMix.Derive(seed, DescriptionStreamOffset + stream, index);
+        return (record, PlaceDescriber.Describe(record, scene, ref wording));
+    }
+
+    /// <summary>Added to a split's stream number for the description's wording stream.</summary>
+    private const int DescriptionStreamOffset = 1000;
+
+    /// <summary>Draws where the photo is taken and what it shows; <paramref name="rng"/> continues into the renderer.</summary>
+    private PhotoScene SampleScene(ref SplitMix rng, string imageId, SyntheticWorldOptions options, out PhotoRecord record)
+    {
         var sample = _sampler.Next(ref rng, options.RuralFraction, options.AllowOcean);
         var indoor = rng.Chance(options.IndoorFraction);
         var showLandmark = !indoor && sample.NearBigCity && rng.Chance(options.LandmarkFraction);
@@ -106,12 +135,12 @@ public sealed partial class SyntheticWorldGenerator
             site = sites[rng.NextInt(sites.Count)];
             (sample, closeness) = _sampler.AtLandmark(ref rng, site);
         }
-        return RenderScene(ref rng, sample, site, closeness, indoor, imageId, canvas, out record, out quality);
+        return SceneAt(ref rng, sample, site, closeness, indoor, imageId, out record);
     }
 
-    /// <summary>Draws what stands at <paramref name="sample"/> (the landmark <paramref name="site"/> when given) with the rest of the photo's random stream.</summary>
-    private byte[] RenderScene(ref SplitMix rng, LocationSampler.Sample sample, LandmarkSite? site, double closeness, bool indoor, string imageId, Canvas canvas,
-        out PhotoRecord record, out int quality)
+    /// <summary>Draws what stands at <paramref name="sample"/> (the landmark <paramref name="site"/> when given) with the next draws of the photo's random stream.</summary>
+    private PhotoScene SceneAt(ref SplitMix rng, LocationSampler.Sample sample, LandmarkSite? site, double closeness, bool indoor, string imageId,
+        out PhotoRecord record)
     {
         var lookup = sample.Lookup;
         var climate = ClimateStyle.For(sample.Point.Latitude, sample.Point.Longitude,
@@ -119,14 +148,20 @@ public sealed partial class SyntheticWorldGenerator
         var style = _styles.GetValueOrDefault(lookup.CountryCode ?? sample.Origin.CountryCode) ?? _fallbackStyle;
         var urban = sample.Rural ? rng.Range(0, 0.3) : Math.Clamp(0.4 + 0.15 * Math.Log10(Math.Max(sample.Origin.Population, 1000) / 1000.0) + rng.Range(-0.2, 0.2), 0.2, 1);
         var city = CityStyle.For(sample.Origin.Location, sample.Origin.GeoNameId);
-        var scene = new PhotoScene(climate, style, city, site is null ? null : Landmark.ForSite(site.City.GeoNameId, site.Index), closeness, urban, indoor);
+        record = new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
+            site?.City.Name, indoor, site?.Id);
+        return new PhotoScene(climate, style, city, site is null ? null : Landmark.ForSite(site.City.GeoNameId, site.Index), closeness, urban, indoor);
+    }
 
+    /// <summary>Draws and renders what stands at <paramref name="sample"/> with the rest of the photo's random stream (a multi-view photo).</summary>
+    private byte[] RenderScene(ref SplitMix rng, LocationSampler.Sample sample, LandmarkSite? site, double closeness, bool indoor, string imageId, Canvas canvas,
+        out PhotoRecord record, out int quality)
+    {
+        var scene = SceneAt(ref rng, sample, site, closeness, indoor, imageId, out record);
         SceneRenderer.Render(canvas, scene, ref rng);
         var rgb = new byte[canvas.Size * canvas.Size * 3];
         canvas.ToRgb24(rgb, rng.Range(1.5, 9), ref rng);
         quality = (int)Math.Round(rng.Range(55, 93));
-        record = new PhotoRecord(imageId, sample.Point.Latitude, sample.Point.Longitude, lookup.Place, lookup.Ocean,
-            site?.City.Name, indoor, site?.Id);
         return rgb;
     }
 

@@ -64,14 +64,17 @@ class _Attention(nn.Module):
         self.q_proj, self.k_proj = nn.Linear(c.hidden, c.hidden), nn.Linear(c.hidden, c.hidden)
         self.v_proj, self.out_proj = nn.Linear(c.hidden, c.hidden), nn.Linear(c.hidden, c.hidden)
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
         n, t, d = x.shape
 
         def split(y):
             return y.reshape(n, t, self.heads, self.head_dim).transpose(1, 2)
 
         q, k, v = split(self.q_proj(x)), split(self.k_proj(x)), split(self.v_proj(x))
-        a = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(self.head_dim), dim=-1)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(self.head_dim)
+        if mask is not None:
+            scores = scores + mask                                            # additive: 0 or -inf (text: causal)
+        a = torch.softmax(scores, dim=-1)
         return self.out_proj((a @ v).transpose(1, 2).reshape(n, t, d))
 
 
@@ -91,8 +94,8 @@ class _Layer(nn.Module):
         self.layer_norm1, self.self_attn = nn.LayerNorm(c.hidden), _Attention(c)
         self.layer_norm2, self.mlp = nn.LayerNorm(c.hidden), _Mlp(c)
 
-    def forward(self, x):
-        x = x + self.self_attn(self.layer_norm1(x))
+    def forward(self, x, mask=None):
+        x = x + self.self_attn(self.layer_norm1(x), mask)
         return x + self.mlp(self.layer_norm2(x))
 
 
@@ -101,9 +104,9 @@ class _Encoder(nn.Module):
         super().__init__()
         self.layers = nn.ModuleList(_Layer(c) for _ in range(c.layers))
 
-    def forward(self, x):
+    def forward(self, x, mask=None):
         for layer in self.layers:
-            x = layer(x)
+            x = layer(x, mask)
         return x
 
 
@@ -120,6 +123,80 @@ class ClipVisionTransformer(nn.Module):
     def forward(self, pixels):
         x = self.encoder(self.pre_layrnorm(self.embeddings(pixels)))
         return self.post_layernorm(x[:, 0])
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """CLIP's text transformer: vocabulary, context, width, depth, heads, MLP width, projection."""
+    vocab: int
+    hidden: int
+    layers: int
+    heads: int
+    intermediate: int
+    context: int = 77
+    projection: int = 768
+
+    @staticmethod
+    def clip_vit_l14():
+        """openai/clip-vit-large-patch14's text tower (the text half of the CLIP that G3 and GeoCLIP start from)."""
+        return TextConfig(vocab=49408, hidden=768, layers=12, heads=12, intermediate=3072)
+
+    @staticmethod
+    def tiny(vocab=600):
+        """Same structure, small enough to export and check in seconds (self-test only)."""
+        return TextConfig(vocab=vocab, hidden=64, layers=2, heads=4, intermediate=128, projection=64)
+
+
+class _TextEmbeddings(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.token_embedding = nn.Embedding(c.vocab, c.hidden)
+        self.position_embedding = nn.Embedding(c.context, c.hidden)
+        self.register_buffer("position_ids", torch.arange(c.context)[None], persistent=False)
+
+    def forward(self, ids):
+        return self.token_embedding(ids) + self.position_embedding(self.position_ids[:, :ids.shape[1]])
+
+
+class ClipTextTransformer(nn.Module):
+    """input_ids [N,T] (CLIP's layout: start, BPE ids, end, zero padding) -> pooled [N,hidden]: the final
+    layer norm's output at the end token, as CLIPTextTransformer(...)[1] with the original CLIP's rule
+    (the end token has the highest id, so argmax finds it). Causal attention, so the padding after the
+    end token never changes the pooled output, and T may be shorter than the context in training."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.embeddings = _TextEmbeddings(c)
+        self.encoder = _Encoder(c)
+        self.final_layer_norm = nn.LayerNorm(c.hidden)
+        causal = torch.full((c.context, c.context), float("-inf")).triu(1)
+        self.register_buffer("causal_mask", causal, persistent=False)
+
+    def forward(self, ids):
+        t = ids.shape[1]
+        x = self.encoder(self.embeddings(ids), self.causal_mask[:t, :t])
+        x = self.final_layer_norm(x)
+        return x[torch.arange(x.shape[0]), ids.argmax(dim=-1)]
+
+
+class ClipText(nn.Module):
+    """CLIP's text features (text_model -> text_projection) -> (text_embedding, gps_embedding).
+
+    text_embedding lives in CLIP's image-text space, the space of the image model's retrieval output
+    when that output is CLIP's image features (GeoCLIP's); gps_embedding is the image model's GPS head
+    applied to the text features, which is GeoCLIP's text query (CLIP's shared space lets its image
+    MLP take text features). For G3, whose retrieval output is e_img = vision_projection(...), the head
+    is vision_projection_else_2 (e_img -> e_gps^image), applied to the text features the same way."""
+
+    def __init__(self, c, gps_head):
+        super().__init__()
+        self.text_model = ClipTextTransformer(c)
+        self.text_projection = nn.Linear(c.hidden, c.projection, bias=False)
+        self.gps_head = gps_head
+
+    def forward(self, ids):
+        features = self.text_projection(self.text_model(ids))
+        return features, self.gps_head(features)
 
 
 class GaussianEncoding(nn.Module):

@@ -19,6 +19,15 @@ Run with Debian's interpreter (python3-torch, python3-onnx; no transformers need
 
   Any export takes --float16 the same way.
 
+  CLIP's text tower (optional; text queries, as GeoCLIP's): add --text-tokenizer DIR (CLIP's vocab.json
+  and merges.txt, e.g. from openai/clip-vit-large-patch14) and, for GeoCLIP, --clip-text with CLIP's
+  text_model.* and text_projection.weight saved from transformers; a G3 checkpoint already holds them.
+  text.onnx takes input_ids [N,77] (int64, clip.tokenize's layout) and gives text_embedding (CLIP's text
+  features: the retrieval space when the image model's retrieval output is CLIP's image features) and
+  gps_embedding (the image model's GPS head applied to the text features, GeoCLIP's text query):
+    /usr/bin/python3 tools/export/export_checkpoint.py geoclip --weights ... --clip-vision ... \\
+        --clip-text clip_vit_l14_text.pth --text-tokenizer clip-tokenizer/ --out models/geoclip
+
   Self-test (no real weights needed): randomly initialised modules of both architectures, real
   location encoder size (3 x 512->1024->1024->1024->512), a narrow ViT of CLIP's structure, exported
   to a temporary folder and run with ONNX Runtime (the bootstrap's native library, via ctypes);
@@ -41,7 +50,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "onnx"))
 import g3_models  # noqa: E402  (projections, ONNX export helpers, JSON writer)
-from checkpoint_modules import G3Image, G3Location, GeoClipImage, LocationEncoder, VitConfig  # noqa: E402
+from checkpoint_modules import ClipText, G3Image, G3Location, GeoClipImage, LocationEncoder, TextConfig, VitConfig  # noqa: E402
 
 TOLERANCE = 1e-4
 
@@ -98,6 +107,43 @@ def geoclip_modules(weights_dir, clip_vision, vit):
     scale = _load(scale_file) if scale_file.exists() else {}
     logit_scale = float(torch.as_tensor(next(iter(scale.values()))).exp()) if scale else 1 / 0.07
     return image.eval(), location.eval(), logit_scale
+
+
+def text_module(state, config, gps_head, what):
+    """CLIP's text tower from a state dict holding text_model.* and text_projection.weight, with gps_head on top."""
+    text = ClipText(config, gps_head)
+    wanted = {k: v for k, v in state.items() if k.split(".")[0] in ("text_model", "text_projection")}
+    if not wanted:
+        raise SystemExit(f"{what}: no text_model.* / text_projection.weight (save CLIPModel's text_model and text_projection)")
+    missing, unexpected = text.load_state_dict({**wanted, **{"gps_head." + k: v for k, v in gps_head.state_dict().items()}}, strict=False)
+    missing = [k for k in missing if not k.endswith("position_ids")]
+    unexpected = [k for k in unexpected if not k.endswith("position_ids")]
+    if missing or unexpected:
+        raise SystemExit(f"{what}: the text tower does not match CLIP's architecture; missing {missing[:5]}, unexpected {unexpected[:5]}")
+    return text.eval()
+
+
+def write_text_model(out, text, config, tokenizer_dir, manifest):
+    """text.onnx (input_ids [N,context] int64 -> text_embedding, gps_embedding), CLIP's tokenizer files, the manifest's "text"."""
+    import shutil
+    out, tokenizer_dir = Path(out), Path(tokenizer_dir)
+    for name in ("vocab.json", "merges.txt"):
+        if not (tokenizer_dir / name).is_file():
+            raise SystemExit(f"{tokenizer_dir}: no {name} (CLIP's tokenizer files)")
+        shutil.copyfile(tokenizer_dir / name, out / name)
+    ids = torch.zeros(2, config.context, dtype=torch.long)
+    ids[:, 0], ids[:, 1] = config.vocab - 2, config.vocab - 1   # start, end: CLIP's last two ids
+    with torch.no_grad():
+        r, g = text(ids)
+    torch.onnx.export(text, (ids,), str(out / "text.onnx"), input_names=["input_ids"], output_names=["text_embedding", "gps_embedding"],
+                      dynamic_axes={"input_ids": {0: "batch"}, "text_embedding": {0: "batch"}, "gps_embedding": {0: "batch"}},
+                      opset_version=17)
+    manifest["text"] = {"file": "text.onnx", "input": "input_ids", "contextLength": config.context,
+                        "tokenizer": {"kind": "clip-bpe", "vocab": "vocab.json", "merges": "merges.txt"},
+                        "retrieval": {"output": "text_embedding", "dim": int(r.shape[1]), "normalize": True},
+                        "gps": {"output": "gps_embedding", "dim": int(g.shape[1]), "normalize": True}}
+    g3_models.write_json(out / "manifest.json", manifest)
+    return manifest
 
 
 def write_model(out, model_id, image, location, projection, logit_scale, card_text):
@@ -165,11 +211,59 @@ def self_test():
             if dims[1] != dims[2]:
                 failures.append(f"{name}: gps dim {dims[1]} != location dim {dims[2]}")
         failures += _loading_round_trip(Path(tmp), vit, cases)
+        failures += _text_self_test(Path(tmp), runtime, cases)
     if failures:
         print("self-test FAILED: " + ", ".join(failures))
         return 1
     print(f"self-test passed: ONNX Runtime matches torch within {TOLERANCE:g} for G3 and GeoCLIP exports")
     return 0
+
+
+def _text_self_test(tmp, runtime, cases):
+    """CLIP's text tower (narrow, random) on both heads: exported, run by ONNX Runtime on ids from a small
+    BPE vocabulary in CLIP's format, compared with torch; the state-dict layout round trip as for images."""
+    sys.path.insert(0, str(HERE.parent / "text"))
+    import clip_bpe
+    texts = ["A street photo in Lalín, Galicia, Spain.", "red doors and awnings, grey pavement", "where could this be: a desert town?"]
+    vocab, merges = clip_bpe.learn(texts * 3, 60)
+    tok_dir = tmp / "tokenizer"
+    clip_bpe.write(tok_dir, vocab, merges)
+    bpe = clip_bpe.ClipBpe.load(tok_dir)
+    config = TextConfig.tiny(vocab=len(vocab))
+    ids = np.array([bpe.tokenize(t, config.context) for t in texts], dtype=np.int64)
+    failures = []
+    heads = {"g3": cases["g3"][0].vision_projection_else_2, "geoclip": cases["geoclip"][0].mlp}
+    for name, head in heads.items():
+        # The tiny text tower projects to the tiny ViT's projection width, so the image model's heads fit.
+        config_n = TextConfig(vocab=len(vocab), hidden=64, layers=2, heads=4, intermediate=128, projection=768)
+        text = ClipText(config_n, head).eval()
+        out = tmp / f"{name}-text"
+        out.mkdir()
+        manifest = write_text_model(out, text, config_n, tok_dir, {"formatVersion": 1, "id": f"selftest-{name}-text"})
+        with torch.no_grad():
+            want = [t.numpy() for t in text(torch.from_numpy(ids))]
+        session = runtime.session(out / "text.onnx")
+        got = session.run({"input_ids": ids}, ["text_embedding", "gps_embedding"])
+        session.close()
+        for label, w, g in zip(("text_embedding", "gps_embedding"), want, got):
+            err = float(np.abs(w - g).max()) if w.shape == g.shape else math.inf
+            ok = err <= TOLERANCE
+            print(f"  {name + '-text':10s} {label:18s} shape {list(g.shape)} max |onnx - torch| = {err:.2e} {'ok' if ok else 'FAIL'}")
+            if not ok:
+                failures.append(f"{name} text {label}")
+        if manifest["text"]["gps"]["dim"] != (512 if name == "geoclip" else 768):
+            failures.append(f"{name}: text gps dim {manifest['text']['gps']['dim']}")
+        # Round trip: CLIP's key names (text_model.*, text_projection.weight) load into the same tower.
+        state = {k: v for k, v in text.state_dict().items() if not k.startswith("gps_head.")}
+        state["text_model.embeddings.position_ids"] = torch.arange(config_n.context)[None]
+        torch.save(state, tmp / f"{name}-clip-text.pth")
+        again = text_module(_load(tmp / f"{name}-clip-text.pth"), config_n, head, f"{name} text")
+        with torch.no_grad():
+            same = all(torch.equal(a, b) for a, b in zip(text(torch.from_numpy(ids)), again(torch.from_numpy(ids))))
+        if not same:
+            failures.append(f"{name} text: reloaded outputs differ")
+    print(f"  text tower (CLIP BPE ids, causal transformer, both heads): {'ok' if not failures else 'FAIL'}")
+    return failures
 
 
 def _loading_round_trip(tmp, vit, cases):
@@ -222,7 +316,9 @@ def main():
     rnd = sub.add_parser("random", help="G3's architecture with random weights (seeded), for measurements")
     rnd.add_argument("--vit", choices=("l14", "tiny"), default="l14", help="l14: CLIP ViT-L/14's size; tiny: seconds to export")
     rnd.add_argument("--seed", type=int, default=0, help="torch seed; bench/gpu/torch_throughput.py rebuilds the same model from it")
+    gc.add_argument("--clip-text", default=None, help="state dict with CLIP's text_model.* and text_projection.weight (with --text-tokenizer)")
     for sp in (g3, gc, rnd):
+        sp.add_argument("--text-tokenizer", default=None, help="folder with CLIP's vocab.json + merges.txt: also export the text tower")
         sp.add_argument("--out", required=True)
         sp.add_argument("--id", default=None)
         sp.add_argument("--float16", action="store_true", help="also write image.fp16.onnx + manifest.fp16.json (tools/export/export_float16.py)")
@@ -248,6 +344,17 @@ def main():
             f"Image: CLIP ViT-L/14 + projection heads; location: 3 x RFF + MLP, {projection} projection applied outside the graph.\n"
             f"Verification logit scale: {scale:.4f}.\n")
     manifest = write_model(args.out, model_id, image, location, projection, scale, card)
+    if args.text_tokenizer:
+        text_config = TextConfig.clip_vit_l14()
+        if args.kind == "g3":
+            text = text_module(_load(args.checkpoint), text_config, image.vision_projection_else_2, "G3 checkpoint")
+        elif args.kind == "geoclip":
+            if not args.clip_text:
+                raise SystemExit("--text-tokenizer with geoclip needs --clip-text (CLIP's text tower state dict)")
+            text = text_module(_load(args.clip_text), text_config, image.mlp, "CLIP text weights")
+        else:
+            text = ClipText(text_config, image.vision_projection_else_2).eval()
+        manifest = write_text_model(args.out, text, text_config, args.text_tokenizer, manifest)
     if args.float16:
         from export_float16 import add_float16
         add_float16(args.out)

@@ -40,7 +40,7 @@ SIGNATURES = {
 }
 ORT_LOGGING_LEVEL_ERROR = 3
 ORT_ARENA_ALLOCATOR, ORT_MEM_TYPE_DEFAULT = 1, 0
-ELEMENT_FLOAT = 1
+ELEMENT_FLOAT, ELEMENT_INT64 = 1, 7
 
 
 ORT_VERSION = "1.31.0"
@@ -107,15 +107,17 @@ class Session:
             runtime._fn["ReleaseSessionOptions"](options)
 
     def run(self, inputs, output_names):
-        """inputs: {name: float32 ndarray}; returns a list of float32 ndarrays in output_names' order."""
+        """inputs: {name: ndarray} (int64 arrays stay int64, token ids; anything else becomes float32);
+        returns a list of float32 ndarrays in output_names' order."""
         fn = self.rt._fn
-        arrays = [np.ascontiguousarray(a, dtype=np.float32) for a in inputs.values()]
+        arrays = [np.ascontiguousarray(a, dtype=np.int64 if np.asarray(a).dtype == np.int64 else np.float32) for a in inputs.values()]
         values = []
         try:
             for a in arrays:
                 shape = (C.c_int64 * a.ndim)(*a.shape)
+                kind = ELEMENT_INT64 if a.dtype == np.int64 else ELEMENT_FLOAT
                 values.append(self.rt._out("CreateTensorWithDataAsOrtValue", self.rt.memory,
-                                           a.ctypes.data_as(P), a.nbytes, shape, a.ndim, ELEMENT_FLOAT))
+                                           a.ctypes.data_as(P), a.nbytes, shape, a.ndim, kind))
             in_names = (C.c_char_p * len(arrays))(*[n.encode() for n in inputs])
             out_names = (C.c_char_p * len(output_names))(*[n.encode() for n in output_names])
             outs = (P * len(output_names))()

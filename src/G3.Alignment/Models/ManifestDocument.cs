@@ -14,6 +14,7 @@ internal sealed class ManifestDocument
     public LocationDocument? Location { get; set; }
     public OutOfDistributionDocument? OutOfDistribution { get; set; }
     public ViewAgreementDocument? ViewAgreement { get; set; }
+    public TextDocument? Text { get; set; }
 }
 
 internal sealed class ViewAgreementDocument
@@ -88,4 +89,22 @@ internal sealed class LocationDocument
     public string? Projection { get; set; }
     public bool? Normalize { get; set; }
     public bool? AllowTf32 { get; set; }
+}
+
+internal sealed class TextDocument
+{
+    public string? File { get; set; }
+    public string? Input { get; set; }
+    public int? ContextLength { get; set; }
+    public TokenizerDocument? Tokenizer { get; set; }
+    public OutputDocument? Retrieval { get; set; }
+    public OutputDocument? Gps { get; set; }
+    public double? LogitScale { get; set; }
+}
+
+internal sealed class TokenizerDocument
+{
+    public string? Kind { get; set; }
+    public string? Vocab { get; set; }
+    public string? Merges { get; set; }
 }

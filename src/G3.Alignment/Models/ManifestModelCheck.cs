@@ -29,6 +29,22 @@ public static class ManifestModelCheck
         if (problems.Count > 0) throw new ModelManifestException(manifest.SourcePath, problems);
     }
 
+    public static void CheckText(ModelManifest manifest, OnnxSession session)
+    {
+        var spec = manifest.RequireText();
+        var problems = new List<string>();
+        var input = session.Inputs.FirstOrDefault(t => t.Name == spec.InputName);
+        if (input is null)
+            problems.Add($"text model input '{spec.InputName}' is not in the ONNX model (it has: {string.Join(", ", session.Inputs.Select(t => "'" + t.Name + "'"))})");
+        else if (!input.IsTensor || input.ElementType != OnnxElementType.Int64)
+            problems.Add($"text model input '{spec.InputName}' is {(input.IsTensor ? input.ElementType.ToString() : "not a tensor")}; int64 token ids expected");
+        else if (!Compatible(input.Shape, [-1, spec.ContextLength]))
+            problems.Add($"text model input '{spec.InputName}' has shape {input.ShapeText}; manifest says {OnnxTensorInfo.FormatShape([-1, spec.ContextLength])}");
+        CheckTensor(session.Outputs, "text model output", spec.Retrieval.OutputName, [-1, spec.Retrieval.Dimension], problems);
+        CheckTensor(session.Outputs, "text model output", spec.Gps.OutputName, [-1, spec.Gps.Dimension], problems);
+        if (problems.Count > 0) throw new ModelManifestException(manifest.SourcePath, problems);
+    }
+
     /// <summary>The metadata key tools/export writes into a model whose weights are not float32.</summary>
     public const string PrecisionMetadataKey = "g3.precision";
 

@@ -26,12 +26,19 @@ public sealed record ModelManifest(
     /// <summary>Optional: the same-place similarity below which two photos of one query disagree (measured on landmark photos).</summary>
     public ViewAgreementSpec? ViewAgreement { get; init; }
 
+    /// <summary>Optional: the text tower, for text queries (<see cref="TextModelSpec"/>).</summary>
+    public TextModelSpec? Text { get; init; }
+
     /// <summary>The folder holding the manifest (and, normally, its ONNX files).</summary>
     public string Directory => Path.GetDirectoryName(SourcePath)!;
 
     /// <summary>The image part, or a clear error when this manifest has none.</summary>
     public ImageModelSpec RequireImage() => Image
         ?? throw new ModelManifestException(SourcePath, ["it declares no image model (\"image\" section), which this use needs"]);
+
+    /// <summary>The text part, or a clear error when this manifest has none.</summary>
+    public TextModelSpec RequireText() => Text
+        ?? throw new ModelManifestException(SourcePath, ["it declares no text model (\"text\" section), which text queries need"]);
 
     /// <summary>The location part, or a clear error when this manifest has none.</summary>
     public LocationModelSpec RequireLocation() => Location
@@ -174,3 +181,28 @@ public sealed record OutOfDistributionSpec(int TopK, double Threshold, string? M
 /// reported as disagreeing.
 /// </summary>
 public sealed record ViewAgreementSpec(double Threshold, string? MeasuredOn);
+
+/// <summary>
+/// The text tower (optional): token ids [N,T] (int64, CLIP's layout) → two embeddings, as GeoCLIP's text
+/// query uses CLIP's shared space: <see cref="Retrieval"/> lives in the image model's retrieval space (it
+/// searches the reference collection) and <see cref="Gps"/> in the GPS-aligned space (compared with the
+/// location encoder's embeddings of candidate locations). JSON:
+/// <c>"text": { "file": "text.onnx", "input": "input_ids", "contextLength": 77,
+/// "tokenizer": { "kind": "clip-bpe", "vocab": "vocab.json", "merges": "merges.txt" },
+/// "retrieval": {...}, "gps": {...}, "logitScale": 30 }</c>.
+/// </summary>
+public sealed record TextModelSpec(
+    string ModelPath,
+    string InputName,
+    int ContextLength,
+    string VocabPath,
+    string MergesPath,
+    EmbeddingOutputSpec Retrieval,
+    EmbeddingOutputSpec Gps)
+{
+    /// <summary>
+    /// The scale of text→location similarities before the softmax over candidate locations (the text
+    /// tower's own learned value; absent: the verifier's logit scale, else CLIP's 100).
+    /// </summary>
+    public double? LogitScale { get; init; }
+}

@@ -66,6 +66,8 @@ public static class ModelManifestLoader
         if (image is not null && location is not null && image.Gps.Dimension != location.Dimension)
             problems.Add($"image.gps.dim ({image.Gps.Dimension}) must equal location.dim ({location.Dimension}): the verifier compares them");
 
+        var text = d.Text is null ? null : ValidateText(d.Text, folder, image, location, problems);
+
         string? modelCard = null;
         if (!string.IsNullOrWhiteSpace(d.ModelCard))
         {
@@ -82,6 +84,7 @@ public static class ModelManifestLoader
             Calibration = calibration,
             OutOfDistribution = ood,
             ViewAgreement = views,
+            Text = text,
         };
     }
 
@@ -260,11 +263,48 @@ public static class ModelManifestLoader
             : new LocationModelSpec(file!, l.Input!, l.Output!, l.Dim!.Value, projection, l.Normalize ?? true) { AllowTf32 = l.AllowTf32 ?? false };
     }
 
-    private static string? RequireFile(string? name, string where, string folder, List<string> problems)
+    /// <summary>Largest context a text model may declare (CLIP's is 77).</summary>
+    public const int MaxTextContext = 1024;
+
+    private static TextModelSpec? ValidateText(TextDocument t, string folder, ImageModelSpec? image, LocationModelSpec? location, List<string> problems)
+    {
+        var before = problems.Count;
+        var file = RequireFile(t.File, "text.file", folder, problems);
+        RequireName(t.Input, "text.input", problems);
+        if (t.ContextLength is not (>= 3 and <= MaxTextContext))
+            problems.Add($"text.contextLength must be 3..{MaxTextContext} token positions (CLIP: 77)");
+        string? vocab = null, merges = null;
+        if (t.Tokenizer is not { } tok)
+            problems.Add("text.tokenizer is required: { \"kind\": \"clip-bpe\", \"vocab\": \"vocab.json\", \"merges\": \"merges.txt\" }");
+        else
+        {
+            if (!string.Equals(tok.Kind, "clip-bpe", StringComparison.Ordinal))
+                problems.Add($"text.tokenizer.kind '{tok.Kind}' is not supported (only \"clip-bpe\": CLIP's vocab.json + merges.txt)");
+            vocab = RequireFile(tok.Vocab, "text.tokenizer.vocab", folder, problems, "the tokenizer's vocab.json");
+            merges = RequireFile(tok.Merges, "text.tokenizer.merges", folder, problems, "the tokenizer's merges.txt");
+        }
+        var retrieval = ValidateOutput(t.Retrieval, "text.retrieval", problems);
+        var gps = ValidateOutput(t.Gps, "text.gps", problems);
+        if (retrieval is not null && gps is not null && retrieval.OutputName == gps.OutputName)
+            problems.Add($"text.retrieval and text.gps name the same output '{gps.OutputName}'");
+        if (image is null || location is null)
+            problems.Add("text needs both an image model (its retrieval space is searched) and a location model (its embeddings are scored)");
+        if (retrieval is not null && image is not null && retrieval.Dimension != image.Retrieval.Dimension)
+            problems.Add($"text.retrieval.dim ({retrieval.Dimension}) must equal image.retrieval.dim ({image.Retrieval.Dimension}): text searches the same reference vectors");
+        if (gps is not null && location is not null && gps.Dimension != location.Dimension)
+            problems.Add($"text.gps.dim ({gps.Dimension}) must equal location.dim ({location.Dimension}): text is scored against location embeddings");
+        if (t.LogitScale is { } s && (!double.IsFinite(s) || s <= 0))
+            problems.Add($"text.logitScale must be a positive number, not {s}");
+        return problems.Count > before
+            ? null
+            : new TextModelSpec(file!, t.Input!, t.ContextLength!.Value, vocab!, merges!, retrieval!, gps!) { LogitScale = t.LogitScale };
+    }
+
+    private static string? RequireFile(string? name, string where, string folder, List<string> problems, string what = "the ONNX file name")
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            problems.Add($"{where} is required (the ONNX file name, relative to the manifest)");
+            problems.Add($"{where} is required ({what}, relative to the manifest)");
             return null;
         }
         var full = Path.GetFullPath(Path.Combine(folder, name));

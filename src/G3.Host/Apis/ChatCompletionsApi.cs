@@ -44,6 +44,8 @@ internal static class ChatCompletionsApi
         try
         {
             var turn = await ChatRequest.ReadAsync(http.Request, runtime, fetcher, ct);
+            if (turn.TextQuery is not null)
+                return await AnswerTextAsync(runtime, turn, ct);
             var options = (turn.Overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
             var pipeline = runtime.PipelineFor(turn.Provider);
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -75,10 +77,27 @@ internal static class ChatCompletionsApi
         }
     }
 
+    /// <summary>A text-only turn asking where a described place is: the text tower's distribution, in the same completion shape.</summary>
+    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> AnswerTextAsync(G3Runtime runtime, ChatTurn turn, CancellationToken ct)
+    {
+        var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var dto = await TextQueries.RunAsync(runtime, turn.TextQuery, turn.TextQueryParam!, ct);
+        var text = G3.Host.Conversations.TextAnswerWriter.Answer(dto);
+        if (turn.Stream) return new SseResult(id, created, turn.Model, SingleText(text, dto));
+        return Completion(id, created, turn.Model, text, dto);
+    }
+
+    private static async IAsyncEnumerable<StreamItem> SingleText(string text, TextGeolocationDto dto)
+    {
+        await Task.CompletedTask;
+        yield return new StreamItem(null, text, dto);
+    }
+
     private static G3.Diversification.Providers.ILmmProvider Lmm(G3Runtime runtime, string? provider) =>
         provider is null ? runtime.Providers.Default : runtime.Providers.Get(provider);
 
-    private static Ok<JsonObject> Completion(string id, long created, string model, string text, GeolocationDto dto)
+    private static Ok<JsonObject> Completion(string id, long created, string model, string text, object dto)
     {
         var body = new JsonObject
         {
@@ -94,7 +113,7 @@ internal static class ChatCompletionsApi
                 ["finish_reason"] = "stop",
             }),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 0, ["completion_tokens"] = 0, ["total_tokens"] = 0 },
-            ["g3"] = JsonSerializer.SerializeToNode(dto, ApiJson.Options),
+            ["g3"] = JsonSerializer.SerializeToNode(dto, dto.GetType(), ApiJson.Options),
         };
         return TypedResults.Ok(body);
     }

@@ -2,6 +2,7 @@ using G3.Core.Options;
 using System.Text.Json;
 using G3.Core.Ports;
 using G3.Host.Composition;
+using G3.Host.Conversations;
 
 namespace G3.Host.Apis;
 
@@ -9,7 +10,14 @@ namespace G3.Host.Apis;
 /// One chat request, read: which pipeline, the photos to place (every image of the latest user message that has any:
 /// new, or earlier in the conversation), the question.
 /// </summary>
-internal sealed record ChatTurn(string Model, string? Provider, PlaceQuery? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides);
+internal sealed record ChatTurn(string Model, string? Provider, PlaceQuery? Image, bool ImageIsNew, string Question, bool Stream, G3OptionsOverrides? Overrides)
+{
+    /// <summary>A text query (the description to geolocate) when the turn asks about words, not a photo; Image is then null.</summary>
+    public string? TextQuery { get; init; }
+
+    /// <summary>Where the text query came from, for errors ("messages[2].content").</summary>
+    public string? TextQueryParam { get; init; }
+}
 
 /// <summary>
 /// Reads a chat completions body as OpenAI's schema defines it, checking every field it uses: wrong
@@ -65,6 +73,15 @@ internal static class ChatRequest
                 imageIndex = i;
             }
         }
+        // A text query: the latest user message has no image and asks "where could this be: …" about a
+        // description (other text-only messages stay follow-ups about the conversation's photo).
+        var lastUserTurn = turns.FindLastIndex(t => t.Role == "user");
+        if (lastUserTurn >= 0 && turns[lastUserTurn].ImageUrls.Count == 0 && TextQuestion.IsTextQuery(turns[lastUserTurn].Text))
+            return new ChatTurn(model, provider, null, false, turns[lastUserTurn].Text, stream, overrides)
+            {
+                TextQuery = TextQuestion.Description(turns[lastUserTurn].Text),
+                TextQueryParam = $"messages[{lastUserTurn}].content",
+            };
         if (imageUrls is null)
             throw new ApiRequestException("there is no image in the conversation; send the photo as an image_url content part (a data URL or an http(s) URL)",
                 "messages", StatusCodes.Status422UnprocessableEntity, "no_image");

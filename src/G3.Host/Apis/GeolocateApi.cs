@@ -11,6 +11,8 @@ namespace G3.Host.Apis;
 /// POST /v1/geolocate: the native API for programs. Takes a multipart upload (file field "image", repeated for up to
 /// 8 photos of one place; optional fields "provider" and "g3" holding the JSON overrides) or a JSON body
 /// (<see cref="GeolocateRequest"/>), and answers with the full result (<see cref="GeolocationDto"/>).
+/// A JSON body with "text" instead of "image" is a text query, answered with a location distribution
+/// (<see cref="TextGeolocationDto"/>).
 /// </summary>
 internal static class GeolocateApi
 {
@@ -21,7 +23,7 @@ internal static class GeolocateApi
         return v1;
     }
 
-    private static async Task<Results<Ok<GeolocationDto>, JsonHttpResult<ErrorBody>>> Geolocate(
+    private static async Task<Results<Ok<GeolocationDto>, Ok<TextGeolocationDto>, JsonHttpResult<ErrorBody>>> Geolocate(
         HttpRequest request, RuntimeState state, G3.Host.Security.ImageFetcher fetcher, ILogger<GeolocateRequest> log, CancellationToken cancellationToken)
     {
         if (state.Runtime is not { } runtime)
@@ -33,7 +35,9 @@ internal static class GeolocateApi
         cancellationToken = deadline.Token;
         try
         {
-            var (query, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
+            var (query, text, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
+            if (query is null)
+                return TypedResults.Ok(await TextQueries.RunAsync(runtime, text, "text", cancellationToken));
             using var activity = G3Telemetry.Start("geolocate", provider);
             try
             {
@@ -55,7 +59,8 @@ internal static class GeolocateApi
         }
     }
 
-    private static async Task<(PlaceQuery Query, string? Provider, G3OptionsOverrides? Overrides)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    /// <summary>The photos and their options, or (Query null) a text query's text: a JSON body with "text" and nothing photo-specific.</summary>
+    private static async Task<(PlaceQuery? Query, string? Text, string? Provider, G3OptionsOverrides? Overrides)> ReadAsync(HttpRequest request, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         if (request.HasFormContentType)
         {
@@ -95,12 +100,22 @@ internal static class GeolocateApi
                 overrides = G3OptionsJson.Read(g3.RootElement, "g3");
             }
             var provider = form.TryGetValue("provider", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
-            return (new PlaceQuery(images), provider, overrides);
+            return (new PlaceQuery(images), null, provider, overrides);
         }
         if (request.HasJsonContentType())
         {
             using var document = await JsonFields.ParseObjectAsync(request.Body, ct);
             var body = GeolocateRequest.Read(document.RootElement);
+            if (body.Text is not null)
+            {
+                if (body.Image is not null || body.Images is not null)
+                    throw new ApiRequestException("give either 'text' (a description of the place) or photos ('image' / 'images'), not both", "text");
+                if (body.Provider is not null)
+                    throw new ApiRequestException("'provider' does not apply to text queries (no LMM is asked); leave it out", "provider");
+                if (body.G3 is not null)
+                    throw new ApiRequestException("'g3' options do not apply to text queries; leave them out", "g3");
+                return (null, body.Text, null, null);
+            }
             if (body.Images is not null)
             {
                 if (body.Image is not null)
@@ -111,14 +126,14 @@ internal static class GeolocateApi
                     var (one, why) = await ImagePayload.ResolveAsync(body.Images[i], fetcher, ct);
                     images.Add(one ?? throw new ApiRequestException(why!, $"images[{i}]"));
                 }
-                return (new PlaceQuery(images), body.Provider, body.G3);
+                return (new PlaceQuery(images), null, body.Provider, body.G3);
             }
             if (string.IsNullOrWhiteSpace(body.Image))
                 throw new ApiRequestException("the JSON body needs 'image' (the photo as base64, a data URL or an http(s) URL) or 'images' (a list of them)", "image");
             var (image, problem) = await ImagePayload.ResolveAsync(body.Image, fetcher, ct);
             if (image is null)
                 throw new ApiRequestException(problem!, "image");
-            return (new PlaceQuery(image), body.Provider, body.G3);
+            return (new PlaceQuery(image), null, body.Provider, body.G3);
         }
         throw new ApiRequestException("send multipart/form-data with a file field 'image', or application/json with 'image' as base64",
             "Content-Type", StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type");

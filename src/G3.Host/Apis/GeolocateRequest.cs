@@ -7,12 +7,13 @@ namespace G3.Host.Apis;
 /// <summary>
 /// JSON body of POST /v1/geolocate: the image as base64 (or a data URL, or an http(s) URL), or "images": a list of
 /// 1..8 of them (photos of one place); an optional provider name, and optional overrides of the service's default G3
-/// options ("image_weights" among them). Unknown fields are refused.
+/// options ("image_weights" among them); or, for a text query, "text" (a description of the place) alone. Unknown
+/// fields are refused.
 /// </summary>
-internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3, IReadOnlyList<string>? Images = null)
+internal sealed record GeolocateRequest(string? Image, string? Provider, G3OptionsOverrides? G3, IReadOnlyList<string>? Images = null, string? Text = null)
 {
     private const int MaxImages = global::G3.Core.Ports.PlaceQuery.MaxImages;
-    private static readonly string[] Known = ["image", "images", "provider", "g3"];
+    private static readonly string[] Known = ["image", "images", "provider", "g3", "text"];
 
     public static GeolocateRequest Read(JsonElement body)
     {
@@ -21,7 +22,8 @@ internal sealed record GeolocateRequest(string? Image, string? Provider, G3Optio
             JsonFields.OptionalString(body, "image", "image"),
             JsonFields.OptionalString(body, "provider", "provider"),
             JsonFields.Optional(body, "g3") is { } g3 ? G3OptionsJson.Read(g3, "g3") : null,
-            ReadImages(body));
+            ReadImages(body),
+            JsonFields.OptionalString(body, "text", "text"));
     }
 
     private static List<string>? ReadImages(JsonElement body)

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace G3.Host.Apis;
 
 /// <summary>One item of a streamed answer: a progress event, or the final text with the full result.</summary>
-internal sealed record StreamItem(JsonObject? Progress, string? Text, GeolocationDto? Result);
+internal sealed record StreamItem(JsonObject? Progress, string? Text, object? Result);
 
 /// <summary>
 /// Server-sent events in OpenAI's chat.completion.chunk format. Progress travels in an extra "g3" field

@@ -67,6 +67,12 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
 
     public string ModelId => ImageEncoder.Model.Manifest.Id;
 
+    /// <summary>Text queries (the manifest's text tower over the same store and location encoder); null when the model has no text tower.</summary>
+    public G3.Alignment.Text.TextGeolocator? Text { get; init; }
+
+    /// <summary>The text tower's session, owned here; null without one.</summary>
+    public G3.Alignment.Text.OnnxTextEncoder? TextEncoder { get; init; }
+
     /// <summary>The pipeline answering with <paramref name="provider"/> (null: the configured default).</summary>
     public G3Pipeline PipelineFor(string? provider = null)
     {
@@ -99,6 +105,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
         _requestEncoder.Dispose();
         ImageEncoder.Dispose();
         LocationEncoder.Dispose();
+        TextEncoder?.Dispose();
         (Store as IDisposable)?.Dispose();
         Providers.Dispose();
     }

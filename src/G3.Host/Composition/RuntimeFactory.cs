@@ -61,12 +61,25 @@ public static class RuntimeFactory
             disposables.Add(providers);
             var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
             var geocoder = TryLoadGeocoder(log);
+            G3.Alignment.Text.OnnxTextEncoder? textEncoder = null;
+            G3.Alignment.Text.TextGeolocator? text = null;
+            if (manifest.Text is { } textSpec)
+            {
+                textEncoder = new G3.Alignment.Text.OnnxTextEncoder(manifest, model.LocationSession());
+                disposables.Add(textEncoder);
+                text = new G3.Alignment.Text.TextGeolocator(textEncoder, referenceStore, locationEncoder,
+                    textSpec.LogitScale ?? manifest.Verification.LogitScale ?? 100);
+                log.LogInformation("Model {ModelId}: text tower for text queries ({Vocabulary} tokens, context {Context})",
+                    manifest.Id, textEncoder.Tokenizer.VocabularySize, textSpec.ContextLength);
+            }
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
                 Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow),
                 ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,
+                Text = text,
+                TextEncoder = textEncoder,
             };
         }
         catch
