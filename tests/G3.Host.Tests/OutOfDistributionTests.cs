@@ -38,17 +38,7 @@ public sealed class OutOfDistributionTests(ServiceFixture service) : IClassFixtu
         return path;
     }
 
-    private static async Task<HttpClient> ReadyClientAsync(WebApplicationFactory<Program> factory)
-    {
-        var client = factory.CreateClient();
-        for (var i = 0; i < 300; i++)
-        {
-            using var r = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-            if (r.IsSuccessStatusCode) return client;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the service did not become ready");
-    }
+    private static Task<HttpClient> ReadyClientAsync(WebApplicationFactory<Program> factory) => factory.CreateClient().WhenReadyAsync();
 
     private static MultipartFormDataContent Upload(string file)
     {

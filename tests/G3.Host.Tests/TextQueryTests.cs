@@ -56,19 +56,7 @@ public sealed class BundledTextService : WebApplicationFactory<Program>
         builder.UseSetting("Cache:Mode", "Off");
     }
 
-    public async Task<HttpClient> ReadyClientAsync()
-    {
-        var client = CreateClient();
-        for (var i = 0; i < 300; i++)
-        {
-            using var r = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-            if (r.IsSuccessStatusCode) return client;
-            var body = await r.Content.ReadAsStringAsync();
-            if (body.Contains("\"failed\"", StringComparison.Ordinal)) throw new InvalidOperationException("service failed to start: " + body);
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the service did not become ready");
-    }
+    public Task<HttpClient> ReadyClientAsync() => CreateClient().WhenReadyAsync();
 
     protected override void Dispose(bool disposing)
     {
