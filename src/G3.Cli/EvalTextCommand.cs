@@ -65,17 +65,8 @@ internal static class EvalTextCommand
         }
         if (limit is { } n) queries = queries.Take(n).ToList();
 
-        G3Runtime runtime;
-        try
-        {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            runtime = RuntimeFactory.Create(CliConfiguration.Build(settings), loggers);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await stderr.WriteLineAsync("eval-text: " + e.Message);
+        if (await CliRuntime.LoadAsync(settings, stderr, "eval-text") is not { } runtime)
             return ExitCodes.Failure;
-        }
         using (runtime)
         {
             if (runtime.Text is not { } text)

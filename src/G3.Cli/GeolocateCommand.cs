@@ -74,17 +74,8 @@ internal static class GeolocateCommand
         foreach (var file in missing) await error.WriteLineAsync($"geolocate: {file.FullName} does not exist");
         if (missing.Count > 0) return ExitCodes.Usage;
 
-        G3Runtime runtime;
-        try
-        {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            runtime = RuntimeFactory.Create(CliConfiguration.Build(settings), loggers);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await error.WriteLineAsync("geolocate: " + e.Message);
+        if (await CliRuntime.LoadAsync(settings, error, "geolocate") is not { } runtime)
             return ExitCodes.Failure;
-        }
 
         using (runtime)
         {

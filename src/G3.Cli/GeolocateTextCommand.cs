@@ -17,17 +17,8 @@ internal static class GeolocateTextCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        G3Runtime runtime;
-        try
-        {
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-            runtime = RuntimeFactory.Create(CliConfiguration.Build(settings), loggers);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await error.WriteLineAsync("geolocate: " + e.Message);
+        if (await CliRuntime.LoadAsync(settings, error, "geolocate") is not { } runtime)
             return ExitCodes.Failure;
-        }
         using (runtime)
         {
             TextGeolocationDto dto;
