@@ -61,7 +61,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var pipelines = configurations.ToDictionary(c => c.Name, c =>
         {
             var templates = c.Prompts is null ? null : PromptTemplates.FromDirectory(Path.GetFullPath(c.Prompts));
-            return runtime.CreatePipeline(c.Provider, Selector(c.Selector), templates, encoder,
+            return runtime.CreatePipeline(c.Provider, Selector(c.Selector, runtime), templates, encoder,
                 c.Store is null ? null : stores[c.Store], c.Generation(templates ?? PromptTemplates.Default));
         });
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
@@ -143,13 +143,14 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
     private static EvalCandidate Candidate(Candidate c, double? score, int? rank) => new(
         c.Source.ToString(), c.Point?.Latitude, c.Point?.Longitude, score, c.Outcome.ToString(), c.Variant?.Index, c.SampleIndex, rank ?? c.Rank);
 
-    private static G3.Core.Ports.IVerifier? Selector(string? name) => name?.Trim().ToUpperInvariant() switch
+    private static G3.Core.Ports.IVerifier? Selector(string? name, IExperimentRuntime runtime) => name?.Trim().ToUpperInvariant() switch
     {
         null or "" or "VERIFIER" => null,
+        "G3-ARGMAX" => runtime.ArgmaxVerifier ?? throw new InvalidDataException("selector 'g3-argmax' needs a runtime with a location encoder"),
         "FIRST-VALID" => new FirstValidSelector(),
         "MEDOID" => new MedoidSelector(),
         "LARGEST-CLUSTER" => new LargestClusterSelector(),
-        _ => throw new InvalidDataException($"selector '{name}' is unknown: use verifier, first-valid, medoid or largest-cluster"),
+        _ => throw new InvalidDataException($"selector '{name}' is unknown: use verifier, g3-argmax, first-valid, medoid or largest-cluster"),
     };
 
     private static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)

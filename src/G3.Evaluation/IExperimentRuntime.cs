@@ -23,6 +23,9 @@ public interface IExperimentRuntime
 
     G3Options Defaults { get; }
 
+    /// <summary>G3's plain argmax verifier (the paper's rule) for the "g3-argmax" selector; null: the runtime has none.</summary>
+    IVerifier? ArgmaxVerifier => null;
+
     /// <summary>Answers per level, and the truth's units by the same geocoder; null: the evaluation reports no per-level accuracy.</summary>
     IPlaceLevels? Levels => null;
 

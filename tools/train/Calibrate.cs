@@ -9,12 +9,16 @@
 //
 //   dotnet run tools/train/Calibrate.cs -- --manifest models/g3-mini/manifest.json \
 //       --heldout data/mp16pro/generated/heldout --world data/mp16pro/generated/world \
-//       --store data/stores/g3-mini-v2 [--s 10] [--topk 5] [--quantile 0.02] [--nonplace 200] [--nonplace-fit 200] [--write true]
+//       --store data/stores/g3-mini-v2 [--s 10] [--topk 5] [--quantile 0.02] [--nonplace 200] [--nonplace-fit 200]
+//       [--consensus true] [--write true]
 //
 // Held-out photos: the query split of another seed's world (`g3 synth --seed 2 --database 1 --queries 2000`):
-// never trained on, not in the database, not the query set. The calibration maps the verifier's raw
-// confidence (softmax mass within 200 km of its pick, S = --s) to the held-out hit rate within 200 km
-// (isotonic regression). The OOD check is a logistic classifier over [e_img, e_gps^image, mean
+// never trained on, not in the database, not the query set. First, with --consensus true, the
+// verifier's consensus decision (ConsensusDecision) is fitted: a grid over its five settings, each
+// scored on the held-out photos by its gain over top-1 retrieval at 25 and 200 km (the smaller of the
+// two, S = --s); the best is written as verification.consensus. The calibration then maps the chosen
+// verifier's raw confidence (probability mass within 200 km of its pick) to the held-out hit rate
+// within 200 km (isotonic regression). The OOD check is a logistic classifier over [e_img, e_gps^image, mean
 // similarity of the top --topk references] (EmbeddingFamiliarityCheck), fitted on the first half of
 // the held-out photos against generated non-place images of seed 11 (--nonplace-fit per kind); its
 // threshold is the --quantile quantile of the second half's scores. It is measured on the query set
@@ -43,7 +47,7 @@ var inv = CultureInfo.InvariantCulture;
 var options = ParseArgs(args);
 string Get(string name, string? fallback = null) =>
     options.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
-string[] known = ["manifest", "heldout", "world", "store", "s", "topk", "quantile", "nonplace", "nonplace-fit", "write"];
+string[] known = ["manifest", "heldout", "world", "store", "s", "topk", "quantile", "nonplace", "nonplace-fit", "consensus", "write"];
 foreach (var k in options.Keys) if (!known.Contains(k)) throw new ArgumentException($"unknown option --{k}");
 
 var manifestPath = Path.GetFullPath(Get("manifest"));
@@ -55,6 +59,7 @@ var quantile = double.Parse(Get("quantile", "0.02"), inv);
 var nonPlacePerKind = int.Parse(Get("nonplace", "200"), inv);
 var nonPlaceFitPerKind = int.Parse(Get("nonplace-fit", "200"), inv);
 var write = bool.Parse(Get("write", "true"));
+var fitConsensus = bool.Parse(Get("consensus", "true"));
 const double RadiusKm = 200;
 
 // ONNX Runtime's native library comes with the G3.Alignment project's NuGet package.
@@ -64,8 +69,9 @@ using var imageEncoder = ImageEncoder.Open(manifestPath, session);
 using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
 using var store = EmbeddedReferenceStore.Open(Path.GetFullPath(Get("store")), manifest.Id, manifest.RequireImage().Retrieval.Dimension);
 var metric = manifest.Verification.Metric == VerificationMetric.Dot ? SimilarityMetric.Dot : SimilarityMetric.Cosine;
-// Raw (uncalibrated) confidence at the calibration radius.
-var verifier = new GeoVerifier(locationEncoder, new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, RadiusKm));
+// Raw (uncalibrated) confidence at the calibration radius; G3's argmax until the consensus is fitted.
+var argmaxOptions = new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, RadiusKm);
+IVerifier verifier = new GeoVerifier(locationEncoder, argmaxOptions);
 var familiarity = new RetrievalFamiliarityCheck(topK, 0);
 
 async Task<List<Mp16Record>> ReadSplit(string root)
@@ -75,7 +81,8 @@ async Task<List<Mp16Record>> ReadSplit(string root)
     return list;
 }
 
-// Per photo: raw confidence, error (km, NaN without truth), OOD features [e_img, e_gps, mean top-k similarity].
+// Per photo: raw confidence, error (km, NaN without truth), OOD features [e_img, e_gps, mean top-k similarity],
+// and what the verifier was given and said (for the consensus fit).
 async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
 {
     var results = new List<Measured>();
@@ -87,10 +94,18 @@ async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
         var found = await store.SearchBatchAsync(embeddings.Select(e => (ReadOnlyMemory<float>)e.Retrieval).ToList(), Math.Max(s, topK), CancellationToken.None);
         for (var i = 0; i < chunk.Count; i++)
         {
-            var verdict = await verifier.VerifyAsync(embeddings[i], found[i].Take(s).Select(Candidate.FromReference).ToList(), CancellationToken.None);
+            var candidates = found[i].Take(s).Select(Candidate.FromReference).ToList();
+            var verdict = await verifier.VerifyAsync(embeddings[i], candidates, CancellationToken.None);
             var error = chunk[i].Truth is { } t ? GreatCircle.DistanceKm(verdict.Ranked[0].Candidate.Point!.Value, t) : double.NaN;
             results.Add(new Measured(verdict.Confidence ?? 0, error,
-                [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), familiarity.Score(found[i]) ?? -1]));
+                [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), familiarity.Score(found[i]) ?? -1])
+            {
+                Embedding = embeddings[i],
+                Candidates = candidates,
+                // The verifier's score per candidate, back in retrieval order.
+                GpsScores = candidates.Select(c => verdict.Ranked.First(r => ReferenceEquals(r.Candidate, c)).Score!.Value).ToArray(),
+                CandidateErrorsKm = chunk[i].Truth is { } truth ? candidates.Select(c => GreatCircle.DistanceKm(c.Point!.Value, truth)).ToArray() : null,
+            });
         }
         Console.Error.Write($"\r{label}: {Math.Min(start + Batch, photos.Count)}/{photos.Count}");
     }
@@ -100,6 +115,18 @@ async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
 
 var heldRecords = await ReadSplit(heldout);
 var held = await Measure(FromSplit(heldout, heldRecords), "held-out");
+ConsensusFit? consensusFit = null;
+if (fitConsensus)
+{
+    consensusFit = FitConsensus(held);
+    verifier = new GeoVerifier(locationEncoder, argmaxOptions with { Consensus = consensusFit.Options });
+    // The held-out photos' raw confidence under the chosen decision (same embeddings and candidates).
+    for (var i = 0; i < held.Count; i++)
+    {
+        var verdict = await verifier.VerifyAsync(held[i].Embedding!, held[i].Candidates!, CancellationToken.None);
+        held[i] = held[i] with { Raw = verdict.Confidence ?? 0, ErrorKm = held[i].CandidateErrorsKm![held[i].Candidates!.IndexOf(verdict.Ranked[0].Candidate)] };
+    }
+}
 var calibration = IsotonicCalibration.Fit(held.Select(h => h.Raw).ToList(), held.Select(h => h.ErrorKm <= RadiusKm).ToList(), minBlock: 50);
 var queryRecords = await ReadSplit(world);
 var queries = await Measure(FromSplit(world, queryRecords), "queries");
@@ -134,6 +161,12 @@ var threshold = thresholdScores[(int)Math.Floor(quantile * (thresholdScores.Coun
 var nonPlaceTest = await NonPlace(7, nonPlacePerKind);
 var kindRates = nonPlaceTest.Select(k => (k.Kind, Flagged: k.Photos.Count(p => OodScore(p) < threshold), k.Photos.Count)).ToList();
 
+if (consensusFit is { } fit)
+{
+    Console.WriteLine(string.Create(inv, $"consensus decision fitted on {held.Count} held-out photos over {fit.Tried} settings: {fit.Options}"));
+    Console.WriteLine(string.Create(inv, $"held-out, % within 25 / 200 km: top-1 {fit.Top1[0]:0.0} / {fit.Top1[1]:0.0}; G3 argmax {fit.Argmax[0]:0.0} / {fit.Argmax[1]:0.0}; consensus {fit.Chosen[0]:0.0} / {fit.Chosen[1]:0.0}"));
+    Console.WriteLine();
+}
 Console.WriteLine($"held-out photos: {held.Count} (fit); query photos: {queries.Count} (measured); S = {s}; calibration radius {RadiusKm} km");
 Console.WriteLine();
 Console.WriteLine("| calibrated confidence | photos | mean confidence | hit rate ≤ 25 km | hit rate ≤ 200 km |");
@@ -157,6 +190,18 @@ if (write)
 {
     var node = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
     var verification = node["verification"]?.AsObject() ?? throw new InvalidOperationException("the manifest has no verification section");
+    if (consensusFit is { Options: var c })
+        verification["consensus"] = new JsonObject
+        {
+            ["gpsScale"] = c.GpsScale,
+            ["retrievalScale"] = c.RetrievalScale,
+            ["supportKm"] = c.SupportKm,
+            ["floor"] = c.Floor,
+            ["radiusKm"] = c.RadiusKm,
+            ["fittedOn"] = $"{held.Count} held-out synthetic photos (g3 synth --seed 2 query split), S = {s}: the best of {consensusFit.Tried} settings by the smaller gain over top-1 at 25 and 200 km",
+        };
+    else
+        verification.Remove("consensus");
     verification["calibration"] = new JsonObject
     {
         ["method"] = "isotonic",
@@ -201,8 +246,50 @@ static double[] Unit(float[] v)
     return v.Select(x => norm > 0 ? x / norm : 0).ToArray();
 }
 
-/// <summary>What one photo gave: the verifier's raw confidence, its error (km) and the OOD features.</summary>
-internal sealed record Measured(double Raw, double ErrorKm, double[] Features);
+// The grid behind verification.consensus: every setting is scored on the held-out photos by the
+// smaller of its two gains over top-1 retrieval (25 and 200 km); ties go to the larger sum.
+static ConsensusFit FitConsensus(List<Measured> held)
+{
+    double[] Hits(int[] picks) =>
+    [
+        100.0 * held.Where((m, i) => m.CandidateErrorsKm![picks[i]] <= 25).Count() / held.Count,
+        100.0 * held.Where((m, i) => m.CandidateErrorsKm![picks[i]] <= 200).Count() / held.Count,
+    ];
+    int Argmax(double[] x) { var best = 0; for (var i = 1; i < x.Length; i++) if (x[i] > x[best]) best = i; return best; }
+    var points = held.Select(m => m.Candidates!.Select(c => c.Point!.Value).ToList()).ToList();
+    var similarities = held.Select(m => m.Candidates!.Select(c => c.Similarity).ToList()).ToList();
+    var top1 = Hits(new int[held.Count]);
+    var argmax = Hits(held.Select(m => Argmax(m.GpsScores!)).ToArray());
+    (ConsensusOptions Options, double[] Hits, double Key, double Sum)? best = null;
+    var tried = 0;
+    foreach (var gps in new[] { 5.0, 10, 20 })
+    foreach (var retrieval in new[] { 20.0, 40, 80 })
+    foreach (var support in new[] { 1.0, 10, 50 })
+    foreach (var floor in new[] { 0.05, 0.1, 0.2 })
+    foreach (var radius in new[] { 100.0, 200, 400 })
+    {
+        var options = new ConsensusOptions(gps, retrieval, support, floor, radius);
+        var picks = held.Select((m, i) => Argmax(ConsensusDecision.Decide(m.GpsScores!, points[i], similarities[i], options).Score)).ToArray();
+        var hits = Hits(picks);
+        var key = Math.Min(hits[0] - top1[0], hits[1] - top1[1]);
+        tried++;
+        if (best is null || key > best.Value.Key || (key == best.Value.Key && hits.Sum() > best.Value.Sum))
+            best = (options, hits, key, hits.Sum());
+    }
+    return new ConsensusFit(best!.Value.Options, tried, top1, argmax, best.Value.Hits);
+}
+
+/// <summary>What one photo gave: the verifier's raw confidence, its error (km) and the OOD features; and what the verifier saw.</summary>
+internal sealed record Measured(double Raw, double ErrorKm, double[] Features)
+{
+    public ImageEmbedding? Embedding { get; init; }
+    public List<Candidate>? Candidates { get; init; }
+    public double[]? GpsScores { get; init; }
+    public double[]? CandidateErrorsKm { get; init; }
+}
+
+/// <summary>The chosen consensus settings and the held-out accuracy (% within 25 and 200 km) of top-1, G3's argmax and the choice.</summary>
+internal sealed record ConsensusFit(ConsensusOptions Options, int Tried, double[] Top1, double[] Argmax, double[] Chosen);
 
 /// <summary>A photo to measure: its bytes (read when needed) and, for world photos, where it was taken.</summary>
 internal sealed record Photo(Func<byte[]> Bytes, GeoPoint? Truth);

@@ -10,10 +10,11 @@
 //   dotnet run tools/train/MeasureAccuracy.cs -- --manifest models/g3-mini/manifest.json \
 //       --world data/mp16pro/generated/world --store data/stores/g3-mini-v2 [--s 10] [--seed 0]
 //
-// Rows: (a) top-1 retrieved neighbour, (b) the verifier's pick among the top S, (c) a random database
+// Rows: (a) top-1 retrieved neighbour, (b) the service's verifier's pick among the top S (the manifest's
+// consensus decision when it has one), (b0) G3's plain argmax among the same S, (c) a random database
 // photo (seeded), and, to read (b) against, the best of the S candidates in hindsight (an upper bound).
-// When the world lists its landmark photos (landmarks.csv), (a) and (b) are repeated for the query
-// photos taken at a landmark.
+// When the world lists its landmark photos (landmarks.csv), (a), (b) and (b0) are repeated for the
+// query photos taken at a landmark.
 
 using System.Globalization;
 using G3.Alignment.Encoders;
@@ -44,9 +45,13 @@ using var imageEncoder = ImageEncoder.Open(manifestPath, session);
 using var locationEncoder = OnnxLocationEncoder.Open(manifestPath, session);
 using var store = EmbeddedReferenceStore.Open(storeDir, manifest.Id, manifest.RequireImage().Retrieval.Dimension);
 var metric = manifest.Verification.Metric == VerificationMetric.Dot ? SimilarityMetric.Dot : SimilarityMetric.Cosine;
-var verifier = new GeoVerifier(locationEncoder, manifest.Calibration is { } c
-    ? new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, c.RadiusKm, new G3.Verification.Calibration.IsotonicCalibration(c.Raw, c.Calibrated))
-    : new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100));
+var consensus = manifest.Consensus is { } k ? new ConsensusOptions(k.GpsScale, k.RetrievalScale, k.SupportKm, k.Floor, k.RadiusKm) : null;
+var verifierOptions = manifest.Calibration is { } c
+    ? new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, c.RadiusKm, new G3.Verification.Calibration.IsotonicCalibration(c.Raw, c.Calibrated), consensus)
+    : new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, Consensus: consensus);
+// The service's verifier (the manifest's consensus decision when it has one) and G3's plain argmax beside it.
+var verifier = new GeoVerifier(locationEncoder, verifierOptions);
+var argmax = new GeoVerifier(locationEncoder, verifierOptions with { Consensus = null, Calibration = null });
 
 var database = new List<GeoPoint>();
 await foreach (var r in Mp16CsvReader.ReadAsync(Path.Combine(world, "mp16pro", "metadata.csv"))) database.Add(r.Point);
@@ -61,8 +66,10 @@ if (File.Exists(landmarksCsv))
     foreach (var line in File.ReadLines(landmarksCsv).Skip(1))
         if (line.StartsWith("q_", StringComparison.Ordinal)) landmarkQueries.Add(line[..line.IndexOf(',', StringComparison.Ordinal)]);
 
-string[] rows = ["(a) top-1 retrieved neighbour", $"(b) verifier's pick among top-{s}", "(c) random database photo", $"best of top-{s} in hindsight (upper bound)",
-    $"landmark queries ({landmarkQueries.Count}): (a) top-1", $"landmark queries ({landmarkQueries.Count}): (b) verifier"];
+var decision = consensus is null ? "G3 argmax" : "consensus";
+string[] rows = ["(a) top-1 retrieved neighbour", $"(b) verifier's pick among top-{s} ({decision})", $"(b0) G3's plain argmax among top-{s}", "(c) random database photo",
+    $"best of top-{s} in hindsight (upper bound)",
+    $"landmark queries ({landmarkQueries.Count}): (a) top-1", $"landmark queries ({landmarkQueries.Count}): (b) verifier", $"landmark queries ({landmarkQueries.Count}): (b0) G3 argmax"];
 var hits = new int[rows.Length, thresholds.Length];
 var random = new Random(seed);
 double confidenceSum = 0;
@@ -80,15 +87,17 @@ for (var start = 0; start < queries.Count; start += Batch)
         var truth = chunk[i].Point;
         var candidates = found[i].Select(Candidate.FromReference).ToList();
         var verdict = await verifier.VerifyAsync(embeddings[i], candidates, CancellationToken.None);
+        var plain = await argmax.VerifyAsync(embeddings[i], candidates, CancellationToken.None);
         confidenceSum += verdict.Confidence ?? 0;
         double[] errors =
         [
             GreatCircle.DistanceKm(found[i][0].Point, truth),
             GreatCircle.DistanceKm(verdict.Ranked[0].Candidate.Point!.Value, truth),
+            GreatCircle.DistanceKm(plain.Ranked[0].Candidate.Point!.Value, truth),
             GreatCircle.DistanceKm(database[random.Next(database.Count)], truth),
             found[i].Min(h => GreatCircle.DistanceKm(h.Point, truth)),
         ];
-        if (landmarkQueries.Contains(chunk[i].Id)) errors = [.. errors, errors[0], errors[1]];
+        if (landmarkQueries.Contains(chunk[i].Id)) errors = [.. errors, errors[0], errors[1], errors[2]];
         for (var row = 0; row < errors.Length; row++)
             for (var t = 0; t < thresholds.Length; t++)
                 if (errors[row] <= thresholds[t]) hits[row, t]++;
@@ -101,7 +110,7 @@ Console.WriteLine("| % of queries within | " + string.Join(" | ", thresholds.Sel
 Console.WriteLine("|---|" + string.Concat(Enumerable.Repeat("---:|", thresholds.Length)));
 for (var row = 0; row < rows.Length; row++)
 {
-    var n = row < 4 ? queries.Count : landmarkQueries.Count;
+    var n = row < 5 ? queries.Count : landmarkQueries.Count;
     if (n == 0) continue;
     Console.WriteLine($"| {rows[row]} | " + string.Join(" | ",
         Enumerable.Range(0, thresholds.Length).Select(t => (100.0 * hits[row, t] / n).ToString("0.0", CultureInfo.InvariantCulture))) + " |");

@@ -31,6 +31,17 @@ internal sealed class VerificationDocument
     public double? LogitScale { get; set; }
     public double? Temperature { get; set; }
     public CalibrationDocument? Calibration { get; set; }
+    public ConsensusDocument? Consensus { get; set; }
+}
+
+internal sealed class ConsensusDocument
+{
+    public double? GpsScale { get; set; }
+    public double? RetrievalScale { get; set; }
+    public double? SupportKm { get; set; }
+    public double? Floor { get; set; }
+    public double? RadiusKm { get; set; }
+    public string? FittedOn { get; set; }
 }
 
 internal sealed class CalibrationDocument

@@ -20,6 +20,9 @@ public sealed record ModelManifest(
     /// <summary>Optional: the verifier's confidence calibration (fitted on held-out photos).</summary>
     public ConfidenceCalibrationSpec? Calibration { get; init; }
 
+    /// <summary>Optional: the consensus decision's settings (fitted on held-out photos); absent: G3's plain argmax.</summary>
+    public ConsensusSpec? Consensus { get; init; }
+
     /// <summary>Optional: the out-of-distribution check's threshold (measured on held-out photos).</summary>
     public OutOfDistributionSpec? OutOfDistribution { get; init; }
 
@@ -143,6 +146,9 @@ public sealed record VerificationSpec(VerificationMetric Metric, double? LogitSc
 /// linear interpolation through the (raw, calibrated) points (both non-decreasing) to the
 /// probability that the pick is within <paramref name="RadiusKm"/> of the truth.
 /// </summary>
+/// <summary>The verifier's consensus decision (G3.Verification's ConsensusOptions documents each field).</summary>
+public sealed record ConsensusSpec(double GpsScale, double RetrievalScale, double SupportKm, double Floor, double RadiusKm, string? FittedOn);
+
 public sealed record ConfidenceCalibrationSpec(double RadiusKm, IReadOnlyList<double> Raw, IReadOnlyList<double> Calibrated, string? FittedOn);
 
 /// <summary>How the out-of-distribution score is computed (manifest <c>outOfDistribution.score</c>).</summary>

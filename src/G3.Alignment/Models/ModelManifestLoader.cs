@@ -76,12 +76,14 @@ public static class ModelManifestLoader
         }
 
         var calibration = d.Verification?.Calibration is { } c ? ValidateCalibration(c, problems) : null;
+        var consensus = d.Verification?.Consensus is { } cs ? ValidateConsensus(cs, problems) : null;
         var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, image, problems) : null;
         var views = d.ViewAgreement is { } va ? ValidateViewAgreement(va, problems) : null;
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
         return new ModelManifest(d.Id!, path, verification, image, preprocessing, location, modelCard)
         {
             Calibration = calibration,
+            Consensus = consensus,
             OutOfDistribution = ood,
             ViewAgreement = views,
             Text = text,
@@ -108,6 +110,24 @@ public static class ModelManifestLoader
             }
         }
         return problems.Count > before ? null : new ConfidenceCalibrationSpec(c.RadiusKm!.Value, c.Raw!, c.Calibrated!, c.FittedOn);
+    }
+
+    private static ConsensusSpec? ValidateConsensus(ConsensusDocument c, List<string> problems)
+    {
+        var before = problems.Count;
+        void Positive(double? v, string name)
+        {
+            if (v is not { } x || !double.IsFinite(x) || x <= 0)
+                problems.Add($"verification.consensus.{name} must be a positive number");
+        }
+        Positive(c.GpsScale, "gpsScale");
+        Positive(c.RetrievalScale, "retrievalScale");
+        Positive(c.SupportKm, "supportKm");
+        Positive(c.RadiusKm, "radiusKm");
+        if (c.Floor is not (>= 0 and <= 1))
+            problems.Add("verification.consensus.floor must be a number from 0 to 1");
+        return problems.Count > before ? null
+            : new ConsensusSpec(c.GpsScale!.Value, c.RetrievalScale!.Value, c.SupportKm!.Value, c.Floor!.Value, c.RadiusKm!.Value, c.FittedOn);
     }
 
     private static OutOfDistributionSpec? ValidateOutOfDistribution(OutOfDistributionDocument o, ImageModelSpec? image, List<string> problems)

@@ -62,6 +62,9 @@ public sealed record Candidate
     /// <summary>Retrieval candidates: the database photo's id.</summary>
     public string? ReferenceId { get; init; }
 
+    /// <summary>Retrieval candidates: the photo's similarity to the query (the store's score); the consensus verifier weighs by it.</summary>
+    public double? Similarity { get; init; }
+
     public bool IsValid => Point is not null && Outcome == ParseOutcome.Parsed;
 
     public static Candidate FromReference(ReferencePhoto reference, int rank) => new()
@@ -70,6 +73,7 @@ public sealed record Candidate
         Point = reference.Point,
         Rank = rank,
         ReferenceId = reference.Id,
+        Similarity = reference.Similarity,
     };
 
     public static Candidate FromLmm(PromptVariant variant, int sampleIndex, GeoPoint point, string rawText) => new()

@@ -46,6 +46,9 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     public OnnxLocationEncoder LocationEncoder { get; }
     public IReferenceStore Store { get; }
     public IVerifier Verifier { get; }
+
+    /// <summary>G3's plain argmax verifier over the same model, for the "g3-argmax" selector; null when not built.</summary>
+    public IVerifier? ArgmaxVerifier { get; init; }
     public LmmProviderRegistry Providers { get; }
     public ResponseCache Cache { get; }
     public G3Options Defaults { get; }

@@ -74,6 +74,7 @@ public static class RuntimeFactory
             }
             return new G3Runtime(imageEncoder, locationEncoder, referenceStore, verifier, providers, responseCache, pipeline.ToOptions(), geocoder)
             {
+                ArgmaxVerifier = new GeoVerifier(locationEncoder, ArgmaxOptionsFrom(manifest)),
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
                 Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow),
@@ -97,10 +98,15 @@ public static class RuntimeFactory
     {
         var metric = manifest.Verification.Metric == VerificationMetric.Cosine ? SimilarityMetric.Cosine : SimilarityMetric.Dot;
         var scale = manifest.Verification.LogitScale ?? 100;
+        var consensus = manifest.Consensus is { } k ? new ConsensusOptions(k.GpsScale, k.RetrievalScale, k.SupportKm, k.Floor, k.RadiusKm) : null;
         return manifest.Calibration is { } c
-            ? new VerifierOptions(metric, scale, c.RadiusKm, new IsotonicCalibration(c.Raw, c.Calibrated))
-            : new VerifierOptions(metric, scale);
+            ? new VerifierOptions(metric, scale, c.RadiusKm, new IsotonicCalibration(c.Raw, c.Calibrated), consensus)
+            : new VerifierOptions(metric, scale, Consensus: consensus);
     }
+
+    /// <summary>G3's plain argmax over the same model (the "g3-argmax" selector of experiments): no consensus, no calibration.</summary>
+    internal static VerifierOptions ArgmaxOptionsFrom(ModelManifest manifest) =>
+        VerifierOptionsFrom(manifest) with { Consensus = null, Calibration = null };
 
     private static ReverseGeocoder? TryLoadGeocoder(ILogger log)
     {

@@ -7,11 +7,13 @@ namespace G3.Verification.Scoring;
 
 /// <summary>
 /// G3's geo-verification: every candidate is encoded by the location encoder in one batched run and
-/// scored by sim = e_gps^image · e_gps(candidate); the argmax answers. Confidence is the softmax mass
-/// (at the model's logit scale) of the candidates within <see cref="VerifierOptions.ConfidenceRadiusKm"/>
-/// of the winner: high when the verifier's belief is concentrated around one place. With a
-/// calibration (fitted on held-out photos, stored in the model manifest) that mass is mapped to the
-/// probability that the answer is within the radius of the truth.
+/// scored by sim = e_gps^image · e_gps(candidate). Without <see cref="VerifierOptions.Consensus"/> the
+/// argmax answers (the paper); with it, <see cref="ConsensusDecision"/> weighs those scores with the
+/// retrieved photos' evidence and ranks by it. Confidence is the probability mass (the softmax at the
+/// model's logit scale, or the consensus posterior) of the candidates within
+/// <see cref="VerifierOptions.ConfidenceRadiusKm"/> of the winner: high when the belief is concentrated
+/// around one place. With a calibration (fitted on held-out photos, stored in the model manifest) that
+/// mass is mapped to the probability that the answer is within the radius of the truth.
 /// </summary>
 public sealed class GeoVerifier : IVerifier
 {
@@ -40,22 +42,22 @@ public sealed class GeoVerifier : IVerifier
         var embeddings = await _encoder.EncodeAsync(points, cancellationToken).ConfigureAwait(false);
         var scores = Score(image.Gps, embeddings);
 
-        // Stable order: equal scores keep the candidates' given order (LMM answers first).
-        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
+        // The ranking key and each candidate's probability: G3's score and its softmax, or the consensus.
+        double[] key, probability;
+        if (_options.Consensus is { } consensus)
+        {
+            var decision = ConsensusDecision.Decide(scores, points, candidates.Select(c => c.Similarity).ToList(), consensus);
+            (key, probability) = (decision.Score, decision.Posterior);
+        }
+        else
+            (key, probability) = (scores, ConsensusDecision.Softmax(scores, _options.LogitScale));
+
+        // Stable order: equal keys keep the candidates' given order (LMM answers first). The score shown stays G3's similarity.
+        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => key[i]).ThenBy(i => i).ToList();
         var ranked = order.Select((i, rank) => new ScoredCandidate(candidates[i], scores[i], rank)).ToList();
         var winner = points[order[0]];
-        return new Verdict(ranked, Confidence(scores, points, winner), Agreement.Around(winner, ranked),
-            Probabilities(scores, order));
-    }
-
-    /// <summary>Each candidate's softmax probability at the model's logit scale, in ranked order (the answers per level sum these).</summary>
-    private double[] Probabilities(double[] scores, List<int> order)
-    {
-        var max = scores.Max();
-        var weights = order.Select(i => Math.Exp(_options.LogitScale * (scores[i] - max))).ToArray();
-        var total = weights.Sum();
-        for (var i = 0; i < weights.Length; i++) weights[i] /= total;
-        return weights;
+        return new Verdict(ranked, Confidence(probability, points, winner), Agreement.Around(winner, ranked),
+            order.Select(i => probability[i]).ToArray());
     }
 
     private double[] Score(float[] query, EmbeddingMatrix embeddings)
@@ -76,18 +78,12 @@ public sealed class GeoVerifier : IVerifier
         return scores;
     }
 
-    private double Confidence(double[] scores, List<GeoPoint> points, GeoPoint winner)
+    private double Confidence(double[] probability, List<GeoPoint> points, GeoPoint winner)
     {
-        // Softmax with the max subtracted, so large logit scales cannot overflow.
-        var max = scores.Max();
-        double total = 0, near = 0;
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var w = Math.Exp(_options.LogitScale * (scores[i] - max));
-            total += w;
-            if (GreatCircle.DistanceKm(points[i], winner) <= _options.ConfidenceRadiusKm) near += w;
-        }
-        var mass = near / total;
+        double mass = 0;
+        for (var i = 0; i < probability.Length; i++)
+            if (GreatCircle.DistanceKm(points[i], winner) <= _options.ConfidenceRadiusKm) mass += probability[i];
+        mass = Math.Clamp(mass, 0, 1);
         return _options.Calibration is { } calibration ? calibration.Apply(mass) : mass;
     }
 }

@@ -21,11 +21,13 @@ public enum SimilarityMetric
 /// When set (from the model manifest), the softmax mass within <paramref name="ConfidenceRadiusKm"/> is mapped through it,
 /// and the confidence is the estimated probability that the answer lies within that radius of the truth.
 /// </param>
+/// <param name="Consensus">When set (from the model manifest), candidates are ranked by <see cref="ConsensusDecision"/>; null: G3's argmax.</param>
 public sealed record VerifierOptions(SimilarityMetric Metric = SimilarityMetric.Dot, double LogitScale = 100, double ConfidenceRadiusKm = 25,
-    Calibration.IsotonicCalibration? Calibration = null)
+    Calibration.IsotonicCalibration? Calibration = null, ConsensusOptions? Consensus = null)
 {
     public void EnsureValid()
     {
+        Consensus?.EnsureValid();
         if (!double.IsFinite(LogitScale) || LogitScale <= 0)
             throw new ArgumentOutOfRangeException(nameof(LogitScale), LogitScale, "LogitScale must be a positive number");
         if (!double.IsFinite(ConfidenceRadiusKm) || ConfidenceRadiusKm < 0)

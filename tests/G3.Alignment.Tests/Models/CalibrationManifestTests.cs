@@ -97,4 +97,26 @@ public sealed class CalibrationManifestTests
         Assert.Equal(image.Retrieval.Dimension + image.Gps.Dimension + 1, manifest.OutOfDistribution.Weights.Count);
         Assert.InRange(manifest.OutOfDistribution.Threshold, 0.0, 1.0);
     }
+
+    private static string WithConsensus(Action<JsonObject> edit) =>
+        OnnxFixtures.EditedManifest(OnnxFixtures.ImageManifest, json =>
+        {
+            var c = new JsonObject { ["gpsScale"] = 10, ["retrievalScale"] = 40, ["supportKm"] = 1, ["floor"] = 0.1, ["radiusKm"] = 200 };
+            edit(c);
+            json["verification"]!.AsObject()["consensus"] = c;
+        });
+
+    [Fact]
+    public void A_consensus_section_is_read_and_its_mistakes_are_refused_by_name()
+    {
+        var consensus = ModelManifestLoader.Load(WithConsensus(_ => { })).Consensus!;
+        Assert.Equal((10.0, 40.0, 1.0, 0.1, 200.0), (consensus.GpsScale, consensus.RetrievalScale, consensus.SupportKm, consensus.Floor, consensus.RadiusKm));
+        Assert.Null(ModelManifestLoader.Load(OnnxFixtures.ImageManifest).Consensus);
+
+        Assert.Contains("consensus.floor", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithConsensus(c => c["floor"] = 2))).Message);
+        Assert.Contains("consensus.supportKm", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithConsensus(c => c.Remove("supportKm")))).Message);
+        Assert.Contains("consensus.gpsScale", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithConsensus(c => c["gpsScale"] = -1))).Message);
+        // A typo is an unknown key, refused rather than ignored.
+        Assert.ThrowsAny<Exception>(() => ModelManifestLoader.Load(WithConsensus(c => c["radiusKmm"] = 5)));
+    }
 }
