@@ -21,7 +21,7 @@ public static class LevelReportWriter
         sb.AppendLine();
         sb.AppendLine("Right: the answered country / region (admin-1) / city is the one the true coordinates fall in, both by the same offline reverse geocoder");
         sb.AppendLine("(\"none\" answers, such as no city nearby, are right when the truth has none either); failed requests count as wrong. Beside each level:");
-        sb.AppendLine("the km threshold of the same name. Confidence: the verifier's probability mass of the candidates in the answered unit (uncalibrated);");
+        sb.AppendLine("the km threshold of the same name. Confidence: the verifier's probability mass of the candidates in the answered unit (through the model's per-level calibration when it has one);");
         sb.AppendLine("certain: answers at or above the uncertainty threshold, with their accuracy. ECE: expected calibration error over 10 confidence bins.");
         sb.AppendLine("Configurations without verifier probabilities (baseline selectors) have no per-level answers and are left out.");
         sb.AppendLine();

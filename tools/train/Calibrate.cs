@@ -1,6 +1,8 @@
 #:project ../../src/G3.Alignment/G3.Alignment.csproj
 #:project ../../src/G3.Verification/G3.Verification.csproj
 #:project ../../src/G3.Synthetic/G3.Synthetic.csproj
+#:project ../../src/G3.Geography/G3.Geography.csproj
+#:project ../../src/G3.Evaluation/G3.Evaluation.csproj
 #:property PublishAot=false
 
 // Fits g3-mini's confidence calibration and out-of-distribution threshold on held-out photos, writes
@@ -18,7 +20,8 @@
 // scored on the held-out photos by its gain over top-1 retrieval at 25 and 200 km (the smaller of the
 // two, S = --s); the best is written as verification.consensus. The calibration then maps the chosen
 // verifier's raw confidence (probability mass within 200 km of its pick) to the held-out hit rate
-// within 200 km (isotonic regression). The OOD check is a logistic classifier over [e_img, e_gps^image, mean
+// within 200 km (isotonic regression). The answers per level (country, region, city) get their own
+// isotonic maps, from the answered unit's probability mass to whether that unit is the truth's. The OOD check is a logistic classifier over [e_img, e_gps^image, mean
 // similarity of the top --topk references] (EmbeddingFamiliarityCheck), fitted on the first half of
 // the held-out photos against generated non-place images of seed 11 (--nonplace-fit per kind); its
 // threshold is the --quantile quantile of the second half's scores. It is measured on the query set
@@ -34,8 +37,11 @@ using G3.Alignment.Onnx;
 using G3.Alignment.Store.Embedded;
 using G3.Core.Candidates;
 using G3.Core.Geo;
+using G3.Core.Levels;
 using G3.Core.Ports;
+using G3.Evaluation;
 using G3.Geography;
+using G3.Geography.Levels;
 using G3.Synthetic;
 using G3.Synthetic.Jpeg;
 using G3.Synthetic.Rendering;
@@ -101,6 +107,8 @@ async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
                 [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), familiarity.Score(found[i]) ?? -1])
             {
                 Embedding = embeddings[i],
+                Verdict = verdict,
+                Truth = chunk[i].Truth,
                 Candidates = candidates,
                 // The verifier's score per candidate, back in retrieval order.
                 GpsScores = candidates.Select(c => verdict.Ranked.First(r => ReferenceEquals(r.Candidate, c)).Score!.Value).ToArray(),
@@ -124,18 +132,42 @@ if (fitConsensus)
     for (var i = 0; i < held.Count; i++)
     {
         var verdict = await verifier.VerifyAsync(held[i].Embedding!, held[i].Candidates!, CancellationToken.None);
-        held[i] = held[i] with { Raw = verdict.Confidence ?? 0, ErrorKm = held[i].CandidateErrorsKm![held[i].Candidates!.IndexOf(verdict.Ranked[0].Candidate)] };
+        held[i] = held[i] with
+        {
+            Raw = verdict.Confidence ?? 0,
+            ErrorKm = held[i].CandidateErrorsKm![held[i].Candidates!.IndexOf(verdict.Ranked[0].Candidate)],
+            Verdict = verdict,
+        };
     }
 }
 var calibration = IsotonicCalibration.Fit(held.Select(h => h.Raw).ToList(), held.Select(h => h.ErrorKm <= RadiusKm).ToList(), minBlock: 50);
 var queryRecords = await ReadSplit(world);
 var queries = await Measure(FromSplit(world, queryRecords), "queries");
+
+// Answers per level: each photo's answered unit and its raw mass, and whether it is the truth's unit.
+var geocoder = ReverseGeocoder.Load();
+var placeLevels = new GeocodedPlaceLevels(geocoder);
+PlaceLevel[] levelNames = [PlaceLevel.Country, PlaceLevel.Region, PlaceLevel.City];
+List<(double Mass, bool Right)> LevelOutcomes(List<Measured> photos, PlaceLevel level) => photos.Select(m =>
+{
+    var answer = placeLevels.Estimate(m.Verdict!.Ranked, m.Verdict.Probabilities!).All.Single(a => a.Level == level);
+    return (answer.Confidence, string.Equals(answer.Unit?.Key, placeLevels.UnitsAt(m.Truth!.Value).At(level)?.Key, StringComparison.Ordinal));
+}).ToList();
+var levelFits = levelNames.Select(level =>
+{
+    var h = LevelOutcomes(held, level);
+    var fit = IsotonicCalibration.Fit(h.Select(x => x.Mass).ToList(), h.Select(x => x.Right).ToList(), minBlock: 50);
+    var q = LevelOutcomes(queries, level);
+    var raw = LevelReliability.Build(q.Select(x => (x.Mass, x.Right)).ToList());
+    var calibratedLevel = LevelReliability.Build(q.Select(x => (fit.Apply(x.Mass), x.Right)).ToList());
+    return (Level: level, Fit: fit, Raw: raw, Calibrated: calibratedLevel, Right: q.Count(x => x.Right) / (double)q.Count);
+}).ToList();
 var calibrated = queries.Select(q => calibration.Apply(q.Raw)).ToList();
 var table = ReliabilityTable.Build(calibrated, queries.Select(q => q.ErrorKm).ToList());
 var rawTable = ReliabilityTable.Build(queries.Select(q => q.Raw).ToList(), queries.Select(q => q.ErrorKm).ToList());
 
 // Non-place images at the world's photo size: seed 11 to fit the classifier, seed 7 to measure it.
-var generator = new SyntheticWorldGenerator(ReverseGeocoder.Load());
+var generator = new SyntheticWorldGenerator(geocoder);
 using var jpeg = new JpegEncoder();
 async Task<List<(NonPlaceKind Kind, List<Measured> Photos)>> NonPlace(int seed, int perKind)
 {
@@ -177,6 +209,16 @@ Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"ECE (200 km hit): calibrated {table.ExpectedCalibrationError():0.000}, raw softmax mass {rawTable.ExpectedCalibrationError():0.000}"));
 Console.WriteLine(string.Create(inv, $"mean calibrated confidence {calibrated.Average():0.000}; query hit rate within 200 km {queries.Count(q => q.ErrorKm <= 200) / (double)queries.Count:0.000}"));
 Console.WriteLine();
+Console.WriteLine("Answers per level on the query photos: right rate, mean confidence and ECE (10 bins), raw mass against calibrated");
+Console.WriteLine();
+Console.WriteLine("| level | right | raw mean | raw ECE | calibrated mean | calibrated ECE | knots |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+foreach (var l in levelFits)
+{
+    double Mean(LevelReliability r) => r.Bins.Sum(b => b.Count * b.MeanConfidence) / r.Total;
+    Console.WriteLine(string.Create(inv, $"| {l.Level} | {l.Right:0.000} | {Mean(l.Raw):0.000} | {l.Raw.ExpectedCalibrationError:0.000} | {Mean(l.Calibrated):0.000} | {l.Calibrated.ExpectedCalibrationError:0.000} | {l.Fit.Raw.Count} |"));
+}
+Console.WriteLine();
 Console.WriteLine(string.Create(inv, $"OOD: logistic over [e_img, e_gps, mean similarity of the top {topK}], fitted on {fitHalf.Count} held-out photos against {nonPlaceFit.Sum(k => k.Photos.Count)} non-place images (seed 11); threshold {threshold:0.0000} = the {quantile:0.00} quantile of {thresholdHalf.Count} other held-out photos"));
 Console.WriteLine("| photos | flagged |");
 Console.WriteLine("|---|---:|");
@@ -209,6 +251,19 @@ if (write)
         ["raw"] = new JsonArray(calibration.Raw.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
         ["calibrated"] = new JsonArray(calibration.Calibrated.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
         ["fittedOn"] = $"{held.Count} held-out synthetic photos (g3 synth --seed 2 query split), S = {s}",
+    };
+    JsonObject Knots(IsotonicCalibration fit) => new()
+    {
+        ["raw"] = new JsonArray(fit.Raw.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
+        ["calibrated"] = new JsonArray(fit.Calibrated.Select(x => (JsonNode)Math.Round(x, 5)).ToArray()),
+    };
+    verification["levelCalibration"] = new JsonObject
+    {
+        ["method"] = "isotonic",
+        ["country"] = Knots(levelFits[0].Fit),
+        ["region"] = Knots(levelFits[1].Fit),
+        ["city"] = Knots(levelFits[2].Fit),
+        ["fittedOn"] = $"{held.Count} held-out synthetic photos (g3 synth --seed 2 query split), S = {s}: the answered unit's mass against whether it is the truth's unit",
     };
     node["outOfDistribution"] = new JsonObject
     {
@@ -286,6 +341,8 @@ internal sealed record Measured(double Raw, double ErrorKm, double[] Features)
     public List<Candidate>? Candidates { get; init; }
     public double[]? GpsScores { get; init; }
     public double[]? CandidateErrorsKm { get; init; }
+    public Verdict? Verdict { get; init; }
+    public GeoPoint? Truth { get; init; }
 }
 
 /// <summary>The chosen consensus settings and the held-out accuracy (% within 25 and 200 km) of top-1, G3's argmax and the choice.</summary>

@@ -32,6 +32,22 @@ internal sealed class VerificationDocument
     public double? Temperature { get; set; }
     public CalibrationDocument? Calibration { get; set; }
     public ConsensusDocument? Consensus { get; set; }
+    public LevelCalibrationDocument? LevelCalibration { get; set; }
+}
+
+internal sealed class LevelCalibrationDocument
+{
+    public string? Method { get; set; }
+    public IsotonicPointsDocument? Country { get; set; }
+    public IsotonicPointsDocument? Region { get; set; }
+    public IsotonicPointsDocument? City { get; set; }
+    public string? FittedOn { get; set; }
+}
+
+internal sealed class IsotonicPointsDocument
+{
+    public double[]? Raw { get; set; }
+    public double[]? Calibrated { get; set; }
 }
 
 internal sealed class ConsensusDocument

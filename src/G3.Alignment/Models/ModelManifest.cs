@@ -23,6 +23,9 @@ public sealed record ModelManifest(
     /// <summary>Optional: the consensus decision's settings (fitted on held-out photos); absent: G3's plain argmax.</summary>
     public ConsensusSpec? Consensus { get; init; }
 
+    /// <summary>Optional: isotonic maps from the country / region / city answers' masses to the probability they are right.</summary>
+    public LevelCalibrationSpec? LevelCalibration { get; init; }
+
     /// <summary>Optional: the out-of-distribution check's threshold (measured on held-out photos).</summary>
     public OutOfDistributionSpec? OutOfDistribution { get; init; }
 
@@ -148,6 +151,12 @@ public sealed record VerificationSpec(VerificationMetric Metric, double? LogitSc
 /// </summary>
 /// <summary>The verifier's consensus decision (G3.Verification's ConsensusOptions documents each field).</summary>
 public sealed record ConsensusSpec(double GpsScale, double RetrievalScale, double SupportKm, double Floor, double RadiusKm, string? FittedOn);
+
+/// <summary>An isotonic map's knots: raw values and their calibrated probabilities, both non-decreasing in 0..1.</summary>
+public sealed record IsotonicPoints(IReadOnlyList<double> Raw, IReadOnlyList<double> Calibrated);
+
+/// <summary>Per-level calibration of the answers per level (fitted on held-out photos).</summary>
+public sealed record LevelCalibrationSpec(IsotonicPoints Country, IsotonicPoints Region, IsotonicPoints City, string? FittedOn);
 
 public sealed record ConfidenceCalibrationSpec(double RadiusKm, IReadOnlyList<double> Raw, IReadOnlyList<double> Calibrated, string? FittedOn);
 

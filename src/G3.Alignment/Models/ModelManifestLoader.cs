@@ -77,6 +77,7 @@ public static class ModelManifestLoader
 
         var calibration = d.Verification?.Calibration is { } c ? ValidateCalibration(c, problems) : null;
         var consensus = d.Verification?.Consensus is { } cs ? ValidateConsensus(cs, problems) : null;
+        var levelCalibration = d.Verification?.LevelCalibration is { } lc ? ValidateLevelCalibration(lc, problems) : null;
         var ood = d.OutOfDistribution is { } o ? ValidateOutOfDistribution(o, image, problems) : null;
         var views = d.ViewAgreement is { } va ? ValidateViewAgreement(va, problems) : null;
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
@@ -84,6 +85,7 @@ public static class ModelManifestLoader
         {
             Calibration = calibration,
             Consensus = consensus,
+            LevelCalibration = levelCalibration,
             OutOfDistribution = ood,
             ViewAgreement = views,
             Text = text,
@@ -97,19 +99,46 @@ public static class ModelManifestLoader
             problems.Add($"verification.calibration.method '{c.Method}' is not supported (only \"isotonic\")");
         if (c.RadiusKm is not { } r || !double.IsFinite(r) || r <= 0)
             problems.Add("verification.calibration.radiusKm must be a positive number of km");
-        if (c.Raw is not { Length: > 0 } raw || c.Calibrated is not { } cal || cal.Length != raw.Length)
-            problems.Add("verification.calibration needs \"raw\" and \"calibrated\" arrays of the same non-zero length");
-        else
-        {
-            for (var i = 0; i < raw.Length; i++)
-            {
-                if (!(raw[i] is >= 0 and <= 1) || !(cal[i] is >= 0 and <= 1))
-                    problems.Add($"verification.calibration point {i} ({raw[i]}, {cal[i]}) is outside 0..1");
-                else if (i > 0 && (raw[i] < raw[i - 1] || cal[i] < cal[i - 1]))
-                    problems.Add($"verification.calibration points must be non-decreasing in both columns (point {i})");
-            }
-        }
+        ValidateIsotonic(c.Raw, c.Calibrated, "verification.calibration", problems);
         return problems.Count > before ? null : new ConfidenceCalibrationSpec(c.RadiusKm!.Value, c.Raw!, c.Calibrated!, c.FittedOn);
+    }
+
+    /// <summary>Isotonic knots: two arrays of the same non-zero length, in 0..1, non-decreasing in both columns.</summary>
+    private static void ValidateIsotonic(double[]? raw, double[]? calibrated, string where, List<string> problems)
+    {
+        if (raw is not { Length: > 0 } || calibrated is null || calibrated.Length != raw.Length)
+        {
+            problems.Add($"{where} needs \"raw\" and \"calibrated\" arrays of the same non-zero length");
+            return;
+        }
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (!(raw[i] is >= 0 and <= 1) || !(calibrated[i] is >= 0 and <= 1))
+                problems.Add($"{where} point {i} ({raw[i]}, {calibrated[i]}) is outside 0..1");
+            else if (i > 0 && (raw[i] < raw[i - 1] || calibrated[i] < calibrated[i - 1]))
+                problems.Add($"{where} points must be non-decreasing in both columns (point {i})");
+        }
+    }
+
+    private static LevelCalibrationSpec? ValidateLevelCalibration(LevelCalibrationDocument c, List<string> problems)
+    {
+        var before = problems.Count;
+        if (!string.Equals(c.Method?.Trim(), "isotonic", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"verification.levelCalibration.method '{c.Method}' is not supported (only \"isotonic\")");
+        IsotonicPoints? Level(IsotonicPointsDocument? d, string name)
+        {
+            if (d is null)
+            {
+                problems.Add($"verification.levelCalibration.{name} is required (raw and calibrated arrays)");
+                return null;
+            }
+            ValidateIsotonic(d.Raw, d.Calibrated, $"verification.levelCalibration.{name}", problems);
+            return d.Raw is null || d.Calibrated is null ? null : new IsotonicPoints(d.Raw, d.Calibrated);
+        }
+        var country = Level(c.Country, "country");
+        var region = Level(c.Region, "region");
+        var city = Level(c.City, "city");
+        return problems.Count > before ? null : new LevelCalibrationSpec(country!, region!, city!, c.FittedOn);
     }
 
     private static ConsensusSpec? ValidateConsensus(ConsensusDocument c, List<string> problems)

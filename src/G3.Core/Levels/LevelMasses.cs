@@ -11,8 +11,14 @@ public static class LevelMasses
 {
     /// <param name="units">The units of each candidate, in ranked order (best first: ties go to the better-ranked candidate).</param>
     /// <param name="probabilities">Each candidate's probability, same order; normalised here, so float error cannot break the sums.</param>
-    /// <param name="uncertainBelow">A level whose answer holds less mass than this is marked uncertain (0..1).</param>
-    public static PlaceLevels Compute(IReadOnlyList<PointUnits> units, IReadOnlyList<double> probabilities, double uncertainBelow)
+    /// <param name="uncertainBelow">A level whose answer's confidence is below this is marked uncertain (0..1).</param>
+    /// <param name="calibrate">
+    /// Optional: maps (level, the answered unit's mass) to the probability that the answer is right, as fitted on
+    /// held-out photos. The answers are still chosen by mass; only their confidence (and so "uncertain") changes.
+    /// The per-unit masses (<see cref="LevelAnswer.Units"/>) stay raw.
+    /// </param>
+    public static PlaceLevels Compute(IReadOnlyList<PointUnits> units, IReadOnlyList<double> probabilities, double uncertainBelow,
+        Func<PlaceLevel, double, double>? calibrate = null)
     {
         ArgumentNullException.ThrowIfNull(units);
         ArgumentNullException.ThrowIfNull(probabilities);
@@ -30,15 +36,16 @@ public static class LevelMasses
         var p = probabilities.Select(x => x / total).ToArray();
 
         var all = Enumerable.Range(0, units.Count).ToList();
-        var country = Answer(PlaceLevel.Country, all, units, p, uncertainBelow);
+        var country = Answer(PlaceLevel.Country, all, units, p, uncertainBelow, calibrate);
         var inCountry = all.Where(i => SameUnit(units[i].Country, country.Unit)).ToList();
-        var region = Answer(PlaceLevel.Region, inCountry, units, p, uncertainBelow);
+        var region = Answer(PlaceLevel.Region, inCountry, units, p, uncertainBelow, calibrate);
         var inRegion = inCountry.Where(i => SameUnit(units[i].Region, region.Unit)).ToList();
-        var city = Answer(PlaceLevel.City, inRegion, units, p, uncertainBelow);
-        return new PlaceLevels(country, region, city, uncertainBelow);
+        var city = Answer(PlaceLevel.City, inRegion, units, p, uncertainBelow, calibrate);
+        return new PlaceLevels(country, region, city, uncertainBelow) { Calibrated = calibrate is not null };
     }
 
-    private static LevelAnswer Answer(PlaceLevel level, List<int> members, IReadOnlyList<PointUnits> units, double[] p, double uncertainBelow)
+    private static LevelAnswer Answer(PlaceLevel level, List<int> members, IReadOnlyList<PointUnits> units, double[] p, double uncertainBelow,
+        Func<PlaceLevel, double, double>? calibrate)
     {
         // The answer: among the parent answer's candidates, the bucket (a unit, or none) with the most mass.
         PlaceUnit? best = null;
@@ -60,7 +67,8 @@ public static class LevelMasses
             .OrderByDescending(t => t.b.Mass).ThenBy(t => t.order)
             .Select(t => new UnitMass(t.b.Unit!, t.b.Mass)).ToList();
         var unplaced = buckets.Where(b => b.Unit is null).Sum(b => b.Mass);
-        return new LevelAnswer(level, best, bestMass, bestMass < uncertainBelow, list, unplaced);
+        var confidence = calibrate is null ? bestMass : Math.Clamp(calibrate(level, bestMass), 0, 1);
+        return new LevelAnswer(level, best, confidence, confidence < uncertainBelow, list, unplaced);
     }
 
     /// <summary>Mass per unit key (null key: no unit), in the order each bucket first appears among <paramref name="members"/>.</summary>

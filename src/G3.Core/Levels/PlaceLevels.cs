@@ -32,7 +32,8 @@ public sealed record UnitMass(PlaceUnit Unit, double Mass);
 /// <param name="Confidence">
 /// The mass of the answer: the summed probabilities of the candidates inside <paramref name="Unit"/>
 /// (or, for a null unit, of the candidates of the parent answer that have no unit at this level).
-/// Uncalibrated: the verifier's softmax, not a fitted probability of being right.
+/// Raw unless <see cref="PlaceLevels.Calibrated"/>: then it went through the model's per-level
+/// calibration and estimates the probability that the answer is right.
 /// </param>
 /// <param name="Uncertain">True when <paramref name="Confidence"/> is below <see cref="PlaceLevels.UncertainBelow"/>.</param>
 /// <param name="Units">Every unit at this level that holds candidates, most mass first, over all candidates (not only the parent answer's).</param>
@@ -46,6 +47,9 @@ public sealed record LevelAnswer(PlaceLevel Level, PlaceUnit? Unit, double Confi
 /// </summary>
 public sealed record PlaceLevels(LevelAnswer Country, LevelAnswer Region, LevelAnswer City, double UncertainBelow)
 {
+    /// <summary>True when each answer's confidence went through the model's per-level calibration (fitted on held-out photos).</summary>
+    public bool Calibrated { get; init; }
+
     public IEnumerable<LevelAnswer> All => [Country, Region, City];
 }
 

@@ -20,14 +20,17 @@ public sealed class GeocodedPlaceLevels : IPlaceLevels
 
     private readonly ReverseGeocoder _geocoder;
     private readonly double _uncertainBelow;
+    private readonly Func<PlaceLevel, double, double>? _calibrate;
 
-    public GeocodedPlaceLevels(ReverseGeocoder geocoder, double uncertainBelow = DefaultUncertainBelow)
+    /// <param name="calibrate">Optional per-level calibration of the answers' masses (the model manifest's, fitted on held-out photos).</param>
+    public GeocodedPlaceLevels(ReverseGeocoder geocoder, double uncertainBelow = DefaultUncertainBelow, Func<PlaceLevel, double, double>? calibrate = null)
     {
         ArgumentNullException.ThrowIfNull(geocoder);
         if (!double.IsFinite(uncertainBelow) || uncertainBelow is < 0 or > 1)
             throw new ArgumentOutOfRangeException(nameof(uncertainBelow), uncertainBelow, "the uncertainty threshold must be between 0 and 1");
         _geocoder = geocoder;
         _uncertainBelow = uncertainBelow;
+        _calibrate = calibrate;
     }
 
     public double UncertainBelow => _uncertainBelow;
@@ -36,7 +39,7 @@ public sealed class GeocodedPlaceLevels : IPlaceLevels
     {
         var units = ranked.Select(s => UnitsAt(s.Candidate.Point
             ?? throw new ArgumentException("every ranked candidate must have a point", nameof(ranked)))).ToList();
-        return LevelMasses.Compute(units, probabilities, _uncertainBelow);
+        return LevelMasses.Compute(units, probabilities, _uncertainBelow, _calibrate);
     }
 
     public PointUnits UnitsAt(GeoPoint point) => From(_geocoder.Lookup(point));

@@ -5,13 +5,14 @@ namespace G3.Host.Apis;
 
 /// <summary>
 /// Answers per level in the API: for country, region and city the most likely unit and its
-/// confidence (the verifier's probability mass of the candidates inside it; uncalibrated, so
-/// <see cref="Calibrated"/> is false), with every unit's mass for clients that show alternatives.
+/// confidence (the verifier's probability mass of the candidates inside it, mapped through the model's
+/// per-level calibration when it has one: then <see cref="Calibrated"/> is true and the confidence is the
+/// estimated probability that the unit is right), with every unit's raw mass for clients that show alternatives.
 /// </summary>
 internal sealed record LevelsDto(double UncertainBelow, bool Calibrated, LevelDto Country, LevelDto Region, LevelDto City)
 {
     public static LevelsDto From(PlaceLevels l) =>
-        new(l.UncertainBelow, Calibrated: false, LevelDto.From(l.Country), LevelDto.From(l.Region), LevelDto.From(l.City));
+        new(l.UncertainBelow, l.Calibrated, LevelDto.From(l.Country), LevelDto.From(l.Region), LevelDto.From(l.City));
 
     /// <summary>
     /// One line for people: "Country: Argentina (0.81) · Region: Santa Fe (0.42) · City: uncertain".

@@ -2,6 +2,7 @@ using G3.Alignment.Encoders;
 using G3.Alignment.Imaging;
 using G3.Alignment.Models;
 using G3.Alignment.Onnx;
+using G3.Core.Levels;
 using G3.Core.Options;
 using G3.Diversification.Caching;
 using G3.Diversification.Providers;
@@ -77,7 +78,7 @@ public static class RuntimeFactory
                 ArgmaxVerifier = new GeoVerifier(locationEncoder, ArgmaxOptionsFrom(manifest)),
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
-                Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow),
+                Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow, LevelCalibrationFrom(manifest)),
                 ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,
                 Text = text,
                 TextEncoder = textEncoder,
@@ -102,6 +103,21 @@ public static class RuntimeFactory
         return manifest.Calibration is { } c
             ? new VerifierOptions(metric, scale, c.RadiusKm, new IsotonicCalibration(c.Raw, c.Calibrated), consensus)
             : new VerifierOptions(metric, scale, Consensus: consensus);
+    }
+
+    /// <summary>The manifest's per-level calibration as a function (null when it has none).</summary>
+    internal static Func<PlaceLevel, double, double>? LevelCalibrationFrom(ModelManifest manifest)
+    {
+        if (manifest.LevelCalibration is not { } c) return null;
+        var country = new IsotonicCalibration(c.Country.Raw, c.Country.Calibrated);
+        var region = new IsotonicCalibration(c.Region.Raw, c.Region.Calibrated);
+        var city = new IsotonicCalibration(c.City.Raw, c.City.Calibrated);
+        return (level, mass) => level switch
+        {
+            PlaceLevel.Country => country.Apply(mass),
+            PlaceLevel.Region => region.Apply(mass),
+            _ => city.Apply(mass),
+        };
     }
 
     /// <summary>G3's plain argmax over the same model (the "g3-argmax" selector of experiments): no consensus, no calibration.</summary>

@@ -119,4 +119,35 @@ public sealed class CalibrationManifestTests
         // A typo is an unknown key, refused rather than ignored.
         Assert.ThrowsAny<Exception>(() => ModelManifestLoader.Load(WithConsensus(c => c["radiusKmm"] = 5)));
     }
+
+    private static string WithLevels(Action<JsonObject> edit) =>
+        OnnxFixtures.EditedManifest(OnnxFixtures.ImageManifest, json =>
+        {
+            static JsonObject Knots(double a, double b) => new()
+            {
+                ["raw"] = new JsonArray((JsonNode)0.1, (JsonNode)0.9),
+                ["calibrated"] = new JsonArray((JsonNode)a, (JsonNode)b),
+            };
+            var c = new JsonObject { ["method"] = "isotonic", ["country"] = Knots(0.2, 0.95), ["region"] = Knots(0.1, 0.8), ["city"] = Knots(0.05, 0.6) };
+            edit(c);
+            json["verification"]!.AsObject()["levelCalibration"] = c;
+        });
+
+    [Fact]
+    public void A_level_calibration_is_read_per_level_and_its_mistakes_are_refused_by_name()
+    {
+        var levels = ModelManifestLoader.Load(WithLevels(_ => { })).LevelCalibration!;
+        Assert.Equal([0.2, 0.95], levels.Country.Calibrated);
+        Assert.Equal([0.1, 0.8], levels.Region.Calibrated);
+        Assert.Equal([0.05, 0.6], levels.City.Calibrated);
+        Assert.Equal([0.1, 0.9], levels.City.Raw);
+        Assert.Null(ModelManifestLoader.Load(OnnxFixtures.ImageManifest).LevelCalibration);
+
+        Assert.Contains("levelCalibration.city is required", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLevels(c => c.Remove("city")))).Message);
+        Assert.Contains("levelCalibration.region points must be non-decreasing",
+            Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLevels(c => c["region"]!["calibrated"] = new JsonArray((JsonNode)0.9, (JsonNode)0.1)))).Message);
+        Assert.Contains("levelCalibration.country needs",
+            Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLevels(c => c["country"]!["raw"] = new JsonArray((JsonNode)0.1)))).Message);
+        Assert.Contains("levelCalibration.method", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(WithLevels(c => c["method"] = "platt"))).Message);
+    }
 }

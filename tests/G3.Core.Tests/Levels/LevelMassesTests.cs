@@ -109,4 +109,36 @@ public class LevelMassesTests
         Assert.Throws<ArgumentException>(() => LevelMasses.Compute([InParis], [0], 0.4));
         Assert.Throws<ArgumentOutOfRangeException>(() => LevelMasses.Compute([InParis], [1], 1.5));
     }
+
+    [Fact]
+    public void A_calibration_maps_each_answers_confidence_and_decides_uncertain_but_not_the_answer_or_the_unit_masses()
+    {
+        // Country masses are trusted less (0.7 -> 0.35), cities more (0.5 -> 0.9): the answers stay, their confidences change.
+        double Calibrate(PlaceLevel level, double mass) => level switch
+        {
+            PlaceLevel.Country => mass / 2,
+            PlaceLevel.Region => mass,
+            _ => Math.Min(1, mass + 0.4),
+        };
+        var raw = LevelMasses.Compute([InBerlin, InParis, InLyon], [0.3, 0.5, 0.2], 0.4);
+        var levels = LevelMasses.Compute([InBerlin, InParis, InLyon], [0.3, 0.5, 0.2], 0.4, Calibrate);
+
+        Assert.False(raw.Calibrated);
+        Assert.True(levels.Calibrated);
+        Assert.Equal((France, IleDeFrance, Paris), (levels.Country.Unit!, levels.Region.Unit!, levels.City.Unit!));
+        Assert.Equal(0.35, levels.Country.Confidence, 12);
+        Assert.True(levels.Country.Uncertain);
+        Assert.Equal(0.5, levels.Region.Confidence, 12);
+        Assert.Equal(0.9, levels.City.Confidence, 12);
+        Assert.False(levels.City.Uncertain);
+        Assert.Equal(raw.Country.Units, levels.Country.Units);
+        Assert.All(levels.All, AssertSumsToOne);
+    }
+
+    [Fact]
+    public void A_calibration_that_strays_outside_0_to_1_is_clamped()
+    {
+        var levels = LevelMasses.Compute([InParis], [1.0], 0.4, (_, m) => m + 0.5);
+        Assert.All(levels.All, a => Assert.Equal(1.0, a.Confidence, 12));
+    }
 }
