@@ -85,6 +85,14 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         },
     };
 
+    private static object UserImages(string question, IEnumerable<string> paths) => new
+    {
+        role = "user",
+        content = new object[] { new { type = "text", text = question } }
+            .Concat(paths.Select(p => (object)new { type = "image_url", image_url = new { url = "data:image/jpeg;base64," + Convert.ToBase64String(File.ReadAllBytes(p)) } }))
+            .ToArray(),
+    };
+
     private static int CountWithPoint(JsonElement list) =>
         list.EnumerateArray().Count(c => c.TryGetProperty("latitude", out _) && c.TryGetProperty("longitude", out _));
 
@@ -264,6 +272,53 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
     }
 
     [BrowserFact]
+    public async Task Several_photos_of_one_place_go_in_one_question_and_get_the_APIs_answer_for_them_together()
+    {
+        var host = fixture.Plain;
+        var photos = Enumerable.Range(4, 3).Select(i => fixture.QueryPhoto(i).Path).ToArray();
+        var w = await OpenAsync(host, Desktop);
+        var page = w.Page;
+        var chosen = page.Locator("#pending .pending-item");
+
+        // The picker's choice replaces the chosen photos; a removed one leaves the others.
+        await page.SetInputFilesAsync("#composer-photo", photos[..1]);
+        await Assertions.Expect(chosen).ToHaveCountAsync(1);
+        await page.SetInputFilesAsync("#composer-photo", photos);
+        await Assertions.Expect(chosen).ToHaveCountAsync(3);
+        await chosen.Nth(2).Locator("button.pending-remove").ClickAsync();
+        await Assertions.Expect(chosen).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#pending .pending-name")).ToHaveTextAsync([Path.GetFileName(photos[0]), Path.GetFileName(photos[1])]);
+
+        await page.ClickAsync("#composer-send");
+        var answer = page.Locator(".msg.assistant .answer").Last;
+        await WaitAsync(w, answer);
+        await Assertions.Expect(page.Locator(".msg.user").Last.Locator("img.thumb")).ToHaveCountAsync(2);
+        Assert.Equal("Where were these photos taken?", await page.Locator(".msg.user").Last.Locator(".text").InnerTextAsync());
+
+        // The same two photos in one message through the API: the same place, and the service's note on the photos on the card.
+        var api = await host.AskAsync([UserImages("Where were these photos taken?", photos[..2])]);
+        var g3 = api.GetProperty("g3");
+        Assert.Equal(2, g3.GetProperty("views").GetProperty("count").GetInt32());
+        Assert.Equal(g3.GetProperty("place").GetProperty("description").GetString(), await answer.Locator(".answer-place").InnerTextAsync());
+        Assert.Contains(g3.GetProperty("latitude").GetDouble().ToString("0.0000", CultureInfo.InvariantCulture), await answer.Locator(".answer-coords").InnerTextAsync(), StringComparison.Ordinal);
+        var content = api.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()!;
+        var viewsLine = content.ReplaceLineEndings("\n").Split('\n').Single(l => l.StartsWith("Placed from 2 photos", StringComparison.Ordinal) || l.Contains("the answer averages all 2 photos", StringComparison.Ordinal));
+        Assert.Contains(viewsLine, await answer.Locator(".answer-text").InnerTextAsync(), StringComparison.Ordinal);
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await ScreenshotAsync(page, "chat-desktop-several-photos.png");
+
+        // More than the service takes at once: the first eight are kept, and the page says why.
+        var nine = Enumerable.Range(0, 9).Select(i => new FilePayload { Name = $"view{i}.jpg", MimeType = "image/jpeg", Buffer = File.ReadAllBytes(photos[0]) }).ToArray();
+        await page.SetInputFilesAsync("#composer-photo", nine);
+        await Assertions.Expect(chosen).ToHaveCountAsync(8);
+        await Assertions.Expect(page.Locator("#composer-error")).ToContainTextAsync("At most 8 photos of one place");
+
+        Assert.Empty(w.External);
+        Assert.Empty(w.Errors);
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task Too_large_and_unreadable_photos_get_readable_errors_and_the_photo_is_kept_for_retry()
     {
         var w = await OpenAsync(fixture.Plain, Desktop);
@@ -276,7 +331,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         await WaitAsync(w, tooLarge, 30_000);
         await Assertions.Expect(tooLarge.Locator(".error-title")).ToHaveTextAsync("This photo is too large");
         await Assertions.Expect(page.Locator("#pending")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#pending-name")).ToHaveTextAsync("huge_header.png");
+        await Assertions.Expect(page.Locator("#pending .pending-name")).ToHaveTextAsync("huge_header.png");
         // Retry sends the kept photo again and gets the same answer.
         await tooLarge.Locator("button.retry").ClickAsync();
         await Assertions.Expect(page.Locator(".error-card[data-status='413']")).ToHaveCountAsync(1);
@@ -287,7 +342,7 @@ public sealed class ChatPageTests(BrowserFixture fixture) : IClassFixture<Browse
         var unreadable = page.Locator(".error-card[data-status='415']");
         await WaitAsync(w, unreadable, 30_000);
         await Assertions.Expect(unreadable.Locator(".error-title")).ToHaveTextAsync("This file is not a photo the service can read");
-        await Assertions.Expect(page.Locator("#pending-name")).ToHaveTextAsync("not-a-photo.png");
+        await Assertions.Expect(page.Locator("#pending .pending-name")).ToHaveTextAsync("not-a-photo.png");
         await ScreenshotAsync(page, "chat-desktop-errors.png");
 
         // The only console errors are the browser's own notes of the two refused requests.

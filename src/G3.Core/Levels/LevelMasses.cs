@@ -36,16 +36,20 @@ public static class LevelMasses
         var p = probabilities.Select(x => x / total).ToArray();
 
         var all = Enumerable.Range(0, units.Count).ToList();
-        var country = Answer(PlaceLevel.Country, all, units, p, uncertainBelow, calibrate);
+        var country = Answer(PlaceLevel.Country, all, units, p, uncertainBelow, calibrate, 1.0);
         var inCountry = all.Where(i => SameUnit(units[i].Country, country.Unit)).ToList();
-        var region = Answer(PlaceLevel.Region, inCountry, units, p, uncertainBelow, calibrate);
+        var region = Answer(PlaceLevel.Region, inCountry, units, p, uncertainBelow, calibrate, country.Confidence);
         var inRegion = inCountry.Where(i => SameUnit(units[i].Region, region.Unit)).ToList();
-        var city = Answer(PlaceLevel.City, inRegion, units, p, uncertainBelow, calibrate);
+        var city = Answer(PlaceLevel.City, inRegion, units, p, uncertainBelow, calibrate, region.Confidence);
         return new PlaceLevels(country, region, city, uncertainBelow) { Calibrated = calibrate is not null };
     }
 
+    /// <param name="parentConfidence">
+    /// The answer above's confidence: a calibrated answer never claims more than it, since the region being
+    /// right implies the country is (raw masses nest by construction; three separate fits need not).
+    /// </param>
     private static LevelAnswer Answer(PlaceLevel level, List<int> members, IReadOnlyList<PointUnits> units, double[] p, double uncertainBelow,
-        Func<PlaceLevel, double, double>? calibrate)
+        Func<PlaceLevel, double, double>? calibrate, double parentConfidence)
     {
         // The answer: among the parent answer's candidates, the bucket (a unit, or none) with the most mass.
         PlaceUnit? best = null;
@@ -67,7 +71,7 @@ public static class LevelMasses
             .OrderByDescending(t => t.b.Mass).ThenBy(t => t.order)
             .Select(t => new UnitMass(t.b.Unit!, t.b.Mass)).ToList();
         var unplaced = buckets.Where(b => b.Unit is null).Sum(b => b.Mass);
-        var confidence = calibrate is null ? bestMass : Math.Clamp(calibrate(level, bestMass), 0, 1);
+        var confidence = calibrate is null ? bestMass : Math.Min(Math.Clamp(calibrate(level, bestMass), 0, 1), parentConfidence);
         return new LevelAnswer(level, best, confidence, confidence < uncertainBelow, list, unplaced);
     }
 

@@ -113,11 +113,12 @@ public class LevelMassesTests
     [Fact]
     public void A_calibration_maps_each_answers_confidence_and_decides_uncertain_but_not_the_answer_or_the_unit_masses()
     {
-        // Country masses are trusted less (0.7 -> 0.35), cities more (0.5 -> 0.9): the answers stay, their confidences change.
+        // Country masses are trusted less (0.7 -> 0.56), cities more (0.5 -> 0.9): the answers stay, their confidences change,
+        // and a finer answer never claims more than the one it lies in.
         double Calibrate(PlaceLevel level, double mass) => level switch
         {
-            PlaceLevel.Country => mass / 2,
-            PlaceLevel.Region => mass,
+            PlaceLevel.Country => mass * 0.8,
+            PlaceLevel.Region => mass * 0.7,
             _ => Math.Min(1, mass + 0.4),
         };
         var raw = LevelMasses.Compute([InBerlin, InParis, InLyon], [0.3, 0.5, 0.2], 0.4);
@@ -126,11 +127,13 @@ public class LevelMassesTests
         Assert.False(raw.Calibrated);
         Assert.True(levels.Calibrated);
         Assert.Equal((France, IleDeFrance, Paris), (levels.Country.Unit!, levels.Region.Unit!, levels.City.Unit!));
-        Assert.Equal(0.35, levels.Country.Confidence, 12);
-        Assert.True(levels.Country.Uncertain);
-        Assert.Equal(0.5, levels.Region.Confidence, 12);
-        Assert.Equal(0.9, levels.City.Confidence, 12);
-        Assert.False(levels.City.Uncertain);
+        Assert.Equal(0.56, levels.Country.Confidence, 12);
+        Assert.False(levels.Country.Uncertain);
+        Assert.Equal(0.35, levels.Region.Confidence, 12);
+        Assert.True(levels.Region.Uncertain);
+        // The city's own map says 0.9, but the region it lies in is only 0.35 likely.
+        Assert.Equal(0.35, levels.City.Confidence, 12);
+        Assert.True(levels.City.Uncertain);
         Assert.Equal(raw.Country.Units, levels.Country.Units);
         Assert.All(levels.All, AssertSumsToOne);
     }

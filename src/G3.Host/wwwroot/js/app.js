@@ -1,6 +1,6 @@
-// The chat: photos in, streamed progress and answers out, follow-ups on the latest photo, the map kept
-// in step. Each photo starts its own sub-conversation (the service geolocates the latest image of the
-// messages it is sent, and answers text-only follow-ups from that image's cached result).
+// The chat: photos in, streamed progress and answers out, follow-ups on the latest photos, the map kept
+// in step. Each question with photos starts its own sub-conversation (the service places every image of
+// the latest user message together, as one place, and answers text-only follow-ups from that cached result).
 
 import { streamChat, describeError, apiKey, readiness, ApiError } from "./api.js";
 import { WorldMap, variantColour } from "./map.js";
@@ -8,16 +8,18 @@ import { sceneOf, legendOf, placeName, coords, confidenceWords, rationale, fmt, 
 
 const $ = (id) => document.getElementById(id);
 const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
+// Photos of one place per question: the service's limit for one query (/v1/geolocate and the chat).
+const MAX_PHOTOS = 8;
 
 const ui = {
   thread: $("thread"), intro: $("intro"), form: $("composer"), photo: $("composer-photo"), url: $("composer-url"),
   text: $("composer-text"), send: $("composer-send"), error: $("composer-error"), dropzone: $("dropzone"),
-  pending: $("pending"), pendingImg: $("pending-img"), pendingName: $("pending-name"), pendingRemove: $("pending-remove"),
+  pending: $("pending"),
   truthLat: $("truth-lat"), truthLon: $("truth-lon"), status: $("service-status"), caption: $("map-caption"), legend: $("legend"),
   keyButton: $("key-button"), keyDialog: $("key-dialog"), keyInput: $("key-input"), keyClear: $("key-clear"), keyWhy: $("key-why"),
 };
 
-let pending = null;          // { dataUrl, name } of the chosen photo, kept until it is answered
+let pending = [];            // [{ dataUrl, name }] the chosen photos (one place), kept until they are answered
 let current = null;          // the latest photo's conversation: { messages, result, scene, card }
 let busy = false;
 let shown = null;            // the conversation whose result the map shows
@@ -75,45 +77,77 @@ function composerError(message) {
   ui.error.hidden = !message;
 }
 
-function setPending(file) {
+/** Adds photos to the chosen ones (replace: start afresh), up to MAX_PHOTOS; files that are not images are refused by name. */
+async function choosePhotos(files, replace) {
   composerError("");
-  if (!file) return;
-  if (file.type && !file.type.startsWith("image/")) {
-    composerError(`“${file.name}” is not a photo: choose a JPEG, PNG or WebP image.`);
+  const list = [...(files || [])];
+  if (!list.length) return;
+  const notPhotos = list.filter((f) => f.type && !f.type.startsWith("image/"));
+  if (notPhotos.length) {
+    composerError(`“${notPhotos[0].name}” is not a photo: choose JPEG, PNG or WebP images.`);
     return;
   }
-  const reader = new FileReader();
-  reader.onload = () => {
-    pending = { dataUrl: reader.result, name: file.name || "pasted photo" };
-    ui.pendingImg.src = pending.dataUrl;
-    ui.pendingImg.alt = `Chosen photo: ${pending.name}`;
-    ui.pendingName.textContent = pending.name;
-    ui.pending.hidden = false;
-    ui.url.value = "";
-    ui.dropzone.classList.add("has-photo");
-    ui.send.textContent = "Locate";
-  };
-  reader.onerror = () => composerError("That file could not be read.");
-  // A type outside the three the service reads is still sent: the service's answer (415) says why.
-  reader.readAsDataURL(file.type && ACCEPTED.includes(file.type) ? file : new Blob([file], { type: file.type || "image/jpeg" }));
+  const room = MAX_PHOTOS - (replace ? 0 : pending.length);
+  let read;
+  try {
+    read = await Promise.all(list.slice(0, Math.max(0, room)).map(readPhoto));
+  } catch {
+    composerError("That file could not be read.");
+    return;
+  }
+  pending = replace ? read : pending.concat(read);
+  if (list.length > room)
+    composerError(`At most ${MAX_PHOTOS} photos of one place per question: ${list.length - Math.max(0, room)} not added.`);
+  renderPending();
+}
+
+function readPhoto(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve({ dataUrl: reader.result, name: file.name || "pasted photo" });
+    reader.onerror = () => reject(reader.error);
+    // A type outside the three the service reads is still sent: the service's answer (415) says why.
+    reader.readAsDataURL(file.type && ACCEPTED.includes(file.type) ? file : new Blob([file], { type: file.type || "image/jpeg" }));
+  });
+}
+
+/** The chosen photos as removable thumbnails; with several, the service places them together as one place. */
+function renderPending() {
+  ui.pending.replaceChildren();
+  pending.forEach((photo, i) => {
+    const item = node("li", "pending-item");
+    const img = node("img");
+    img.alt = `Chosen photo: ${photo.name}`;
+    // A file that is not a picture the browser can draw gets a neutral tile instead of a broken image.
+    img.addEventListener("error", () => item.classList.add("no-preview"));
+    img.src = photo.dataUrl;
+    const remove = node("button", "ghost small pending-remove", "Remove");
+    remove.type = "button";
+    remove.setAttribute("aria-label", `Remove the chosen photo ${photo.name}`);
+    remove.addEventListener("click", () => {
+      pending.splice(i, 1);
+      renderPending();
+      ui.photo.focus();
+    });
+    item.append(img, node("span", "pending-name", photo.name), remove);
+    ui.pending.appendChild(item);
+  });
+  const any = pending.length > 0;
+  ui.pending.hidden = !any;
+  ui.pending.dataset.count = String(pending.length);
+  ui.dropzone.classList.toggle("has-photo", any);
+  if (any) ui.url.value = "";
+  if (!busy) ui.send.textContent = any || !(current && current.result) ? "Locate" : "Ask";
 }
 
 function clearPending() {
-  pending = null;
-  ui.pending.hidden = true;
-  ui.pendingImg.removeAttribute("src");
+  pending = [];
   ui.photo.value = "";
-  ui.dropzone.classList.remove("has-photo");
+  renderPending();
 }
 
-ui.photo.addEventListener("change", () => setPending(ui.photo.files[0]));
-// A file that is not a picture the browser can draw gets a neutral tile instead of a broken image.
-ui.pendingImg.addEventListener("error", () => ui.pending.classList.add("no-preview"));
-ui.pendingImg.addEventListener("load", () => ui.pending.classList.remove("no-preview"));
-ui.pendingRemove.addEventListener("click", () => {
-  clearPending();
-  ui.photo.focus();
-});
+// The picker's choice replaces the chosen photos (as a file input does); drops and pastes add to them.
+ui.photo.addEventListener("change", () => choosePhotos(ui.photo.files, true));
 for (const type of ["dragenter", "dragover"]) {
   ui.form.addEventListener(type, (e) => {
     e.preventDefault();
@@ -123,16 +157,16 @@ for (const type of ["dragenter", "dragover"]) {
 for (const type of ["dragleave", "drop"]) ui.form.addEventListener(type, () => ui.dropzone.classList.remove("over"));
 ui.form.addEventListener("drop", (e) => {
   e.preventDefault();
-  const file = [...(e.dataTransfer?.files || [])][0];
-  if (file) return setPending(file);
+  const files = [...(e.dataTransfer?.files || [])];
+  if (files.length) return choosePhotos(files, false);
   const url = e.dataTransfer?.getData("text/uri-list") || e.dataTransfer?.getData("text/plain");
   if (url && /^https?:\/\//i.test(url.trim())) ui.url.value = url.trim();
 });
 document.addEventListener("paste", (e) => {
-  const file = [...(e.clipboardData?.files || [])].find((f) => f.type.startsWith("image/"));
-  if (file) {
+  const files = [...(e.clipboardData?.files || [])].filter((f) => f.type.startsWith("image/"));
+  if (files.length) {
     e.preventDefault();
-    setPending(file);
+    choosePhotos(files, false);
     return;
   }
   const text = e.clipboardData?.getData("text/plain")?.trim();
@@ -163,12 +197,12 @@ ui.form.addEventListener("submit", (e) => {
   composerError("");
   const question = ui.text.value.trim();
   const url = ui.url.value.trim();
-  if (pending || url) {
+  if (pending.length || url) {
     if (url && !/^https?:\/\/\S+$/i.test(url)) return composerError("The image URL must start with http:// or https://.");
     const t = readTruth();
     if (!t.ok) return composerError(t.message);
-    const photo = pending ? { ...pending } : { url, name: url };
-    askAboutPhoto(photo, question || "Where was this photo taken?", t.truth);
+    const photos = pending.length ? pending.map((p) => ({ ...p })) : [{ url, name: url }];
+    askAboutPhoto(photos, question || (photos.length > 1 ? "Where were these photos taken?" : "Where was this photo taken?"), t.truth);
   } else if (question && current && current.result) {
     askFollowUp(question);
   } else if (question) {
@@ -179,18 +213,22 @@ ui.form.addEventListener("submit", (e) => {
   }
 });
 
-function userBubble(text, photo) {
+function userBubble(text, photos) {
   ui.intro.hidden = true;
   const li = node("li", "msg user");
-  if (photo && photo.dataUrl) {
-    const img = node("img", "thumb");
-    img.alt = `Your photo: ${photo.name}`;
-    img.addEventListener("error", () => img.replaceWith(node("p", "thumb broken", `${photo.name}: no preview (not an image this browser can show)`)));
-    img.src = photo.dataUrl;
-    li.appendChild(img);
-  } else if (photo) {
-    const link = node("p", "url-chip", `Image URL: ${photo.url}`);
-    li.appendChild(link);
+  const many = (photos || []).length > 1;
+  // Several photos of one place sit side by side in one row.
+  const holder = many ? li.appendChild(node("div", "thumbs")) : li;
+  for (const photo of photos || []) {
+    if (photo.dataUrl) {
+      const img = node("img", many ? "thumb several" : "thumb");
+      img.alt = `Your photo: ${photo.name}`;
+      img.addEventListener("error", () => img.replaceWith(node("p", "thumb broken", `${photo.name}: no preview (not an image this browser can show)`)));
+      img.src = photo.dataUrl;
+      holder.appendChild(img);
+    } else {
+      holder.appendChild(node("p", "url-chip", `Image URL: ${photo.url}`));
+    }
   }
   li.appendChild(node("p", "text", text));
   ui.thread.appendChild(li);
@@ -304,22 +342,23 @@ function asApiError(error) {
 function setBusy(value) {
   busy = value;
   ui.send.disabled = value;
-  ui.send.textContent = value ? "Working…" : current && current.result && !pending ? "Ask" : "Locate";
+  ui.send.textContent = value ? "Working…" : current && current.result && !pending.length ? "Ask" : "Locate";
 }
 
-async function askAboutPhoto(photo, question, truth) {
+/** One question about one place: every photo goes in the same user message, so the service places them together. */
+async function askAboutPhoto(photos, question, truth) {
   const userMessage = {
     role: "user",
-    content: [{ type: "text", text: question }, { type: "image_url", image_url: { url: photo.dataUrl || photo.url } }],
+    content: [{ type: "text", text: question }, ...photos.map((p) => ({ type: "image_url", image_url: { url: p.dataUrl || p.url } }))],
   };
-  const userLi = userBubble(question, photo);
+  const userLi = userBubble(question, photos);
   const li = assistantBubble();
   const progress = progressList(li);
   setBusy(true);
   try {
     const { text, result } = await streamChat([userMessage], { onProgress: (p) => progress.onProgress(p) });
     progress.finish(result);
-    const convo = { messages: [userMessage, { role: "assistant", content: text }], result, truth, photo };
+    const convo = { messages: [userMessage, { role: "assistant", content: text }], result, truth, photos };
     convo.scene = sceneOf(result, truth);
     convo.card = answerCard(li, result, text, convo);
     reveal(li);
@@ -337,10 +376,10 @@ async function askAboutPhoto(photo, question, truth) {
     const error = asApiError(caught);
     userLi.classList.add("failed");
     progress.ol.remove();
-    // The photo stays chosen in the composer, so Retry (or Locate) sends it again.
+    // The photos stay chosen in the composer, so Retry (or Locate) sends them again.
     errorCard(li, error, () => {
       userLi.remove();
-      askAboutPhoto(photo, question, truth);
+      askAboutPhoto(photos, question, truth);
     });
     if (error.status === 401) openKeyDialog("This service requires an API key for its /v1 API.");
   } finally {
