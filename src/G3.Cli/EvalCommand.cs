@@ -81,7 +81,7 @@ internal static class EvalCommand
                 bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));
             }, ct);
             bar?.Complete(ran + resumed);
-            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers");
+            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers / {runtime.Cache.InFlight.Shared} shared in flight");
             await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind));
             await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
             return 0;

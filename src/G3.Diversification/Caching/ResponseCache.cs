@@ -38,6 +38,9 @@ public sealed class ResponseCache
     public long Corrupt => Interlocked.Read(ref _corrupt);
     public long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Identical requests in flight at once share one provider call (used whenever the cache is not off).</summary>
+    public InFlightRequests InFlight { get; } = new();
+
     public async Task<string?> TryGetAsync(ResponseCacheKey key, CancellationToken cancellationToken)
     {
         if (Mode == CacheMode.Off) return null;

@@ -81,40 +81,56 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         if (missing.Count > 0)
         {
             arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(DataUri));
-            var asked = missing.Count;
-            try
-            {
-                foreach (var response in await AskAsync(_prompts.Function(promptName), arguments, settings, missing.Count, cancellationToken).ConfigureAwait(false))
-                {
-                    // Who answered: the primary, or a fallback of its chain. Their answers are cached under their own name and model.
-                    var provider = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Provider) as string ?? _provider.Name;
-                    var model = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Model) as string ?? _provider.Model;
-                    foreach (var text in response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text))
-                    {
-                        if (missing.Count == 0)
-                            break;
-                        var slot = missing[0];
-                        missing.RemoveAt(0);
-                        texts[slot] = text;
-                        await _cache.SetAsync(Key(provider, model, prompt, imagesKey, sampling, keys[slot].SampleIndex), text, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                if (missing.Count > 0)
-                    failure = $"the provider returned {asked - missing.Count} of {asked} requested answers";
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-#pragma warning disable CA1031 // Any provider failure becomes failed candidates; cached samples still count.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                failure = $"{ex.GetType().Name}: {ex.Message}";
-            }
+            var missingKeys = missing.Select(i => keys[i]).ToList();
+            Task<Fetched> Fetch(CancellationToken ct) => FetchAsync(promptName, arguments, settings, missingKeys, prompt, imagesKey, sampling, ct);
+            // With the cache off the keys carry no prompt, so they cannot tell requests apart: no sharing then.
+            var fetched = _cache.Mode == CacheMode.Off
+                ? await Fetch(cancellationToken).ConfigureAwait(false)
+                : await _cache.InFlight.RunAsync(string.Join('|', missingKeys.Select(k => k.Hash())), Fetch, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < missing.Count; j++) texts[missing[j]] = fetched.Texts[j];
+            failure = fetched.Failure;
         }
 
         return keys.Select((key, i) => ToCandidate(request.Variant, key.SampleIndex, texts[i], failure)).ToList();
+    }
+
+    /// <summary>The answers for <paramref name="missing"/> (same order; null where none came) and, if any are missing, why.</summary>
+    private sealed record Fetched(string?[] Texts, string? Failure);
+
+    /// <summary>Asks the provider for the samples not in the cache and stores what comes back.</summary>
+    private async Task<Fetched> FetchAsync(string promptName, KernelArguments arguments, PromptExecutionSettings settings, List<ResponseCacheKey> missing,
+        string prompt, string imagesKey, Sampling sampling, CancellationToken cancellationToken)
+    {
+        var texts = new string?[missing.Count];
+        var next = 0;
+        try
+        {
+            foreach (var response in await AskAsync(_prompts.Function(promptName), arguments, settings, missing.Count, cancellationToken).ConfigureAwait(false))
+            {
+                // Who answered: the primary, or a fallback of its chain. Their answers are cached under their own name and model.
+                var provider = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Provider) as string ?? _provider.Name;
+                var model = response.AdditionalProperties?.GetValueOrDefault(LmmResponseProperties.Model) as string ?? _provider.Model;
+                foreach (var text in response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text))
+                {
+                    if (next == missing.Count)
+                        break;
+                    texts[next] = text;
+                    await _cache.SetAsync(Key(provider, model, prompt, imagesKey, sampling, missing[next].SampleIndex), text, cancellationToken).ConfigureAwait(false);
+                    next++;
+                }
+            }
+            return new Fetched(texts, next < missing.Count ? $"the provider returned {next} of {missing.Count} requested answers" : null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // Any provider failure becomes failed candidates; cached samples still count.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new Fetched(texts, $"{ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     /// <summary>One kernel invocation with n choices, or (providers without n) one per sample, all in flight together.</summary>

@@ -12,14 +12,22 @@ internal sealed class ScriptedChatClient(Func<int, string> answer) : IChatClient
     public Func<Exception?>? Fail { get; set; }
     public int Calls => _calls;
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>When set, every call waits for it before answering (honouring its cancellation token).</summary>
+    public Task? Gate { get; set; }
+
+    /// <summary>Completes when the first call has arrived.</summary>
+    public TaskCompletionSource FirstCall { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var call = Interlocked.Increment(ref _calls);
         Requests.Enqueue((messages.ToList(), options));
+        FirstCall.TrySetResult();
+        if (Gate is { } gate) await gate.WaitAsync(cancellationToken);
         if (Fail?.Invoke() is { } ex) throw ex;
         var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 1;
         var choices = Enumerable.Range(0, n).Select(i => new ChatMessage(ChatRole.Assistant, answer((call - 1) * 100 + i))).ToList();
-        return Task.FromResult(new ChatResponse(choices));
+        return new ChatResponse(choices);
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
