@@ -13,7 +13,15 @@ namespace G3.Diversification.Providers;
 /// </summary>
 internal static class ProviderHttp
 {
-    public static HttpClient Create(string provider, Uri? baseAddress, TimeProvider time)
+    public static HttpClient Create(string provider, Uri? baseAddress, TimeProvider time) =>
+        Create(provider, baseAddress, time, new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.All,
+        });
+
+    /// <summary>The same client over another innermost handler (tests stand in for the network there).</summary>
+    internal static HttpClient Create(string provider, Uri? baseAddress, TimeProvider time, HttpMessageHandler sockets)
     {
         var transport = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(new HttpRetryStrategyOptions
@@ -27,11 +35,6 @@ internal static class ProviderHttp
                     args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }),
             })
             .Build();
-        var sockets = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AutomaticDecompression = DecompressionMethods.All,
-        };
         var handler = new ResilienceHandler(transport) { InnerHandler = new ProviderHttpErrorHandler(provider, time) { InnerHandler = sockets } };
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
