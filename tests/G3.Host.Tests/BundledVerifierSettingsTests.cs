@@ -41,4 +41,18 @@ public class BundledVerifierSettingsTests
         Assert.True(calibrate(PlaceLevel.City, 0.5) < calibrate(PlaceLevel.Country, 0.5));
         Assert.Null(RuntimeFactory.LevelCalibrationFrom(manifest with { LevelCalibration = null }));
     }
+
+    [Theory]
+    [InlineData("consensus", false, true)]
+    [InlineData(" Argmax ", true, true)]
+    [InlineData("ARGMAX", true, true)]
+    [InlineData("best", false, false)]
+    [InlineData("", false, false)]
+    public void Pipeline_Verifier_takes_consensus_or_argmax_and_nothing_else(string value, bool argmax, bool valid)
+    {
+        var settings = new PipelineSettings { Verifier = value };
+        Assert.Equal(argmax, settings.UsesArgmax);
+        Assert.Equal(valid, settings.VerifierError() is null);
+        Assert.Equal("consensus", new PipelineSettings().Verifier);
+    }
 }

@@ -134,4 +134,12 @@ public class LevelAnswersTests(ServiceFixture service) : IClassFixture<ServiceFi
         Assert.Equal(1, exit);
         Assert.Contains("LevelUncertainBelow", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unknown_verifier_name_is_refused_with_the_setting_named()
+    {
+        var (exit, _, error) = await RunCli(TestPaths.Fixture("images", "landscape.jpg"), "--Pipeline:Verifier=best");
+        Assert.Equal(1, exit);
+        Assert.Contains("Pipeline: Verifier must be \"consensus\" or \"argmax\" (got 'best')", error, StringComparison.Ordinal);
+    }
 }

@@ -34,6 +34,7 @@ public static class RuntimeFactory
         errors.AddRange(pipeline.ToOptions().Validate().Select(e => "Pipeline: " + e));
         if (!double.IsFinite(pipeline.LevelUncertainBelow) || pipeline.LevelUncertainBelow is < 0 or > 1)
             errors.Add($"Pipeline: LevelUncertainBelow must be between 0 and 1 (got {pipeline.LevelUncertainBelow})");
+        if (pipeline.VerifierError() is { } verifierError) errors.Add(verifierError);
         if (errors.Count > 0) throw new G3OptionsException(errors);
 
         var manifestPath = G3Paths.Resolve(model.Manifest);
@@ -57,7 +58,8 @@ public static class RuntimeFactory
             var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
 
-            var verifier = new GeoVerifier(locationEncoder, VerifierOptionsFrom(manifest));
+            // The manifest's calibrations were fitted for its consensus decision, so G3's plain argmax goes without them.
+            var verifier = new GeoVerifier(locationEncoder, pipeline.UsesArgmax ? ArgmaxOptionsFrom(manifest) : VerifierOptionsFrom(manifest));
             var providers = LmmProviderRegistry.Create(lmm, loggerFactory);
             disposables.Add(providers);
             var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
@@ -78,7 +80,7 @@ public static class RuntimeFactory
                 ArgmaxVerifier = new GeoVerifier(locationEncoder, ArgmaxOptionsFrom(manifest)),
                 RequestTimeout = TimeSpan.FromSeconds(pipeline.RequestTimeoutSeconds > 0 ? pipeline.RequestTimeoutSeconds : 120),
                 Familiarity = manifest.OutOfDistribution is { } ood ? FamiliarityChecks.From(ood) : null,
-                Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow, LevelCalibrationFrom(manifest)),
+                Levels = geocoder is null ? null : new GeocodedPlaceLevels(geocoder, pipeline.LevelUncertainBelow, pipeline.UsesArgmax ? null : LevelCalibrationFrom(manifest)),
                 ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,
                 Text = text,
                 TextEncoder = textEncoder,

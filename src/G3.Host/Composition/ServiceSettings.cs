@@ -43,6 +43,23 @@ public sealed class PipelineSettings
     /// <summary>Answers per level: a country, region or city holding less of the verifier's mass than this is called uncertain.</summary>
     public double LevelUncertainBelow { get; set; } = G3.Geography.Levels.GeocodedPlaceLevels.DefaultUncertainBelow;
 
+    /// <summary>
+    /// How the verifier picks: "consensus" (the model manifest's consensus decision and calibrations, when it has them)
+    /// or "argmax" (G3's plain argmax of the image-to-GPS similarity, with raw, uncalibrated confidences).
+    /// </summary>
+    public string Verifier { get; set; } = ConsensusVerifier;
+
+    public const string ConsensusVerifier = "consensus";
+    public const string ArgmaxVerifier = "argmax";
+
+    /// <summary>True for "argmax"; anything but the two names is refused at start (<see cref="VerifierError"/>).</summary>
+    public bool UsesArgmax => string.Equals(Verifier?.Trim(), ArgmaxVerifier, StringComparison.OrdinalIgnoreCase);
+
+    public string? VerifierError() =>
+        string.Equals(Verifier?.Trim(), ConsensusVerifier, StringComparison.OrdinalIgnoreCase) || UsesArgmax
+            ? null
+            : $"Pipeline: Verifier must be \"{ConsensusVerifier}\" or \"{ArgmaxVerifier}\" (got '{Verifier}')";
+
     public G3Options ToOptions() => new()
     {
         ReferenceCounts = ReferenceCounts ?? new G3Options().ReferenceCounts,
