@@ -54,6 +54,14 @@ public class GeolocateApiTests(ServiceFixture service) : IClassFixture<ServiceFi
         var best = body.GetProperty("best");
         Assert.Equal("retrieval", best.GetProperty("source").GetString());
         Assert.Equal(body.GetProperty("latitude").GetDouble(), best.GetProperty("latitude").GetDouble());
+
+        // Each candidate carries the verifier's probability; they sum to 1. This fixture model has no consensus
+        // section, so the verifier is G3's argmax: probability falls with the rank, as the score does.
+        var candidates = body.GetProperty("candidates").EnumerateArray().ToList();
+        var probabilities = candidates.Select(c => c.GetProperty("probability").GetDouble()).ToList();
+        Assert.Equal(1.0, probabilities.Sum(), 9);
+        Assert.Equal(probabilities.OrderDescending(), probabilities);
+        Assert.Equal(probabilities[0], best.GetProperty("probability").GetDouble());
     }
 
     [Fact]

@@ -126,6 +126,7 @@ public sealed class G3Pipeline
         {
             Best = verification.Ranked[0],
             Ranked = verification.Ranked,
+            Probabilities = verification.Probabilities,
             LmmCandidates = lmm,
             RetrievedCandidates = retrieved,
             Similar = similar,

@@ -21,6 +21,9 @@ public sealed record GeolocationResult
     /// <summary>Valid candidates, best first, with the verifier's scores (null scores when verification is off).</summary>
     public required IReadOnlyList<ScoredCandidate> Ranked { get; init; }
 
+    /// <summary>The verifier's probability of each ranked candidate (same order); null without one (verification off, baseline selectors).</summary>
+    public IReadOnlyList<double>? Probabilities { get; init; }
+
     /// <summary>Every LMM candidate in generation order (variant, then sample), failures included.</summary>
     public required IReadOnlyList<Candidate> LmmCandidates { get; init; }
 

@@ -36,8 +36,8 @@ internal sealed record GeolocationDto(
         r.Levels is { } levels ? LevelsDto.From(levels) : null,
         r.Degraded,
         r.DegradedReason,
-        CandidateDto.From(r.Best.Candidate, r.Best.Score, r.Best.Rank),
-        r.Ranked.Select(s => CandidateDto.From(s.Candidate, s.Score, s.Rank)).ToList(),
+        CandidateDto.From(r.Best.Candidate, r.Best.Score, r.Best.Rank) with { Probability = r.Probabilities?[0] },
+        r.Ranked.Select((s, i) => CandidateDto.From(s.Candidate, s.Score, s.Rank) with { Probability = r.Probabilities?[i] }).ToList(),
         r.LmmCandidates.Where(c => !c.IsValid).Select(CandidateDto.Failed).ToList(),
         new ReferencesDto(r.Similar.Select(ReferenceDto.From).ToList(), r.Dissimilar.Select(ReferenceDto.From).ToList()),
         new TimingsDto(r.Timings.Encode.TotalMilliseconds, r.Timings.Retrieve.TotalMilliseconds, r.Timings.Generate.TotalMilliseconds,
@@ -80,10 +80,17 @@ internal sealed record ViewPairDto(int First, int Second, double Similarity, boo
 
 internal sealed record AgreementDto(int Within25Km, int Within200Km, int Within750Km, int Total);
 
+/// <param name="Score">G3's verifier score: the image-to-GPS similarity.</param>
+/// <param name="Probability">
+/// The verifier's probability of this candidate (the consensus posterior, or the softmax of the scores with G3's
+/// argmax); the rank follows the decision made with it, so a candidate may outrank one with a higher score.
+/// </param>
 internal sealed record CandidateDto(
     CandidateSource Source, double? Latitude, double? Longitude, double? Score, int? Rank, ParseOutcome Outcome,
     int? Variant, int? ReferenceCount, int? Sample, int? RetrievalRank, string? ReferenceId, string? RawText, string? Error)
 {
+    public double? Probability { get; init; }
+
     public static CandidateDto From(Candidate c, double? score, int? rank) => new(
         c.Source, c.Point?.Latitude, c.Point?.Longitude, score, rank, c.Outcome,
         c.Variant?.Index, c.Variant?.ReferenceCount, c.SampleIndex, c.Rank, c.ReferenceId, c.RawText, c.Error);

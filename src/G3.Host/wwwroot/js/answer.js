@@ -92,7 +92,7 @@ export function sceneOf(result, truth) {
       radius: radius(c.score),
       tip: [
         c.source === "lmm" ? `LMM candidate · ${promptLabel(c)}` : `Retrieved candidate · ${promptLabel(c)}`,
-        `${coords(c.latitude, c.longitude)} · verifier score ${fmt(c.score, 3)} · rank ${(c.rank ?? 0) + 1}`,
+        `${coords(c.latitude, c.longitude)} · verifier score ${fmt(c.score, 3)} · probability ${fmt(c.probability, 3)} · rank ${(c.rank ?? 0) + 1}`,
         ...(c.raw_text ? [`raw answer: ${clip(c.raw_text)}`] : []),
       ],
     }));

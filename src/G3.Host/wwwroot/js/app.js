@@ -482,9 +482,9 @@ function candidateTable(result, convo) {
   const failed = result.failed_candidates || [];
   details.append(node("summary", null, `All ${all.length} candidates${failed.length ? ` (+${failed.length} unreadable answers)` : ""}`));
   const table = node("table");
-  table.append(node("caption", "visually-hidden", "Candidates ranked by verifier score; focus a row to find it on the map"));
+  table.append(node("caption", "visually-hidden", "Candidates in the verifier's order (its probability, from the GPS score and the retrieval evidence); focus a row to find it on the map"));
   const head = node("tr");
-  for (const h of ["#", "From", "Latitude", "Longitude", "Score"]) {
+  for (const h of ["#", "From", "Latitude", "Longitude", "Score", "Probability"]) {
     const th = node("th", null, h);
     th.scope = "col";
     head.append(th);
@@ -504,7 +504,8 @@ function candidateTable(result, convo) {
       from.append(dot);
     }
     from.append(document.createTextNode(promptLabel(c)));
-    tr.append(node("td", null, String(index + 1)), from, node("td", null, fmt(c.latitude, 3)), node("td", null, fmt(c.longitude, 3)), node("td", null, fmt(c.score, 3)));
+    tr.append(node("td", null, String(index + 1)), from, node("td", null, fmt(c.latitude, 3)), node("td", null, fmt(c.longitude, 3)), node("td", null, fmt(c.score, 3)),
+      node("td", null, fmt(c.probability, 3)));
     const on = () => {
       if (shown !== convo) showOnMap(convo);
       map.highlight(index);
