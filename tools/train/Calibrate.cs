@@ -317,7 +317,7 @@ static ConsensusFit FitConsensus(List<Measured> held)
     var argmax = Hits(held.Select(m => Argmax(m.GpsScores!)).ToArray());
     (ConsensusOptions Options, double[] Hits, double Key, double Sum)? best = null;
     var tried = 0;
-    foreach (var gps in new[] { 5.0, 10, 20 })
+    foreach (var gps in new[] { 5.0, 10, 20, 40 })
     foreach (var retrieval in new[] { 20.0, 40, 80 })
     foreach (var support in new[] { 1.0, 10, 50 })
     foreach (var floor in new[] { 0.05, 0.1, 0.2 })
