@@ -56,11 +56,14 @@ class MiniImageEncoder(nn.Module):
         return self.forward_small(F.avg_pool2d(pixels, 2))
 
     def forward_small(self, pixels):
+        h = self.trunk_features(pixels)
+        return self.retrieval(h), self.gps(h)
+
+    def trunk_features(self, pixels):
+        """The shared 256-d feature both heads read, from 112x112 input."""
         f = self.features(pixels)
         # Average and max pooling: colour statistics and the strongest local cue (a landmark, a roof).
-        pooled = torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1)
-        h = self.trunk(pooled)
-        return self.retrieval(h), self.gps(h)
+        return self.trunk(torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1))
 
 
 class PlaceTextEncoder(nn.Module):

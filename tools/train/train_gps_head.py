@@ -79,11 +79,7 @@ def unit_vectors(coords_deg):
 @torch.no_grad()
 def trunk_features(image, crops, batch=500):
     """The frozen trunk's 256-d feature (what both heads read) for uint8 112x112 crops."""
-    out = []
-    for i in range(0, len(crops), batch):
-        f = image.features(normalize(crops[i:i + batch]))
-        out.append(image.trunk(torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1)))
-    return torch.cat(out)
+    return torch.cat([image.trunk_features(normalize(crops[i:i + batch])) for i in range(0, len(crops), batch)])
 
 
 def soft_targets(u_batch, u_gallery, taus):
