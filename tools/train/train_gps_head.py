@@ -27,8 +27,8 @@ softmax(-d / tau) over the gallery, so it is rewarded for being near at every sc
 the 1 km of the original loss. The logit scale is the checkpoint's learned image<->GPS scale, the
 manifest's logitScale, which the verifier and its calibration keep using.
 
-Writes OUT/image.onnx (the new head; e_img unchanged) and OUT/gps-head-training-log.json. The
-manifest is left as it is; refit its verification sections with tools/train/Calibrate.cs afterwards.
+Writes OUT/image.onnx (the new head; e_img unchanged), OUT/gps-head-training-log.json and the
+weights as WORLD/cache/g3-mini-gps-head.pt (its image.gps is the MLP). The manifest is left as it is; refit its verification sections with tools/train/Calibrate.cs afterwards.
 """
 import argparse
 import json
