@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using G3.Alignment.Models;
 using G3.Host.Composition;
 using G3.Evaluation;
 using G3.Host.Hosting;
@@ -55,24 +56,22 @@ internal static class EvalCommand
             Directory.CreateDirectory(run);
             File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
 
-            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var configuration = CliConfiguration.Build(parse.UnmatchedTokens);
-            var log = loggers.CreateLogger("eval");
+            await using var services = CliServices.Build(configuration, LogLevel.Information);
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("eval");
             var world = new SyntheticFirstStartWorld();
+            var first = G3Settings.Value<FirstStartSettings>(services);
+            var model = G3Settings.Value<ModelSettings>(services);
             // On a fresh machine the embedded default does not exist yet: build it as the service's first start does.
-            await FirstStart.EnsureStoreAsync(configuration, world, new RuntimeState(), log, ct);
-            using var runtime = RuntimeFactory.Create(configuration, loggers);
+            await FirstStart.EnsureStoreAsync(first, G3Settings.Value<StoreSettings>(services), model, world, Announce, log, ct);
+            var runtime = new ExperimentRuntime(services);
+            var manifest = services.GetRequiredService<ModelManifest>();
+            var cache = services.GetRequiredService<G3Pipelines>().Cache;
             async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
             {
-                var overlay = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Store:Kind"] = "embedded",
-                    ["Store:Embedded:Directory"] = spec.Directory,
-                    ["Store:Embedded:ElementType"] = spec.ElementType.ToString(),
-                }).Build();
-                await FirstStart.EnsureStoreAsync(overlay, world, new RuntimeState(), log, token);
-                var settings = RuntimeFactory.Bind<StoreSettings>(overlay, StoreSettings.SectionName);
-                return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
+                var settings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = spec.Directory, ElementType = spec.ElementType } };
+                await FirstStart.EnsureStoreAsync(first, settings, model, world, Announce, log, token);
+                return StoreFactory.Open(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
             }
             ConsoleProgress? bar = null;
             var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>
@@ -81,7 +80,7 @@ internal static class EvalCommand
                 bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));
             }, ct);
             bar?.Complete(ran + resumed);
-            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {runtime.Cache.Hits} hits / {runtime.Cache.Writes} new answers / {runtime.Cache.InFlight.Shared} shared in flight");
+            await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {cache.Hits} hits / {cache.Writes} new answers / {cache.InFlight.Shared} shared in flight");
             await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind));
             await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
             return 0;
@@ -96,6 +95,12 @@ internal static class EvalCommand
             await stderr.WriteLineAsync("eval: " + e.Message);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>First-start steps (generating the world, building a store) are long: each is announced on stderr as it begins.</summary>
+    private static void Announce(string step)
+    {
+        if (!step.Contains(':', StringComparison.Ordinal)) Console.Error.WriteLine("eval: " + step);
     }
 
     private sealed record RunInfo(string Name, string Kind);

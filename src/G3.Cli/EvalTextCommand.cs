@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using G3.Alignment.Models;
 using G3.Alignment.Text;
+using G3.Core.Ports;
 using G3.Core.Geo;
 using G3.Host.Composition;
 
@@ -65,16 +67,17 @@ internal static class EvalTextCommand
         }
         if (limit is { } n) queries = queries.Take(n).ToList();
 
-        if (await CliRuntime.LoadAsync(settings, stderr, "eval-text") is not { } runtime)
+        if (await CliServices.LoadAsync(settings, stderr, "eval-text") is not { } services)
             return ExitCodes.Failure;
-        using (runtime)
+        await using (services)
         {
-            if (runtime.Text is not { } text)
+            var modelId = services.GetRequiredService<ModelManifest>().Id;
+            if (services.GetService<TextGeolocator>() is not { } text)
             {
-                await stderr.WriteLineAsync($"eval-text: the model '{runtime.ModelId}' has no text tower (no \"text\" section in its manifest)");
+                await stderr.WriteLineAsync($"eval-text: the model '{modelId}' has no text tower (no \"text\" section in its manifest)");
                 return ExitCodes.Failure;
             }
-            var references = await runtime.Store.CountAsync(ct);
+            var references = await services.GetRequiredService<IReferenceStore>().CountAsync(ct);
             var rows = new List<Row>(queries.Count);
             var bar = new ConsoleProgress("eval-text", queries.Count);
             foreach (var (id, truth, description) in queries)
@@ -87,7 +90,7 @@ internal static class EvalTextCommand
             bar.Complete(rows.Count);
             Directory.CreateDirectory(outDir);
             var command = "g3 eval-text --descriptions " + file.Name + (limit is { } l ? $" --limit {l}" : "") + string.Concat(settings.Select(s => " " + s));
-            var summary = Summary(rows, runtime.ModelId, references, text.CandidateCount, command);
+            var summary = Summary(rows, modelId, references, text.CandidateCount, command);
             await File.WriteAllTextAsync(Path.Combine(outDir, "results.csv"), Csv(rows), ct);
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, Indented) + "\n", ct);
             var markdown = Markdown(summary);

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using G3.Alignment.Models;
 using G3.Core.Ports;
+using G3.Geography;
 using G3.Host.Apis;
 using G3.Host.Composition;
 using G3.Host.Conversations;
@@ -74,14 +76,17 @@ internal static class GeolocateCommand
         foreach (var file in missing) await error.WriteLineAsync($"geolocate: {file.FullName} does not exist");
         if (missing.Count > 0) return ExitCodes.Usage;
 
-        if (await CliRuntime.LoadAsync(settings, error, "geolocate") is not { } runtime)
+        if (await CliServices.LoadAsync(settings, error, "geolocate") is not { } services)
             return ExitCodes.Failure;
 
-        using (runtime)
+        await using (services)
         {
             var failures = 0;
             var headerWritten = false;
-            var options = runtime.Defaults with { ImageWeights = weights };
+            var options = services.GetRequiredService<RequestDefaults>().Options with { ImageWeights = weights };
+            var pipeline = services.GetRequiredService<G3Pipelines>().For(provider);
+            var modelId = services.GetRequiredService<ModelManifest>().Id;
+            var geocoder = services.GetService<ReverseGeocoder>();
             // One query per photo, or (--same-place) one query of all of them, named by its first photo.
             var queries = grouping.SamePlace ? [files] : files.Select(f => new[] { f }).ToArray();
             foreach (var group in queries)
@@ -91,8 +96,8 @@ internal static class GeolocateCommand
                 {
                     var images = new List<QueryImage>(group.Length);
                     foreach (var f in group) images.Add(new QueryImage(await File.ReadAllBytesAsync(f.FullName, ct)));
-                    var result = await runtime.PipelineFor(provider).RunAsync(new PlaceQuery(images), options, cancellationToken: ct);
-                    var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
+                    var result = await pipeline.RunAsync(new PlaceQuery(images), options, cancellationToken: ct);
+                    var dto = GeolocationDto.From(result, modelId, geocoder);
                     if (json)
                     {
                         await output.WriteLineAsync(JsonSerializer.Serialize(dto, ApiJson.Options));

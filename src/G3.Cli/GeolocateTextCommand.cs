@@ -17,14 +17,14 @@ internal static class GeolocateTextCommand
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        if (await CliRuntime.LoadAsync(settings, error, "geolocate") is not { } runtime)
+        if (await CliServices.LoadAsync(settings, error, "geolocate") is not { } services)
             return ExitCodes.Failure;
-        using (runtime)
+        await using (services)
         {
             TextGeolocationDto dto;
             try
             {
-                dto = await TextQueries.RunAsync(runtime, text, "--text", ct);
+                dto = await ActivatorUtilities.CreateInstance<TextQueries>(services).RunAsync(text, "--text", ct);
             }
             catch (ApiRequestException e)
             {

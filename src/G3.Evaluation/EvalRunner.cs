@@ -143,15 +143,11 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
     private static EvalCandidate Candidate(Candidate c, double? score, int? rank) => new(
         c.Source.ToString(), c.Point?.Latitude, c.Point?.Longitude, score, c.Outcome.ToString(), c.Variant?.Index, c.SampleIndex, rank ?? c.Rank);
 
-    private static G3.Core.Ports.IVerifier? Selector(string? name, IExperimentRuntime runtime) => name?.Trim().ToUpperInvariant() switch
-    {
-        null or "" or "VERIFIER" => null,
-        "G3-ARGMAX" => runtime.ArgmaxVerifier ?? throw new InvalidDataException("selector 'g3-argmax' needs a runtime with a location encoder"),
-        "FIRST-VALID" => new FirstValidSelector(),
-        "MEDOID" => new MedoidSelector(),
-        "LARGEST-CLUSTER" => new LargestClusterSelector(),
-        _ => throw new InvalidDataException($"selector '{name}' is unknown: use verifier, g3-argmax, first-valid, medoid or largest-cluster"),
-    };
+    /// <summary>The configuration's selector; null keeps the runtime's own (the service's Pipeline:Selector).</summary>
+    private static G3.Core.Ports.IVerifier? Selector(string? name, IExperimentRuntime runtime) =>
+        string.IsNullOrWhiteSpace(name) ? null
+        : SelectorCatalog.Find(name) is { } known ? runtime.Selector(known)
+        : throw new InvalidDataException(SelectorCatalog.Unknown(name));
 
     private static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)
     {

@@ -92,7 +92,7 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images, 
 /// <summary>One row of the results table.</summary>
 /// <param name="Provider">LMM provider name (Lmm:Providers), "none" for retrieval + verification only.</param>
 /// <param name="G3">Option overrides (reference counts, N, S, temperature, place text, ablations).</param>
-/// <param name="Selector">verifier (default: the model's verifier, consensus when its manifest has one), g3-argmax (the paper's plain argmax), first-valid, medoid or largest-cluster.</param>
+/// <param name="Selector">A name from SelectorCatalog: consensus, argmax (the paper's plain argmax), first-valid, medoid or largest-cluster; absent: the service's Pipeline:Selector.</param>
 /// <param name="Prompts">A folder of Semantic Kernel prompt folders replacing or adding prompts by name (docs/lmm.md).</param>
 /// <param name="ZeroShotPrompt">The prompt used by variants without references, by name (default "zero_shot").</param>
 /// <param name="RagPrompt">The prompt used by variants with references, by name (default "rag").</param>

@@ -11,7 +11,7 @@ namespace G3.Evaluation;
 /// What an experiment needs from the service's loaded runtime: its image encoder (shared across
 /// configurations through a cache), its default options, and pipelines built with a configuration's
 /// provider, selector, prompts and store; and, when it has one, the
-/// image model's batch interface, so a run encodes its images in full batches. The host's G3Runtime implements it.
+/// image model's batch interface, so a run encodes its images in full batches. The g3 executable adapts the service's registered ports to it.
 /// </summary>
 public interface IExperimentRuntime
 {
@@ -23,8 +23,8 @@ public interface IExperimentRuntime
 
     G3Options Defaults { get; }
 
-    /// <summary>G3's plain argmax verifier (the paper's rule) for the "g3-argmax" selector; null: the runtime has none.</summary>
-    IVerifier? ArgmaxVerifier => null;
+    /// <summary>The selector <paramref name="name"/> (a name from <see cref="G3.Verification.Selectors.SelectorCatalog"/>) over this runtime's model.</summary>
+    IVerifier Selector(string name);
 
     /// <summary>Answers per level, and the truth's units by the same geocoder; null: the evaluation reports no per-level accuracy.</summary>
     IPlaceLevels? Levels => null;

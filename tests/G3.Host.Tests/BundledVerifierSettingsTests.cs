@@ -2,6 +2,7 @@ using G3.Alignment.Models;
 using G3.Core.Levels;
 using G3.Host.Composition;
 using G3.Verification.Calibration;
+using G3.Verification.Selectors;
 
 namespace G3.Host.Tests;
 
@@ -14,12 +15,12 @@ public class BundledVerifierSettingsTests
     public void The_service_verifier_uses_the_manifests_consensus_and_the_argmax_selector_drops_it()
     {
         var manifest = Bundled();
-        var options = RuntimeFactory.VerifierOptionsFrom(manifest);
+        var options = ManifestOptions.Verifier(manifest);
         var consensus = Assert.IsType<G3.Verification.Scoring.ConsensusOptions>(options.Consensus);
         Assert.Equal((manifest.Consensus!.GpsScale, manifest.Consensus.RadiusKm), (consensus.GpsScale, consensus.RadiusKm));
         Assert.NotNull(options.Calibration);
 
-        var argmax = RuntimeFactory.ArgmaxOptionsFrom(manifest);
+        var argmax = SelectorCatalog.ArgmaxOptions(ManifestOptions.Verifier(manifest));
         Assert.Null(argmax.Consensus);
         Assert.Null(argmax.Calibration);
         Assert.Equal(options.LogitScale, argmax.LogitScale);
@@ -29,7 +30,7 @@ public class BundledVerifierSettingsTests
     public void The_level_calibration_maps_each_level_through_its_own_knots()
     {
         var manifest = Bundled();
-        var calibrate = RuntimeFactory.LevelCalibrationFrom(manifest)!;
+        var calibrate = ManifestOptions.LevelCalibration(manifest)!;
         var spec = manifest.LevelCalibration!;
         foreach (var (level, knots) in new[] { (PlaceLevel.Country, spec.Country), (PlaceLevel.Region, spec.Region), (PlaceLevel.City, spec.City) })
         {
@@ -39,7 +40,7 @@ public class BundledVerifierSettingsTests
         }
         // Fitted per level: a city answer at a given mass is right less often than a country answer at the same mass.
         Assert.True(calibrate(PlaceLevel.City, 0.5) < calibrate(PlaceLevel.Country, 0.5));
-        Assert.Null(RuntimeFactory.LevelCalibrationFrom(manifest with { LevelCalibration = null }));
+        Assert.Null(ManifestOptions.LevelCalibration(manifest with { LevelCalibration = null }));
     }
 
     [Theory]
@@ -48,11 +49,11 @@ public class BundledVerifierSettingsTests
     [InlineData("ARGMAX", true, true)]
     [InlineData("best", false, false)]
     [InlineData("", false, false)]
-    public void Pipeline_Verifier_takes_consensus_or_argmax_and_nothing_else(string value, bool argmax, bool valid)
+    public void Pipeline_Selector_takes_consensus_or_argmax_and_nothing_else(string value, bool argmax, bool valid)
     {
-        var settings = new PipelineSettings { Verifier = value };
-        Assert.Equal(argmax, settings.UsesArgmax);
-        Assert.Equal(valid, settings.VerifierError() is null);
-        Assert.Equal("consensus", new PipelineSettings().Verifier);
+        var settings = new PipelineSettings { Selector = value };
+        Assert.Equal(argmax, SelectorCatalog.Find(settings.Selector) == SelectorCatalog.Argmax);
+        Assert.Equal(valid, !settings.Validate().Any());
+        Assert.Equal("consensus", new PipelineSettings().Selector);
     }
 }

@@ -13,14 +13,14 @@ public class ConfigurationBindingTests
     public void The_shipped_appsettings_bind_and_validate()
     {
         var config = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build();
-        var pipeline = RuntimeFactory.Bind<PipelineSettings>(config, PipelineSettings.SectionName);
+        var pipeline = G3Settings.Load<PipelineSettings>(config);
         Assert.Equal([0, 5, 10, 15], pipeline.ToOptions().ReferenceCounts);
         Assert.Empty(pipeline.ToOptions().Validate());
-        Assert.Empty(RuntimeFactory.Bind<StoreSettings>(config, StoreSettings.SectionName).Validate());
+        Assert.Empty(G3Settings.Load<StoreSettings>(config).Validate());
         var lmm = config.GetSection("Lmm").Get<LmmOptions>()!;
         Assert.Equal("none", lmm.Default);
         Assert.Empty(LmmOptionsValidator.Validate(lmm));
-        var model = ModelSettingsLoader.Load(config);
+        var model = G3Settings.Load<ModelSettings>(config);
         Assert.Equal("models/g3-mini/manifest.json", model.Manifest);
         Assert.Null(model.LocationSession().UseTf32); // the manifest decides: off unless it allows TF32
     }
@@ -28,7 +28,7 @@ public class ConfigurationBindingTests
     [Fact]
     public void Per_encoder_provider_options_bind_separately()
     {
-        var model = ModelSettingsLoader.Load(Config(new()
+        var model = G3Settings.Load<ModelSettings>(Config(new()
         {
             ["Model:ExecutionProvider"] = "cuda",
             ["Model:Image:CudaDeviceId"] = "1",
@@ -52,7 +52,7 @@ public class ConfigurationBindingTests
     [Fact]
     public void Bad_model_settings_are_all_reported_before_anything_loads()
     {
-        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => ModelSettingsLoader.Load(Config(new()
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => G3Settings.Load<ModelSettings>(Config(new()
         {
             ["Model:ExecutionProvider"] = "tpu",
             ["Model:Image:CudaDeviceId"] = "-1",
@@ -72,7 +72,7 @@ public class ConfigurationBindingTests
     [InlineData("Model:Image:Tf23", "true", "Tf23")]
     public void Unknown_or_removed_model_keys_are_refused(string key, string value, string expected)
     {
-        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => ModelSettingsLoader.Load(Config(new() { [key] = value })));
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => G3Settings.Load<ModelSettings>(Config(new() { [key] = value })));
 
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
@@ -103,12 +103,12 @@ public class ConfigurationBindingTests
     [Fact]
     public void Store_kind_switches_to_Qdrant_by_configuration_only()
     {
-        var store = RuntimeFactory.Bind<StoreSettings>(Config(new()
+        var store = G3Settings.Load<StoreSettings>(Config(new()
         {
             ["Store:Kind"] = "qdrant",
             ["Store:Qdrant:Url"] = "http://127.0.0.1:6333",
             ["Store:Qdrant:Collection"] = "mp16",
-        }), StoreSettings.SectionName);
+        }));
         Assert.False(store.IsEmbedded);
         var opened = StoreFactory.Open(store, "g3-mini", 128, create: false);
         Assert.IsType<G3.Alignment.Store.Qdrant.QdrantReferenceStore>(opened);

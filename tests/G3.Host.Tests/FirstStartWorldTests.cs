@@ -26,14 +26,14 @@ public sealed class FirstStartWorldTests(ServiceFixture service) : IClassFixture
     public async Task The_store_is_built_from_the_injected_world_which_is_generated_once()
     {
         var world = new FixtureWorld();
-        await FirstStart.EnsureStoreAsync(Configuration(), world, new RuntimeState(), NullLogger.Instance, default);
+        await EnsureStoreAsync(world);
         Assert.Equal(1, world.Generated);
         Assert.Equal(FixtureWorld.Photos.Length, await CountAsync());
 
         // A second start finds the store; a start after the store is lost finds the world and only indexes it.
-        await FirstStart.EnsureStoreAsync(Configuration(), world, new RuntimeState(), NullLogger.Instance, default);
+        await EnsureStoreAsync(world);
         Directory.Delete(Store, recursive: true);
-        await FirstStart.EnsureStoreAsync(Configuration(), world, new RuntimeState(), NullLogger.Instance, default);
+        await EnsureStoreAsync(world);
         Assert.Equal(1, world.Generated);
         Assert.Equal(FixtureWorld.Photos.Length, await CountAsync());
     }
@@ -41,7 +41,7 @@ public sealed class FirstStartWorldTests(ServiceFixture service) : IClassFixture
     [Fact]
     public async Task Without_an_injected_world_the_first_start_generates_and_builds_nothing()
     {
-        await FirstStart.EnsureStoreAsync(Configuration(), world: null, new RuntimeState(), NullLogger.Instance, default);
+        await EnsureStoreAsync(world: null);
         Assert.False(Directory.Exists(World));
         Assert.False(StoreFactory.EmbeddedStoreExists(StoreSettings()));
     }
@@ -65,6 +65,13 @@ public sealed class FirstStartWorldTests(ServiceFixture service) : IClassFixture
         var rows = File.ReadAllLines(photos.Metadata).Skip(1).Select(l => l.Split(',')[0]).ToList();
         Assert.Equal(4, rows.Count);
         Assert.All(rows, id => Assert.True(File.Exists(Path.Combine(photos.Images, id)), id));
+    }
+
+    private Task EnsureStoreAsync(IFirstStartWorld? world)
+    {
+        var configuration = Configuration();
+        return FirstStart.EnsureStoreAsync(G3Settings.Load<FirstStartSettings>(configuration), G3Settings.Load<StoreSettings>(configuration),
+            G3Settings.Load<ModelSettings>(configuration), world, _ => { }, NullLogger.Instance, default);
     }
 
     private IConfiguration Configuration() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -136,10 +136,10 @@ public class LevelAnswersTests(ServiceFixture service) : IClassFixture<ServiceFi
     }
 
     [Fact]
-    public async Task An_unknown_verifier_name_is_refused_with_the_setting_named()
+    public async Task An_unknown_selector_name_is_refused_with_the_setting_named()
     {
-        var (exit, _, error) = await RunCli(TestPaths.Fixture("images", "landscape.jpg"), "--Pipeline:Verifier=best");
+        var (exit, _, error) = await RunCli(TestPaths.Fixture("images", "landscape.jpg"), "--Pipeline:Selector=best");
         Assert.Equal(1, exit);
-        Assert.Contains("Pipeline: Verifier must be \"consensus\" or \"argmax\" (got 'best')", error, StringComparison.Ordinal);
+        Assert.Contains("Pipeline:Selector: selector 'best' is unknown: use consensus or argmax", error, StringComparison.Ordinal);
     }
 }

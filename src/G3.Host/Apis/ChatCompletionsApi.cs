@@ -7,7 +7,8 @@ using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Host.Composition;
 using G3.Host.Conversations;
-using G3.Host.Hosting;
+using G3.Alignment.Models;
+using G3.Geography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static G3.Host.Apis.ApiErrors;
 
@@ -31,44 +32,44 @@ internal static class ChatCompletionsApi
     }
 
     private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> Complete(
-        HttpContext http, RuntimeState state, ResultCache results, G3.Host.Security.ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct)
+        HttpContext http, G3Pipelines pipelines, RequestDefaults defaults, ModelManifest model, TextQueries texts, ResultCache results,
+        G3.Host.Security.ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct, ReverseGeocoder? geocoder = null)
     {
-        if (state.Runtime is not { } runtime)
-            return ApiErrors.NotReady(state.Status, state.Error);
+        var answers = new Answering(model.Id, geocoder);
         // One deadline for the whole request: past it the answer is 504, not a hung connection.
         // (A streamed answer outlives this method, so it runs on the request's own token instead.)
         var requestAborted = ct;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(runtime.RequestTimeout);
+        deadline.CancelAfter(defaults.Timeout);
         ct = deadline.Token;
         try
         {
-            var turn = await ChatRequest.ReadAsync(http.Request, runtime, fetcher, ct);
+            var turn = await ChatRequest.ReadAsync(http.Request, pipelines.Providers, fetcher, ct);
             if (turn.TextQuery is not null)
-                return await AnswerTextAsync(runtime, turn, ct);
-            var options = (turn.Overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
-            var pipeline = runtime.PipelineFor(turn.Provider);
+                return await AnswerTextAsync(texts, turn, ct);
+            var options = (turn.Overrides ?? new G3OptionsOverrides()).ApplyTo(defaults.Options);
+            var pipeline = pipelines.For(turn.Provider);
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
             var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
             if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
             {
-                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known, Lmm(runtime, turn.Provider), runtime.Geocoder, ct);
+                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known, pipelines.Provider(turn.Provider), geocoder, ct);
                 if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, known));
                 return Completion(id, created, turn.Model, reply, known);
             }
 
             if (turn.Stream)
-                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, runtime, turn, options, results, log, requestAborted));
+                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, answers, turn, options, results, log, requestAborted));
 
             using var activity = G3.Host.Telemetry.G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
             G3.Host.Telemetry.G3Telemetry.Succeeded(activity, "chat", result);
             GeolocationDto.LogFailedCandidates(result, log);
-            var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
+            var dto = GeolocationDto.From(result, answers.ModelId, answers.Geocoder);
             results.Put(dto.ImageSha256, dto);
-            var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder)
-                : await FollowUpResponder.AnswerAsync(turn.Question, dto, Lmm(runtime, turn.Provider), runtime.Geocoder, ct);
+            var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, answers.Geocoder)
+                : await FollowUpResponder.AnswerAsync(turn.Question, dto, pipelines.Provider(turn.Provider), geocoder, ct);
             return Completion(id, created, turn.Model, text, dto);
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
@@ -78,11 +79,11 @@ internal static class ChatCompletionsApi
     }
 
     /// <summary>A text-only turn asking where a described place is: the text tower's distribution, in the same completion shape.</summary>
-    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> AnswerTextAsync(G3Runtime runtime, ChatTurn turn, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> AnswerTextAsync(TextQueries texts, ChatTurn turn, CancellationToken ct)
     {
         var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var dto = await TextQueries.RunAsync(runtime, turn.TextQuery, turn.TextQueryParam!, ct);
+        var dto = await texts.RunAsync(turn.TextQuery, turn.TextQueryParam!, ct);
         var text = G3.Host.Conversations.TextAnswerWriter.Answer(dto);
         if (turn.Stream) return new SseResult(id, created, turn.Model, SingleText(text, dto));
         return Completion(id, created, turn.Model, text, dto);
@@ -94,8 +95,8 @@ internal static class ChatCompletionsApi
         yield return new StreamItem(null, text, dto);
     }
 
-    private static G3.Diversification.Providers.ILmmProvider Lmm(G3Runtime runtime, string? provider) =>
-        provider is null ? runtime.Providers.Default : runtime.Providers.Get(provider);
+    /// <summary>What turning a result into an answer needs: the model's id and, when present, the geocoder for place names.</summary>
+    private sealed record Answering(string ModelId, ReverseGeocoder? Geocoder);
 
     private static Ok<JsonObject> Completion(string id, long created, string model, string text, object dto)
     {
@@ -125,7 +126,7 @@ internal static class ChatCompletionsApi
     }
 
     /// <summary>Runs the pipeline, yielding progress as it happens, then the answer.</summary>
-    private static async IAsyncEnumerable<StreamItem> StreamAsync(G3.Core.Pipeline.G3Pipeline pipeline, G3Runtime runtime, ChatTurn turn,
+    private static async IAsyncEnumerable<StreamItem> StreamAsync(G3.Core.Pipeline.G3Pipeline pipeline, Answering answers, ChatTurn turn,
         G3.Core.Options.G3Options options, ResultCache results, ILogger log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var events = Channel.CreateUnbounded<JsonObject>();
@@ -155,9 +156,9 @@ internal static class ChatCompletionsApi
             yield return new StreamItem(progress, null, null);
         var result = await run;
         GeolocationDto.LogFailedCandidates(result, log);
-        var dto = GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder);
+        var dto = GeolocationDto.From(result, answers.ModelId, answers.Geocoder);
         results.Put(dto.ImageSha256, dto);
-        var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, runtime.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, runtime.Geocoder);
+        var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, answers.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, answers.Geocoder);
         yield return new StreamItem(null, text, dto);
     }
 }

@@ -1,7 +1,7 @@
 using G3.Core.Options;
 using System.Text.Json;
 using G3.Core.Ports;
-using G3.Host.Composition;
+using G3.Diversification.Providers;
 using G3.Host.Conversations;
 
 namespace G3.Host.Apis;
@@ -26,7 +26,7 @@ internal sealed record ChatTurn(string Model, string? Provider, PlaceQuery? Imag
 /// </summary>
 internal static class ChatRequest
 {
-    public static async Task<ChatTurn> ReadAsync(HttpRequest request, G3Runtime runtime, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
+    public static async Task<ChatTurn> ReadAsync(HttpRequest request, LmmProviderRegistry providers, G3.Host.Security.ImageFetcher fetcher, CancellationToken ct)
     {
         // application/json only: a text/plain or form post is what a foreign web page can send without asking.
         if (!request.HasJsonContentType())
@@ -41,7 +41,7 @@ internal static class ChatRequest
         if (!string.Equals(model, "g3", StringComparison.OrdinalIgnoreCase))
         {
             provider = model.StartsWith("g3-", StringComparison.OrdinalIgnoreCase) ? model[3..] : null;
-            if (provider is null || !runtime.Providers.TryGet(provider, out _))
+            if (provider is null || !providers.TryGet(provider, out _))
                 throw new ApiRequestException($"the model '{model}' does not exist; GET /v1/models lists them", "model", StatusCodes.Status404NotFound, "model_not_found");
         }
 

@@ -1,6 +1,8 @@
 using G3.Core.Options;
 using G3.Core.Ports;
-using G3.Host.Hosting;
+using G3.Alignment.Models;
+using G3.Geography;
+using G3.Host.Composition;
 using G3.Host.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static G3.Host.Apis.ApiErrors;
@@ -24,28 +26,26 @@ internal static class GeolocateApi
     }
 
     private static async Task<Results<Ok<GeolocationDto>, Ok<TextGeolocationDto>, JsonHttpResult<ErrorBody>>> Geolocate(
-        HttpRequest request, RuntimeState state, G3.Host.Security.ImageFetcher fetcher, ILogger<GeolocateRequest> log, CancellationToken cancellationToken)
+        HttpRequest request, G3Pipelines pipelines, RequestDefaults defaults, ModelManifest model, TextQueries text,
+        G3.Host.Security.ImageFetcher fetcher, ILogger<GeolocateRequest> log, CancellationToken cancellationToken, ReverseGeocoder? geocoder = null)
     {
-        if (state.Runtime is not { } runtime)
-            return NotReady(state.Status, state.Error);
-
         // One deadline for the whole request (reading the body included): past it the answer is 504, not a hung connection.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(runtime.RequestTimeout);
+        deadline.CancelAfter(defaults.Timeout);
         cancellationToken = deadline.Token;
         try
         {
-            var (query, text, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
+            var (query, description, provider, overrides) = await ReadAsync(request, fetcher, cancellationToken);
             if (query is null)
-                return TypedResults.Ok(await TextQueries.RunAsync(runtime, text, "text", cancellationToken));
+                return TypedResults.Ok(await text.RunAsync(description, "text", cancellationToken));
             using var activity = G3Telemetry.Start("geolocate", provider);
             try
             {
-                var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(runtime.Defaults);
-                var result = await runtime.PipelineFor(provider).RunAsync(query, options, cancellationToken: cancellationToken);
+                var options = (overrides ?? new G3OptionsOverrides()).ApplyTo(defaults.Options);
+                var result = await pipelines.For(provider).RunAsync(query, options, cancellationToken: cancellationToken);
                 G3Telemetry.Succeeded(activity, "geolocate", result);
                 GeolocationDto.LogFailedCandidates(result, log);
-                return TypedResults.Ok(GeolocationDto.From(result, runtime.ModelId, runtime.Geocoder));
+                return TypedResults.Ok(GeolocationDto.From(result, model.Id, geocoder));
             }
             catch (Exception e)
             {

@@ -1,40 +1,35 @@
 using G3.Host.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace G3.Host.Apis;
 
-/// <summary>GET /readyz (models loaded, store open, warm-up done) and GET /v1/models (what can be asked for).</summary>
+/// <summary>
+/// GET /readyz: the readiness health checks (<see cref="StartupHealthCheck"/>, tagged <see cref="ReadyTag"/>) as
+/// <c>{"status", "ready", "model", "error"}</c>, 200 when ready and 503 otherwise. A minimal API endpoint rather than
+/// MapHealthChecks, so the OpenAPI document describes it like every other route.
+/// </summary>
 internal static class ReadinessApi
 {
+    /// <summary>The tag of the health checks that decide readiness.</summary>
+    public const string ReadyTag = "ready";
+
     public static IEndpointRouteBuilder MapReadinessApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/readyz", Ready).WithName("readyz");
+        app.MapGet("/readyz", ReadyAsync).WithName("readyz");
         return app;
-    }
-
-    /// <summary>Maps GET {group}/models.</summary>
-    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder v1)
-    {
-        v1.MapGet("/models", Models).WithName("models");
-        return v1;
     }
 
     internal sealed record Readiness(string Status, bool Ready, string? Model, string? Error);
 
-    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Readiness> Ready(RuntimeState state) =>
-        TypedResults.Json(new Readiness(state.Status, state.IsReady, state.Runtime?.ModelId, state.Error), ApiJson.Options,
-            statusCode: state.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-
-    internal sealed record ModelList(string Object, IReadOnlyList<ModelEntry> Data);
-
-    internal sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy);
-
-    /// <summary>One entry per configured LMM provider: "g3" is the default pipeline, "g3-{provider}" the others.</summary>
-    private static Results<Ok<ModelList>, JsonHttpResult<ApiErrors.ErrorBody>> Models(RuntimeState state)
+    private static async Task<JsonHttpResult<Readiness>> ReadyAsync(HealthCheckService health, CancellationToken ct)
     {
-        if (state.Runtime is not { } runtime) return ApiErrors.NotReady(state.Status, state.Error);
-        var models = new List<ModelEntry> { new("g3", "model", 0, "g3") };
-        models.AddRange(runtime.Providers.Names.Order(StringComparer.OrdinalIgnoreCase).Select(n => new ModelEntry("g3-" + n, "model", 0, "g3")));
-        return TypedResults.Ok(new ModelList("list", models));
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains(ReadyTag), ct);
+        var ready = report.Status == HealthStatus.Healthy;
+        var entry = report.Entries.Values.FirstOrDefault(e => e.Status != HealthStatus.Healthy, report.Entries.Values.FirstOrDefault());
+        var step = entry.Data.TryGetValue("step", out var s) ? (string)s : report.Status.ToString().ToLowerInvariant();
+        var model = report.Entries.Values.Select(e => e.Data.TryGetValue("model", out var m) ? (string)m : null).FirstOrDefault(m => m is not null);
+        return TypedResults.Json(new Readiness(step, ready, model, ready || entry.Description == step ? null : entry.Description), ApiJson.Options,
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

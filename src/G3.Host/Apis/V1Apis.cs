@@ -1,4 +1,9 @@
+using G3.Alignment.Imaging;
+using G3.Host.Composition;
+using G3.Host.Conversations;
+using G3.Host.Hosting;
 using G3.Host.Security;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace G3.Host.Apis;
@@ -15,15 +20,17 @@ internal static class V1Apis
     public static void AddG3Apis(this WebApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
-        var limits = builder.Configuration.GetSection(RequestLimitSettings.SectionName).Get<RequestLimitSettings>() ?? new RequestLimitSettings();
-        var problems = limits.Validate();
-        if (problems.Count > 0) throw new InvalidOperationException(string.Join(" ", problems));
-        builder.WebHost.ConfigureKestrel(k =>
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitSettings>>((k, settings) =>
         {
+            var limits = settings.Value;
             k.Limits.MaxRequestBodySize = limits.MaxBodyBytes;
             // A body trickling in (1 byte/s) is cut off with 408 instead of holding a connection and a request slot.
             k.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(limits.BodyGracePeriodSeconds));
         });
+        builder.Services.AddSingleton(sp => new ImageFetcher(sp.GetRequiredService<IOptions<ImageLimits>>().Value,
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ImageFetchSettings>>().Value.UrlTimeoutSeconds)));
+        builder.Services.AddSingleton<TextQueries>();
+        builder.Services.AddSingleton(sp => new ResultCache(sp.GetRequiredService<IOptions<ConversationSettings>>().Value.MaxResults));
     }
 
     public static WebApplication MapG3Apis(this WebApplication app)
@@ -33,6 +40,7 @@ internal static class V1Apis
         var v1 = app.MapGroup("/v1")
             .RequireAuthorization(ApiKeyDefaults.Policy)
             .RequireRateLimiting(ApiKeyDefaults.Policy)
+            .WithMetadata(new ReadinessGate.NeedsPipeline())
             .AddEndpointFilter<CrossOriginGuard>()
             .AddEndpointFilter<ErrorLogFilter>();
         v1.MapModelsApi();

@@ -27,9 +27,17 @@ public static class ConfigurationSchema
         [TelemetrySettings.SectionName] = [typeof(TelemetrySettings)],
         [CacheSettings.SectionName] = [typeof(CacheSettings)],
         ["Images"] = [typeof(ImageLimits), typeof(ImageFetchSettings)],
+        [RequestLimitSettings.SectionName] = [typeof(RequestLimitSettings)],
         [FirstStartSettings.SectionName] = [typeof(FirstStartSettings)],
         [StoreSettings.SectionName] = [typeof(StoreSettings)],
         [HostingSettings.SectionName] = [typeof(HostingSettings)],
+    };
+
+    /// <summary>Keys that existed once, refused with what took their place rather than as a mere typo.</summary>
+    private static readonly Dictionary<string, string> Removed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Model:OnnxRuntimePath"] = "Model:OnnxRuntimePath was removed: ONNX Runtime comes from its NuGet package; build with -p:G3Gpu=true for CUDA, see docs/gpu.md",
+        ["Pipeline:Verifier"] = "Pipeline:Verifier was renamed Pipeline:Selector (the same names: consensus or argmax)",
     };
 
     /// <summary>Top-level keys ASP.NET Core and .NET themselves read, accepted beside the project's sections.</summary>
@@ -76,7 +84,9 @@ public static class ConfigurationSchema
             {
                 var names = types.SelectMany(Bindable).Select(p => KeyName(p));
                 var near = NearestName.Find(child.Key, names);
-                errors.Add($"unknown configuration key '{child.Path}'{(near is null ? "" : $" (did you mean '{section.Path}:{near}'?)")}");
+                var why = Removed.TryGetValue(child.Path, out var removed) ? $" ({removed})"
+                    : near is null ? "" : $" (did you mean '{section.Path}:{near}'?)";
+                errors.Add($"unknown configuration key '{child.Path}'{why}");
                 continue;
             }
             CheckValue(child, property.PropertyType, errors);

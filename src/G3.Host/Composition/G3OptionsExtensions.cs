@@ -1,4 +1,5 @@
 using G3.Alignment.Imaging;
+using G3.Core.Options;
 using G3.Diversification.Providers;
 using G3.Host.Security;
 using Microsoft.Extensions.Options;
@@ -13,9 +14,10 @@ public static class G3OptionsExtensions
 {
     public static IServiceCollection AddG3Options(this IServiceCollection services, IConfiguration configuration)
     {
-        Add<ModelSettings>(services, configuration, ModelSettings.SectionName, _ => []);
-        Add<PipelineSettings>(services, configuration, PipelineSettings.SectionName,
-            p => p.ToOptions().Validate().Select(e => "Pipeline: " + e));
+        // Registered once: a second call (the CLI composes on top of the host's registrations) would add every validator twice.
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<ModelSettings>))) return services;
+        Add<ModelSettings>(services, configuration, ModelSettings.SectionName, m => m.Validate());
+        Add<PipelineSettings>(services, configuration, PipelineSettings.SectionName, p => p.Validate());
         Add<LmmOptions>(services, configuration, "Lmm", l => LmmOptionsValidator.Validate(l));
         Add<SecuritySettings>(services, configuration, SecuritySettings.SectionName, _ => []);
         Add<RateLimitSettings>(services, configuration, RateLimitSettings.SectionName,
@@ -29,6 +31,7 @@ public static class G3OptionsExtensions
         Add<FirstStartSettings>(services, configuration, FirstStartSettings.SectionName, f => f.Validate());
         Add<StoreSettings>(services, configuration, StoreSettings.SectionName, s => s.Validate());
         Add<HostingSettings>(services, configuration, HostingSettings.SectionName, h => h.Validate());
+        Add<RequestLimitSettings>(services, configuration, RequestLimitSettings.SectionName, r => r.Validate());
         return services;
     }
 
@@ -46,7 +49,15 @@ public static class G3OptionsExtensions
             {
                 var unknown = ConfigurationSchema.UnknownKeys(configuration, section);
                 if (unknown.Count > 0) throw new OptionsValidationException(section, typeof(T), unknown);
-                configuration.GetSection(section).Bind(options, b => b.ErrorOnUnknownConfiguration = soleOwner);
+                try
+                {
+                    configuration.GetSection(section).Bind(options, b => b.ErrorOnUnknownConfiguration = soleOwner);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // A value of the wrong type ("abc" for a number): the binder's message names the key and the type.
+                    throw new OptionsValidationException(section, typeof(T), [$"{section}: {e.Message}"]);
+                }
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<T>>(new ListValidator<T>(validate));
@@ -59,6 +70,47 @@ public static class G3OptionsExtensions
         {
             var errors = validate(options).ToList();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
+
+/// <summary>Settings bound and validated exactly as the service binds them, for code that runs without a host (the CLI, tests).</summary>
+public static class G3Settings
+{
+    /// <summary>Section <typeparamref name="T"/> of <paramref name="configuration"/>, checked; <see cref="G3OptionsException"/> lists every problem.</summary>
+    public static T Load<T>(IConfiguration configuration) where T : class
+    {
+        using var services = new ServiceCollection().AddG3Options(configuration).BuildServiceProvider();
+        return Value<T>(services);
+    }
+
+    /// <summary>The options <typeparamref name="T"/> from <paramref name="services"/>, with a failed check as <see cref="G3OptionsException"/>.</summary>
+    public static T Value<T>(IServiceProvider services) where T : class
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new G3OptionsException(e.Failures.ToList());
+        }
+    }
+
+    /// <summary>Every section checked at once (what ValidateOnStart does for a host), with every problem in one <see cref="G3OptionsException"/>.</summary>
+    public static void ValidateAll(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new G3OptionsException(e.Failures.ToList());
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            throw new G3OptionsException(e.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures).ToList());
         }
     }
 }

@@ -1,6 +1,5 @@
 using G3.Alignment.Encoders;
 using G3.Alignment.Indexing;
-using G3.Alignment.Models;
 using G3.Alignment.Mp16;
 using G3.Host.Composition;
 
@@ -14,14 +13,13 @@ namespace G3.Host.Hosting;
 /// </summary>
 internal static class FirstStart
 {
-    public static async Task EnsureStoreAsync(IConfiguration configuration, IFirstStartWorld? world, RuntimeState state, ILogger log, CancellationToken cancellationToken)
+    /// <param name="report">Where each step is announced (readiness, the CLI's progress).</param>
+    public static async Task EnsureStoreAsync(FirstStartSettings first, StoreSettings store, ModelSettings model, IFirstStartWorld? world,
+        Action<string> report, ILogger log, CancellationToken cancellationToken)
     {
-        var store = RuntimeFactory.Bind<StoreSettings>(configuration, StoreSettings.SectionName);
-        var first = RuntimeFactory.Bind<FirstStartSettings>(configuration, FirstStartSettings.SectionName);
         if (!store.IsEmbedded || StoreFactory.EmbeddedStoreExists(store) || !first.BuildEmbeddedStore)
             return;
 
-        var model = ModelSettingsLoader.Load(configuration);
         var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
@@ -36,7 +34,7 @@ internal static class FirstStart
         var photos = world.Find(directory);
         if (photos is null)
         {
-            state.Report("generating " + world.Name);
+            report("generating " + world.Name);
             log.LogInformation("No {Store} yet: generating {World} ({Count} photos) in {Directory} to build it from",
                 what, world.Name, first.DatabaseCount, directory);
             var lastLog = DateTime.UtcNow;
@@ -44,23 +42,22 @@ internal static class FirstStart
             photos = await world.GenerateAsync(directory, first, new Progress<(int Done, int Total)>(p =>
             {
                 var line = ProgressLine.Summary(p.Done, p.Total, clock.Elapsed, "photos");
-                state.Report($"generating {world.Name}: {line}");
+                report($"generating {world.Name}: {line}");
                 if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                 lastLog = DateTime.UtcNow;
                 log.LogInformation("Generating {World}: {Progress}", world.Name, line);
             }), cancellationToken);
         }
 
-        state.Report($"building the {what}");
+        report($"building the {what}");
         var total = await CountRowsAsync(photos.Metadata, cancellationToken);
-        var manifest = ModelManifestLoader.Load(manifestPath);
         using var encoder = ImageEncoder.Open(manifestPath, model.ImageSession());
         // Index into a temporary folder and publish by rename, so a killed first start never leaves a
         // half-built store that later starts would take for complete.
         var target = G3Paths.Resolve(store.Embedded.Directory);
         var partial = target + ".partial";
         var partialSettings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = partial, ElementType = store.Embedded.ElementType } };
-        var referenceStore = StoreFactory.Open(partialSettings, manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
+        var referenceStore = StoreFactory.Open(partialSettings, encoder.Model.Manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
         try
         {
             var lastLog = DateTime.UtcNow;
@@ -68,7 +65,7 @@ internal static class FirstStart
                 Items(photos, cancellationToken), Path.Combine(directory, "index-report.tsv"), p =>
                 {
                     var line = ProgressLine.Summary(p.Seen, total, p.Elapsed, "photos");
-                    state.Report($"building the {what}: {line}");
+                    report($"building the {what}: {line}");
                     if (DateTime.UtcNow - lastLog < TimeSpan.FromSeconds(5)) return;
                     lastLog = DateTime.UtcNow;
                     log.LogInformation("Building the {Store}: {Progress}", what, line);

@@ -1,6 +1,7 @@
 using G3.Host.Apis;
 using G3.Host.Composition;
 using G3.Host.Security;
+using Microsoft.Extensions.Options;
 
 namespace G3.Host.Hosting;
 
@@ -28,27 +29,25 @@ internal static class ServiceHost
         // A start that fails (a port in use, invalid options) is reported by `g3 serve` in one line; the host's own
         // log of it is a stack trace. The host logs nothing else above Information that the service relies on.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-        // Every options class bound (unknown keys refused) and validated when the host starts.
-        builder.Services.AddG3Options(builder.Configuration);
+        // Every port of the pipeline, and every options class (unknown keys refused, validated when the host starts).
+        builder.Services.AddG3(builder.Configuration);
         builder.AddG3Security();
         builder.AddG3Apis();
         // On SIGTERM/Ctrl-C Kestrel stops accepting and in-flight requests get this long to finish.
-        builder.Services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<HostingSettings>>((o, hosting) =>
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<HostingSettings>>((o, hosting) =>
             o.ShutdownTimeout = TimeSpan.FromSeconds(hosting.Value.ShutdownTimeoutSeconds));
         // The native API's OpenAPI document, served at /openapi/v1.json.
         builder.Services.AddOpenApi();
-        builder.Services.AddSingleton<RuntimeState>();
-        builder.Services.AddSingleton(sp => new G3.Host.Security.ImageFetcher(
-            builder.Configuration.GetSection("Images").Get<G3.Alignment.Imaging.ImageLimits>() ?? G3.Alignment.Imaging.ImageLimits.Default,
-            TimeSpan.FromSeconds(builder.Configuration.GetValue("Images:UrlTimeoutSeconds", 10.0))));
-        builder.Services.AddSingleton(new G3.Host.Conversations.ResultCache(builder.Configuration.GetValue("Conversations:MaxResults", 1024)));
-        builder.Services.AddHostedService<RuntimeLoader>();
+        builder.Services.AddSingleton<StartupStatus>();
+        builder.Services.AddHealthChecks().AddCheck<StartupHealthCheck>(StartupHealthCheck.Name, tags: [G3.Host.Apis.ReadinessApi.ReadyTag]);
+        builder.Services.AddHostedService<G3Startup>();
         addPorts?.Invoke(builder.Services);
 
         var app = builder.Build();
         G3.Host.Telemetry.OtlpExport.Configure(app);
         app.UseG3ErrorAnswers();
         app.UseG3Security();
+        app.UseReadinessGate();
         G3.Host.Web.ChatPage.UseChatPage(app);
         app.MapOpenApi();
         app.MapG3Apis();

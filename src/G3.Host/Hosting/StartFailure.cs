@@ -9,6 +9,7 @@ internal static class StartFailure
     public static IReadOnlyList<string>? Messages(Exception e) => e switch
     {
         OptionsValidationException o => [.. o.Failures],
+        G3.Core.Options.G3OptionsException g => g.Errors,
         AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
             [.. a.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)],
         _ => null,

@@ -10,12 +10,15 @@ namespace G3.Host.Security;
 /// </summary>
 internal sealed class CrossOriginGuard(IReadOnlySet<string> allowedOrigins, ILogger<CrossOriginGuard> log) : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        Refusal(context.HttpContext.Request) ?? await next(context);
+
+    /// <summary>The 403 for a request from another site's page; null when it may go on.</summary>
+    public IResult? Refusal(HttpRequest request)
     {
-        var request = context.HttpContext.Request;
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0 || IsSameOrigin(request, origin) || allowedOrigins.Contains(origin.TrimEnd('/')))
-            return await next(context);
+            return null;
         log.LogWarning("Refused a cross-origin request from {Origin} to {Path}", origin, request.Path);
         return ApiErrors.Create(StatusCodes.Status403Forbidden,
             $"requests from the web origin '{origin}' are not allowed; add it to Security:CorsOrigins to allow it", "invalid_request_error", code: "origin_not_allowed");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using G3.Host.Apis;
+using G3.Host.Composition;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -16,8 +17,9 @@ internal static class SecurityExtensions
 {
     public static void AddG3Security(this WebApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection(SecuritySettings.SectionName).Get<SecuritySettings>() ?? new SecuritySettings();
-        var limits = builder.Configuration.GetSection(RateLimitSettings.SectionName).Get<RateLimitSettings>() ?? new RateLimitSettings();
+        // Bound now, through the same checked options as everywhere (the gate must refuse before the server binds).
+        var settings = G3Settings.Load<SecuritySettings>(builder.Configuration);
+        var limits = G3Settings.Load<RateLimitSettings>(builder.Configuration);
         // Refuses to build open to the network without a key (from urls, http_ports and Kestrel:Endpoints).
         var gate = new ApiKeyGate(settings, ListenAddresses.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton(gate);
@@ -31,6 +33,7 @@ internal static class SecurityExtensions
             .AddRequirements(new ApiKeyRequirement()));
 
         var origins = (settings.CorsOrigins ?? []).Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim().TrimEnd('/')).ToArray();
+        builder.Services.AddSingleton<CrossOriginGuard>();
         builder.Services.AddSingleton<IReadOnlySet<string>>(new HashSet<string>(origins, StringComparer.OrdinalIgnoreCase));
         builder.Services.AddCors(o =>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -15,10 +16,15 @@ internal static class OtlpExport
 {
     public static void Configure(WebApplication app)
     {
-        var endpoint = app.Configuration["Telemetry:OtlpEndpoint"];
+        // Read when the host starts, after every section has been validated (TelemetrySettings checks the URL).
+        app.Lifetime.ApplicationStarted.Register(() => Start(app));
+    }
+
+    private static void Start(WebApplication app)
+    {
+        var endpoint = app.Services.GetRequiredService<IOptions<G3.Host.Composition.TelemetrySettings>>().Value.OtlpEndpoint;
         if (string.IsNullOrWhiteSpace(endpoint)) return;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-            throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{endpoint}' is not an absolute URL");
+        var uri = new Uri(endpoint, UriKind.Absolute);
         var resource = ResourceBuilder.CreateDefault().AddService("g3");
         var tracer = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource)
             .AddSource(G3Telemetry.Name, "G3.Diversification", "G3.Diversification.GenAI").AddOtlpExporter(o => o.Endpoint = uri).Build();

@@ -1,4 +1,4 @@
-namespace G3.Host.Apis;
+namespace G3.Host.Composition;
 
 /// <summary>Section <c>Requests</c>: how large and how slow a request body may be.</summary>
 public sealed class RequestLimitSettings
