@@ -4,6 +4,7 @@ using System.Text.Json;
 using G3.Host.Composition;
 using G3.Evaluation;
 using G3.Host.Hosting;
+using G3.Retrieval;
 
 namespace G3.Cli;
 
@@ -72,7 +73,7 @@ internal static class EvalCommand
                 }).Build();
                 await FirstStart.EnsureStoreAsync(overlay, world, new RuntimeState(), log, token);
                 var settings = RuntimeFactory.Bind<StoreSettings>(overlay, StoreSettings.SectionName);
-                return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
+                return ReferenceStores.Open(settings, G3Paths.Resolve, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             }
             ConsoleProgress? bar = null;
             var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>

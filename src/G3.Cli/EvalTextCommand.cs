@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using G3.Alignment.Text;
 using G3.Core.Geo;
+using G3.Core.Pipeline;
 using G3.Host.Composition;
 
 namespace G3.Cli;

@@ -1,4 +1,4 @@
-using G3.Alignment.Text;
+using G3.Core.Pipeline;
 using G3.Host.Composition;
 
 namespace G3.Host.Apis;

@@ -1,6 +1,7 @@
 using G3.Alignment.Imaging;
 using G3.Diversification.Providers;
 using G3.Host.Security;
+using G3.Retrieval;
 using Microsoft.Extensions.Options;
 
 namespace G3.Host.Composition;

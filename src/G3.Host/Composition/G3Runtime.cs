@@ -42,7 +42,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     public ImageEncoder ImageEncoder { get; }
 
     IImageEncoder IExperimentRuntime.ImageEncoder => ImageEncoder;
-    G3.Alignment.Indexing.IImageBatchEncoder? IExperimentRuntime.ImageBatchEncoder => ImageEncoder;
+    G3.Core.Ports.IImageBatchEncoder? IExperimentRuntime.ImageBatchEncoder => ImageEncoder;
     public OnnxLocationEncoder LocationEncoder { get; }
     public IReferenceStore Store { get; }
     public IVerifier Verifier { get; }
@@ -71,7 +71,7 @@ public sealed class G3Runtime : IExperimentRuntime, IDisposable
     public string ModelId => ImageEncoder.Model.Manifest.Id;
 
     /// <summary>Text queries (the manifest's text tower over the same store and location encoder); null when the model has no text tower.</summary>
-    public G3.Alignment.Text.TextGeolocator? Text { get; init; }
+    public G3.Core.Pipeline.TextGeolocator? Text { get; init; }
 
     /// <summary>The text tower's session, owned here; null without one.</summary>
     public G3.Alignment.Text.OnnxTextEncoder? TextEncoder { get; init; }

@@ -8,6 +8,7 @@ using G3.Diversification.Caching;
 using G3.Diversification.Providers;
 using G3.Geography;
 using G3.Geography.Levels;
+using G3.Retrieval;
 using G3.Verification.Calibration;
 using G3.Verification.Familiarity;
 using G3.Verification.Scoring;
@@ -55,7 +56,7 @@ public static class RuntimeFactory
             log.LogDebug("Model {ModelId}: image encoder {ImageDetail}; location encoder {LocationDetail}",
                 manifest.Id, imageEncoder.Model.Session.ExecutionProviderDescription, locationEncoder.Session.ExecutionProviderDescription);
 
-            var referenceStore = StoreFactory.Open(store, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
+            var referenceStore = ReferenceStores.Open(store, G3Paths.Resolve, manifest.Id, imageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
             if (referenceStore is IDisposable d) disposables.Add(d);
 
             // The manifest's calibrations were fitted for its consensus decision, so G3's plain argmax goes without them.
@@ -65,12 +66,12 @@ public static class RuntimeFactory
             var responseCache = new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
             var geocoder = TryLoadGeocoder(log);
             G3.Alignment.Text.OnnxTextEncoder? textEncoder = null;
-            G3.Alignment.Text.TextGeolocator? text = null;
+            G3.Core.Pipeline.TextGeolocator? text = null;
             if (manifest.Text is { } textSpec)
             {
                 textEncoder = new G3.Alignment.Text.OnnxTextEncoder(manifest, model.LocationSession());
                 disposables.Add(textEncoder);
-                text = new G3.Alignment.Text.TextGeolocator(textEncoder, referenceStore, locationEncoder,
+                text = new G3.Core.Pipeline.TextGeolocator(textEncoder, referenceStore, locationEncoder,
                     textSpec.LogitScale ?? manifest.Verification.LogitScale ?? 100);
                 log.LogInformation("Model {ModelId}: text tower for text queries ({Vocabulary} tokens, context {Context})",
                     manifest.Id, textEncoder.Tokenizer.VocabularySize, textSpec.ContextLength);

@@ -1,8 +1,9 @@
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
 using G3.Alignment.Models;
-using G3.Alignment.Mp16;
 using G3.Host.Composition;
+using G3.Retrieval;
+using G3.Retrieval.Indexing;
+using G3.Retrieval.Mp16;
 
 namespace G3.Host.Hosting;
 
@@ -18,7 +19,7 @@ internal static class FirstStart
     {
         var store = RuntimeFactory.Bind<StoreSettings>(configuration, StoreSettings.SectionName);
         var first = RuntimeFactory.Bind<FirstStartSettings>(configuration, FirstStartSettings.SectionName);
-        if (!store.IsEmbedded || StoreFactory.EmbeddedStoreExists(store) || !first.BuildEmbeddedStore)
+        if (ReferenceStores.Parse(store.Kind) != StoreKind.Embedded || ReferenceStores.EmbeddedStoreExists(store, G3Paths.Resolve) || !first.BuildEmbeddedStore)
             return;
 
         var model = ModelSettingsLoader.Load(configuration);
@@ -26,7 +27,7 @@ internal static class FirstStart
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
         // Named for what it builds (e.g. "embedded float16 store …"): eval builds float16 stores through here too.
-        var what = store.Describe();
+        var what = ReferenceStores.Describe(store, G3Paths.Resolve);
         if (world is null)
         {
             log.LogWarning("No {Store} yet, and this host registers no first-start world to build it from (the g3 executable does); build it with `g3 index`", what);
@@ -60,7 +61,7 @@ internal static class FirstStart
         var target = G3Paths.Resolve(store.Embedded.Directory);
         var partial = target + ".partial";
         var partialSettings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = partial, ElementType = store.Embedded.ElementType } };
-        var referenceStore = StoreFactory.Open(partialSettings, manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
+        var referenceStore = ReferenceStores.Open(partialSettings, G3Paths.Resolve, manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
         try
         {
             var lastLog = DateTime.UtcNow;
