@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
 
 namespace G3.Bench;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
 
 namespace G3.Bench;
 

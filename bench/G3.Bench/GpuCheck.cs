@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using G3.Alignment.Encoders;
 using G3.Alignment.Onnx;
+using G3.Core.Pipeline;
 using G3.Core.Geo;
 
 namespace G3.Bench;
@@ -154,7 +155,8 @@ internal static class GpuCheck
     {
         for (var i = 0; i < count; i++)
         {
-            yield return ImageSource.FromFile(i, files[i % files.Length]);
+            var path = files[i % files.Length];
+            yield return new ImageSource<int>(i, ct => new ValueTask<byte[]>(File.ReadAllBytesAsync(path, ct)));
             if (i % 1024 == 0) await Task.Yield();
         }
     }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using G3.Alignment.Store.Embedded;
+using G3.Retrieval.Embedded;
 
 namespace G3.Bench;
 

@@ -1,5 +1,6 @@
 using G3.Core.Options;
 using G3.Host.Composition;
+using G3.Retrieval;
 
 namespace G3.Cli;
 

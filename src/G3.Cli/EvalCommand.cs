@@ -5,6 +5,7 @@ using G3.Alignment.Models;
 using G3.Host.Composition;
 using G3.Evaluation;
 using G3.Host.Hosting;
+using G3.Retrieval;
 
 namespace G3.Cli;
 
@@ -71,7 +72,7 @@ internal static class EvalCommand
             {
                 var settings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = spec.Directory, ElementType = spec.ElementType } };
                 await FirstStart.EnsureStoreAsync(first, settings, model, world, Announce, log, token);
-                return StoreFactory.Open(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
+                return ReferenceStores.Open(settings, G3Paths.Resolve, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
             }
             ConsoleProgress? bar = null;
             var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>

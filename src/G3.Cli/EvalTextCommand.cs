@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using G3.Alignment.Models;
-using G3.Alignment.Text;
 using G3.Core.Ports;
 using G3.Core.Geo;
+using G3.Core.Pipeline;
 using G3.Host.Composition;
 
 namespace G3.Cli;

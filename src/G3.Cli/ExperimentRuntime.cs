@@ -1,5 +1,4 @@
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
 using G3.Alignment.Models;
 using G3.Core.Options;
 using G3.Core.Pipeline;

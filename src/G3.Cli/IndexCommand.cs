@@ -2,13 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
-using G3.Alignment.Mp16;
-using G3.Alignment.Store.Embedded;
-using G3.Alignment.Store.Qdrant;
 using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Host.Composition;
+using G3.Retrieval;
+using G3.Retrieval.Indexing;
+using G3.Retrieval.Mp16;
 
 namespace G3.Cli;
 
@@ -73,12 +72,12 @@ internal static class IndexCommand
             using var encoder = ImageEncoder.Open(manifestPath, model.SessionOptions(parse));
             if (dryRun)
                 return await PrintPlanAsync(output, settings, encoder, metadata, images, options, shard, cancellationToken);
-            var store = StoreFactory.Open(settings, encoder.Model.Manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
+            var store = ReferenceStores.Open(settings, G3Paths.Resolve, encoder.Model.Manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
             try
             {
                 var total = await CountRowsAsync(metadata.FullName, cancellationToken);
                 var part = shard.Count > 1 ? $" (shard {shard} of them)" : "";
-                await output.WriteLineAsync($"index: {total} rows in {metadata.Name}{part} → {settings.Describe()} with model {encoder.Model.Manifest.Id}");
+                await output.WriteLineAsync($"index: {total} rows in {metadata.Name}{part} → {ReferenceStores.Describe(settings, G3Paths.Resolve)} with model {encoder.Model.Manifest.Id}");
                 var badRows = new List<Mp16RowError>();
                 // Sharded: the bar counts every CSV row, since a shard's size is known only after reading them all.
                 var progress = new ConsoleProgress("index", shard.Count > 1 ? null : total);
@@ -114,19 +113,12 @@ internal static class IndexCommand
         }
     }
 
-    private static string Destination(StoreSettings settings) =>
-        settings.IsEmbedded ? "embedded store " + Path.GetFullPath(settings.Embedded.Directory) : "Qdrant " + settings.Qdrant.Url;
-
     /// <summary>--dry-run: reads the CSV and a batch of this shard's photos, opens no store, writes nothing.</summary>
     private static async Task<int> PrintPlanAsync(TextWriter output, StoreSettings settings, ImageEncoder encoder, FileInfo metadata,
         DirectoryInfo images, IndexOptions options, IndexShard shard, CancellationToken cancellationToken)
     {
         var dimension = encoder.Model.Spec.Retrieval.Dimension;
-        var (bytesPerVector, layout) = settings.IsEmbedded
-            ? (settings.Embedded.ElementType == StoreElementType.Float16 ? 2L * dimension : 4L * dimension, settings.Embedded.ElementType.ToString())
-            : settings.Qdrant.Quantization == QdrantQuantization.Scalar
-                ? (5L * dimension, "float32 + int8 quantized copy")
-                : (4L * dimension, "float32");
+        var (bytesPerVector, layout) = ReferenceStores.VectorLayout(settings, dimension);
         var badRows = new List<Mp16RowError>();
         var plan = await IndexPlan.CountAsync(Ids(metadata.FullName, badRows, cancellationToken), () => badRows.Count, shard, bytesPerVector, cancellationToken);
         var rate = await EncoderRate.MeasureAsync(encoder, shard.Filter(Items(metadata.FullName, images.FullName, [], cancellationToken), cancellationToken),
@@ -136,7 +128,7 @@ internal static class IndexCommand
         var lines = new List<string>
         {
             $"index --dry-run: the plan; nothing is written",
-            $"  destination     {Destination(settings)}, model {encoder.Model.Manifest.Id} ({dimension} dimensions)",
+            $"  destination     {ReferenceStores.Describe(settings, G3Paths.Resolve)}, model {encoder.Model.Manifest.Id} ({dimension} dimensions)",
             string.Create(c, $"  rows            {plan.Rows} photos in {metadata.Name}, {plan.BadRows} bad CSV rows"),
             string.Create(c, $"  shard           {shard}: {plan.ShardRows} photos"),
             "  shard sizes     " + string.Join("  ", plan.ShardSizes.Select((n, i) => string.Create(c, $"{i + 1}/{shard.Count}: {n}"))),

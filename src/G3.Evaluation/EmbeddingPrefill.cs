@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
+using G3.Core.Pipeline;
+using G3.Core.Ports;
 
 namespace G3.Evaluation;
 

@@ -1,5 +1,4 @@
 using G3.Alignment.Encoders;
-using G3.Alignment.Mp16;
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Levels;
@@ -7,6 +6,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Prompts;
+using G3.Retrieval.Mp16;
 using G3.Verification.Selectors;
 
 namespace G3.Evaluation;

@@ -134,4 +134,4 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
 /// <param name="Directory">The store's folder; relative to the repository root (the folder holding appsettings.json), like Store:Embedded:Directory.</param>
 /// <param name="ElementType">Float32 or Float16, used when the store is built.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record StoreOverride(string Directory, G3.Alignment.Store.Embedded.StoreElementType ElementType = G3.Alignment.Store.Embedded.StoreElementType.Float32);
+internal sealed record StoreOverride(string Directory, G3.Retrieval.Embedded.StoreElementType ElementType = G3.Retrieval.Embedded.StoreElementType.Float32);

@@ -1,4 +1,3 @@
-using G3.Alignment.Indexing;
 using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;

@@ -1,7 +1,7 @@
 using G3.Alignment.Encoders;
 using G3.Alignment.Imaging;
-using G3.Alignment.Indexing;
 using G3.Alignment.Onnx;
+using G3.Core.Pipeline;
 using G3.Core.Ports;
 
 namespace G3.Evaluation.Tests;

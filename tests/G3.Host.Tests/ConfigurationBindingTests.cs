@@ -1,5 +1,6 @@
 using G3.Diversification.Providers;
 using G3.Host.Composition;
+using G3.Retrieval;
 using Microsoft.Extensions.Configuration;
 
 namespace G3.Host.Tests;
@@ -109,9 +110,9 @@ public class ConfigurationBindingTests
             ["Store:Qdrant:Url"] = "http://127.0.0.1:6333",
             ["Store:Qdrant:Collection"] = "mp16",
         }));
-        Assert.False(store.IsEmbedded);
-        var opened = StoreFactory.Open(store, "g3-mini", 128, create: false);
-        Assert.IsType<G3.Alignment.Store.Qdrant.QdrantReferenceStore>(opened);
+        Assert.False(ReferenceStores.Parse(store.Kind) == StoreKind.Embedded);
+        var opened = ReferenceStores.Open(store, G3Paths.Resolve, "g3-mini", 128, create: false);
+        Assert.IsType<G3.Retrieval.Qdrant.QdrantReferenceStore>(opened);
         Assert.Equal(128, opened.Dimension);
     }
 
@@ -119,7 +120,7 @@ public class ConfigurationBindingTests
     public void An_unknown_store_kind_is_refused_by_name()
     {
         var store = new StoreSettings { Kind = "faiss" };
-        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => StoreFactory.Open(store, "m", 8, create: false));
+        var ex = Assert.Throws<G3.Core.Options.G3OptionsException>(() => ReferenceStores.Open(store, G3Paths.Resolve, "m", 8, create: false));
         Assert.Contains("Store:Kind is 'faiss'", ex.Message, StringComparison.Ordinal);
     }
 }

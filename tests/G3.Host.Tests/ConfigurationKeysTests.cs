@@ -1,4 +1,5 @@
 using G3.Host.Composition;
+using G3.Retrieval;
 using Microsoft.Extensions.Configuration;
 
 namespace G3.Host.Tests;
@@ -90,7 +91,7 @@ public class ConfigurationKeysTests
     [Fact]
     public void A_float16_store_is_described_as_one()
     {
-        var store = new StoreSettings { Embedded = new() { Directory = "data/stores/f16", ElementType = G3.Alignment.Store.Embedded.StoreElementType.Float16 } };
-        Assert.Equal("embedded float16 store " + TestPaths.InRepo("data", "stores", "f16"), store.Describe());
+        var store = new StoreSettings { Embedded = new() { Directory = "data/stores/f16", ElementType = G3.Retrieval.Embedded.StoreElementType.Float16 } };
+        Assert.Equal("embedded float16 store " + TestPaths.InRepo("data", "stores", "f16"), ReferenceStores.Describe(store, G3Paths.Resolve));
     }
 }

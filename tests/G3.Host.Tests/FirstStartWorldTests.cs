@@ -5,6 +5,7 @@ using G3.Alignment.Models;
 using G3.Cli;
 using G3.Host.Composition;
 using G3.Host.Hosting;
+using G3.Retrieval;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,7 +44,7 @@ public sealed class FirstStartWorldTests(ServiceFixture service) : IClassFixture
     {
         await EnsureStoreAsync(world: null);
         Assert.False(Directory.Exists(World));
-        Assert.False(StoreFactory.EmbeddedStoreExists(StoreSettings()));
+        Assert.False(ReferenceStores.EmbeddedStoreExists(StoreSettings(), G3Paths.Resolve));
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class FirstStartWorldTests(ServiceFixture service) : IClassFixture
     {
         var manifest = TestPaths.Fixture("onnx", "image-fixture", "manifest.json");
         using var encoder = ImageEncoder.Open(manifest);
-        var store = StoreFactory.Open(StoreSettings(), ModelManifestLoader.Load(manifest).Id, encoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
+        var store = ReferenceStores.Open(StoreSettings(), G3Paths.Resolve, ModelManifestLoader.Load(manifest).Id, encoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
         try { return await store.CountAsync(default); }
         finally { (store as IDisposable)?.Dispose(); }
     }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using G3.Alignment.Store.Embedded;
 using G3.Cli;
+using G3.Retrieval.Embedded;
 
 namespace G3.Host.Tests;
 

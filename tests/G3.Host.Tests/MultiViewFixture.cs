@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using G3.Alignment.Encoders;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using G3.Alignment.Encoders;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 

@@ -4,10 +4,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using G3.Alignment.Encoders;
-using G3.Alignment.Store.Embedded;
+using G3.Cli;
 using G3.Core.Geo;
 using G3.Core.Ports;
-using G3.Cli;
+using G3.Retrieval.Embedded;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -148,7 +148,7 @@ public sealed class TextQueryTests(BundledTextService bundled, ServiceFixture no
     public async Task A_text_longer_than_the_limit_is_refused_and_an_empty_chat_description_too()
     {
         using var client = await bundled.ReadyClientAsync();
-        using var tooLong = await client.PostAsJsonAsync(Geolocate, new { text = new string('a', G3.Alignment.Text.TextGeolocator.MaxTextLength + 1) });
+        using var tooLong = await client.PostAsJsonAsync(Geolocate, new { text = new string('a', G3.Core.Pipeline.TextGeolocator.MaxTextLength + 1) });
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Equal("text_too_long", (await Json(tooLong)).GetProperty("error").GetProperty("code").GetString());
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
 using G3.StoreCrashChild;
 
 // Usage: G3.StoreCrashChild <store directory>

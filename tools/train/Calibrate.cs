@@ -1,4 +1,5 @@
 #:project ../../src/G3.Alignment/G3.Alignment.csproj
+#:project ../../src/G3.Retrieval/G3.Retrieval.csproj
 #:project ../../src/G3.Verification/G3.Verification.csproj
 #:project ../../src/G3.Synthetic/G3.Synthetic.csproj
 #:project ../../src/G3.Geography/G3.Geography.csproj
@@ -32,9 +33,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using G3.Alignment.Encoders;
 using G3.Alignment.Models;
-using G3.Alignment.Mp16;
 using G3.Alignment.Onnx;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Levels;
@@ -42,6 +41,8 @@ using G3.Core.Ports;
 using G3.Evaluation;
 using G3.Geography;
 using G3.Geography.Levels;
+using G3.Retrieval.Embedded;
+using G3.Retrieval.Mp16;
 using G3.Synthetic;
 using G3.Synthetic.Jpeg;
 using G3.Synthetic.Rendering;

@@ -1,4 +1,5 @@
 #:project ../../src/G3.Alignment/G3.Alignment.csproj
+#:project ../../src/G3.Retrieval/G3.Retrieval.csproj
 #:project ../../src/G3.Verification/G3.Verification.csproj
 #:property PublishAot=false
 
@@ -19,12 +20,12 @@
 using System.Globalization;
 using G3.Alignment.Encoders;
 using G3.Alignment.Models;
-using G3.Alignment.Mp16;
 using G3.Alignment.Onnx;
-using G3.Alignment.Store.Embedded;
 using G3.Core.Candidates;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Embedded;
+using G3.Retrieval.Mp16;
 using G3.Verification.Scoring;
 
 var options = ParseArgs(args);

@@ -1,6 +1,5 @@
 using G3.Alignment.Imaging;
 using G3.Alignment.Imaging.Preprocessing;
-using G3.Alignment.Indexing;
 using G3.Alignment.Onnx;
 using G3.Core.Ports;
 

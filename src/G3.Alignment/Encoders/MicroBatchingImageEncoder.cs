@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using G3.Alignment.Indexing;
 using G3.Core.Ports;
 
 namespace G3.Alignment.Encoders;

@@ -1,5 +1,6 @@
 using G3.Alignment.Models;
 using G3.Alignment.Onnx;
+using G3.Core.Ports;
 
 namespace G3.Alignment.Text;
 
@@ -9,7 +10,7 @@ namespace G3.Alignment.Text;
 /// says so. Opening checks the ONNX file against the manifest (<see cref="ManifestModelCheck.CheckText"/>).
 /// Thread-safe.
 /// </summary>
-public sealed class OnnxTextEncoder : IDisposable
+public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
 {
     public OnnxTextEncoder(ModelManifest manifest, OnnxSessionOptions? options = null)
     {
@@ -39,6 +40,10 @@ public sealed class OnnxTextEncoder : IDisposable
     public ClipBpeTokenizer Tokenizer { get; }
 
     public OnnxSession Session { get; }
+
+    public int RetrievalDimension => Spec.Retrieval.Dimension;
+
+    public int GpsDimension => Spec.Gps.Dimension;
 
     public Task<TextEmbedding> EncodeAsync(string text, CancellationToken cancellationToken)
     {

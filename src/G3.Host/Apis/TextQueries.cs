@@ -1,5 +1,5 @@
 using G3.Alignment.Models;
-using G3.Alignment.Text;
+using G3.Core.Pipeline;
 using G3.Geography;
 
 namespace G3.Host.Apis;

@@ -4,11 +4,13 @@ using G3.Alignment.Models;
 using G3.Alignment.Onnx;
 using G3.Alignment.Text;
 using G3.Core.Options;
+using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
 using G3.Diversification.Providers;
 using G3.Geography;
 using G3.Geography.Levels;
+using G3.Retrieval;
 using G3.Verification.Selectors;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +48,7 @@ public static class G3ServiceCollectionExtensions
         {
             var manifest = sp.GetRequiredService<ModelManifest>();
             var store = sp.GetRequiredService<IOptions<StoreSettings>>().Value;
-            return StoreFactory.Open(store, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
+            return ReferenceStores.Open(store, G3Paths.Resolve, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
         });
         services.AddSingleton<IVerifier>(sp => SelectorCatalog.Create(sp.GetRequiredService<IOptions<PipelineSettings>>().Value.Selector,
             sp.GetRequiredService<ILocationEncoder>(), ManifestOptions.Verifier(sp.GetRequiredService<ModelManifest>())));

@@ -1,7 +1,8 @@
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
-using G3.Alignment.Mp16;
 using G3.Host.Composition;
+using G3.Retrieval;
+using G3.Retrieval.Indexing;
+using G3.Retrieval.Mp16;
 
 namespace G3.Host.Hosting;
 
@@ -17,14 +18,14 @@ internal static class FirstStart
     public static async Task EnsureStoreAsync(FirstStartSettings first, StoreSettings store, ModelSettings model, IFirstStartWorld? world,
         Action<string> report, ILogger log, CancellationToken cancellationToken)
     {
-        if (!store.IsEmbedded || StoreFactory.EmbeddedStoreExists(store) || !first.BuildEmbeddedStore)
+        if (ReferenceStores.Parse(store.Kind) != StoreKind.Embedded || ReferenceStores.EmbeddedStoreExists(store, G3Paths.Resolve) || !first.BuildEmbeddedStore)
             return;
 
         var manifestPath = G3Paths.Resolve(model.Manifest);
         if (!File.Exists(manifestPath))
             return; // nothing to index with; loading reports the missing model
         // Named for what it builds (e.g. "embedded float16 store …"): eval builds float16 stores through here too.
-        var what = store.Describe();
+        var what = ReferenceStores.Describe(store, G3Paths.Resolve);
         if (world is null)
         {
             log.LogWarning("No {Store} yet, and this host registers no first-start world to build it from (the g3 executable does); build it with `g3 index`", what);
@@ -57,7 +58,7 @@ internal static class FirstStart
         var target = G3Paths.Resolve(store.Embedded.Directory);
         var partial = target + ".partial";
         var partialSettings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = partial, ElementType = store.Embedded.ElementType } };
-        var referenceStore = StoreFactory.Open(partialSettings, encoder.Model.Manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
+        var referenceStore = ReferenceStores.Open(partialSettings, G3Paths.Resolve, encoder.Model.Manifest.Id, encoder.Model.Spec.Retrieval.Dimension, create: true);
         try
         {
             var lastLog = DateTime.UtcNow;

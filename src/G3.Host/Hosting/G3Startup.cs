@@ -4,6 +4,7 @@ using G3.Alignment.Onnx;
 using G3.Core.Geo;
 using G3.Core.Ports;
 using G3.Host.Composition;
+using G3.Retrieval;
 
 namespace G3.Host.Hosting;
 
@@ -58,7 +59,7 @@ internal sealed class G3Startup(IServiceProvider services, StartupStatus status,
         log.LogDebug("Model {ModelId}: image encoder {ImageDetail}; location encoder {LocationDetail}",
             image.Model.Manifest.Id, image.Model.Session.ExecutionProviderDescription, location.Session.ExecutionProviderDescription);
         var pipelines = sp.GetRequiredService<G3Pipelines>();
-        if (sp.GetService<G3.Alignment.Text.TextGeolocator>() is not null && sp.GetService<G3.Alignment.Text.OnnxTextEncoder>() is { } text)
+        if (sp.GetService<G3.Core.Pipeline.TextGeolocator>() is not null && sp.GetService<G3.Alignment.Text.OnnxTextEncoder>() is { } text)
             log.LogInformation("Model {ModelId}: text tower for text queries ({Vocabulary} tokens, context {Context})",
                 image.Model.Manifest.Id, text.Tokenizer.VocabularySize, image.Model.Manifest.Text?.ContextLength);
         return pipelines;

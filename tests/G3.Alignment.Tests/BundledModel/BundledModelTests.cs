@@ -1,10 +1,10 @@
 using System.Numerics.Tensors;
 using G3.Alignment.Encoders;
 using G3.Alignment.Models;
-using G3.Alignment.Mp16;
 using G3.Alignment.Onnx;
 using G3.Core.Geo;
 using G3.Core.Ports;
+using G3.Retrieval.Mp16;
 
 namespace G3.Alignment.Tests.BundledModel;
 

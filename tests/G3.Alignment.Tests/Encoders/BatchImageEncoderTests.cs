@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
 using G3.Alignment.Onnx;
+using G3.Core.Pipeline;
 using G3.Core.Ports;
 
 namespace G3.Alignment.Tests.Encoders;
@@ -98,7 +98,8 @@ public sealed class BatchImageEncoderTests
             for (var i = 0; i < files.Length; i++)
             {
                 await Task.Yield();
-                yield return ImageSource.FromFile(i, files[i]);
+                var path = files[i];
+                yield return new ImageSource<int>(i, ct => new ValueTask<byte[]>(File.ReadAllBytesAsync(path, ct)));
             }
         }
     }

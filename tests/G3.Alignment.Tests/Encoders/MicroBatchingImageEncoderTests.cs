@@ -1,5 +1,4 @@
 using G3.Alignment.Encoders;
-using G3.Alignment.Indexing;
 using G3.Core.Ports;
 
 namespace G3.Alignment.Tests.Encoders;

@@ -1,0 +1,191 @@
+using System.Numerics.Tensors;
+
+namespace G3.Retrieval.Embedded;
+
+/// <summary>
+/// Exact top-k by inner product over one snapshot: rows are split into chunks scanned in parallel,
+/// each worker keeps its own heaps, and the heaps are merged at the end. Inside a chunk, rows are
+/// taken a cache-sized block at a time (float16 blocks are widened to float32 first) and every query
+/// of the batch is scored against the block before moving on, so memory is read once per batch.
+/// A single float16 query widens in registers instead (no buffer). The kernels are
+/// <see cref="WideKernels"/>/<see cref="WideHalfKernels"/> where 512-bit vectors are accelerated,
+/// else <see cref="DotKernels"/>/<see cref="HalfKernels"/>; one machine always uses one family, so
+/// every path scores a (row, query) pair bit-identically.
+/// </summary>
+internal static unsafe class ExactScan
+{
+    /// <summary>Rows per block: 32 rows × 768 float32 = 96 KiB, comfortably inside L2 with the queries.</summary>
+    private const int BlockRows = 32;
+
+    /// <summary>Below this many scalar products a scan stays on the calling thread.</summary>
+    private const long ParallelThreshold = 1L << 21;
+
+    public sealed record Result(TopKCollector[]? Most, TopKCollector[]? Least);
+
+    /// <param name="queries">queryCount × dimension floats, validated by the caller.</param>
+    public static Result Run(StoreSnapshot snapshot, float[] queries, int queryCount, int kMost, int kLeast,
+        int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var rows = snapshot.Rows;
+        var dim = snapshot.Dimension;
+        var most = kMost > 0 ? NewCollectors(queryCount, kMost, leastSimilar: false) : null;
+        var least = kLeast > 0 ? NewCollectors(queryCount, kLeast, leastSimilar: true) : null;
+        if (rows == 0 || (most is null && least is null)) return new Result(most, least);
+
+        var work = (long)rows * dim * queryCount;
+        var workers = work < ParallelThreshold ? 1 : Math.Max(1, maxDegreeOfParallelism);
+        if (workers == 1)
+        {
+            var state = new Worker(snapshot, queries, queryCount, kMost, kLeast);
+            for (var start = 0; start < rows; start += BlockRows * 256)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                state.Scan(start, Math.Min(rows, start + BlockRows * 256));
+            }
+            state.MergeInto(most, least);
+            return new Result(most, least);
+        }
+
+        // A few chunks per worker so a slow (shared) core does not hold the others back.
+        var chunkRows = Math.Max(BlockRows * 16, (rows / (workers * 8) + BlockRows - 1) / BlockRows * BlockRows);
+        var chunks = (rows + chunkRows - 1) / chunkRows;
+        var gate = new object();
+        Parallel.For(0, chunks,
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
+            () => new Worker(snapshot, queries, queryCount, kMost, kLeast),
+            (chunk, _, state) =>
+            {
+                var start = chunk * chunkRows;
+                state.Scan(start, Math.Min(rows, start + chunkRows));
+                return state;
+            },
+            state => { lock (gate) state.MergeInto(most, least); });
+        return new Result(most, least);
+    }
+
+    private static TopKCollector[] NewCollectors(int count, int k, bool leastSimilar)
+    {
+        var collectors = new TopKCollector[count];
+        for (var i = 0; i < count; i++) collectors[i] = new TopKCollector(k, leastSimilar);
+        return collectors;
+    }
+
+    /// <summary>One thread's buffers and heaps.</summary>
+    private sealed class Worker
+    {
+        private readonly StoreSnapshot _snapshot;
+        private readonly float[] _queries;
+        private readonly int _queryCount;
+        private readonly TopKCollector[]? _most;
+        private readonly TopKCollector[]? _least;
+        private readonly float[] _scores;
+        private readonly float[]? _widened;
+
+        public Worker(StoreSnapshot snapshot, float[] queries, int queryCount, int kMost, int kLeast)
+        {
+            _snapshot = snapshot;
+            _queries = queries;
+            _queryCount = queryCount;
+            _most = kMost > 0 ? NewCollectors(queryCount, kMost, leastSimilar: false) : null;
+            _least = kLeast > 0 ? NewCollectors(queryCount, kLeast, leastSimilar: true) : null;
+            _scores = GC.AllocateUninitializedArray<float>(BlockRows * queryCount, pinned: true);
+            if (snapshot.Element == StoreElementType.Float16)
+            {
+                _widened = GC.AllocateUninitializedArray<float>(BlockRows * snapshot.Dimension, pinned: true);
+                if (queryCount == 1 && WideHalfKernels.IsSupported)
+                {
+                    var scaled = GC.AllocateUninitializedArray<float>(snapshot.Dimension, pinned: true);
+                    if (WideHalfKernels.TryScaleQuery(queries.AsSpan(0, snapshot.Dimension), scaled)) _scaledQuery = scaled;
+                }
+            }
+        }
+
+        /// <summary>The single query × 2^112 for <see cref="WideHalfKernels"/>; null where that path is not taken.</summary>
+        private readonly float[]? _scaledQuery;
+
+        public void Scan(int start, int end)
+        {
+            var dim = _snapshot.Dimension;
+            var basePointer = _snapshot.VectorPointer;
+            var wide = WideKernels.IsSupported;
+            fixed (float* queries = _queries)
+            fixed (float* scores = _scores)
+            fixed (float* widened = _widened)
+            fixed (float* scaledQuery = _scaledQuery)
+            {
+                for (var r0 = start; r0 < end; r0 += BlockRows)
+                {
+                    var n = Math.Min(BlockRows, end - r0);
+                    if (_widened is not null && _queryCount == 1)
+                    {
+                        // One query: widen in registers rather than through a buffer (same scores, less memory traffic).
+                        var halves = (Half*)basePointer + (long)r0 * dim;
+                        if (scaledQuery is not null)
+                        {
+                            WideHalfKernels.ScoreRows(halves, n, scaledQuery, queries, dim, scores);
+                            Collect(scores, r0, n);
+                            continue;
+                        }
+                        if (!wide && HalfKernels.IsSupported)
+                        {
+                            HalfKernels.ScoreRows(halves, n, queries, dim, scores);
+                            Collect(scores, r0, n);
+                            continue;
+                        }
+                    }
+                    float* block;
+                    if (_widened is null)
+                    {
+                        block = (float*)basePointer + (long)r0 * dim;
+                    }
+                    else
+                    {
+                        var halves = new ReadOnlySpan<Half>((Half*)basePointer + (long)r0 * dim, n * dim);
+                        TensorPrimitives.ConvertToSingle(halves, new Span<float>(widened, n * dim));
+                        block = widened;
+                    }
+                    if (wide)
+                    {
+                        if (_queryCount == 1) WideKernels.ScoreRows(block, n, queries, dim, scores);
+                        else WideKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
+                    }
+                    else
+                    {
+                        if (_queryCount == 1) DotKernels.ScoreRows(block, n, queries, dim, scores);
+                        else DotKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
+                    }
+                    Collect(scores, r0, n);
+                }
+            }
+        }
+
+        private void Collect(float* scores, int firstRow, int n)
+        {
+            for (var q = 0; q < _queryCount; q++)
+            {
+                var s = scores + q * BlockRows;
+                var most = _most?[q];
+                var least = _least?[q];
+                for (var i = 0; i < n; i++)
+                {
+                    var score = s[i];
+                    var row = firstRow + i;
+                    var toMost = most is not null && most.MightAccept(score);
+                    var toLeast = least is not null && least.MightAccept(score);
+                    if ((!toMost && !toLeast) || _snapshot.IsDead(row)) continue;
+                    if (toMost) most!.Offer(score, row);
+                    if (toLeast) least!.Offer(score, row);
+                }
+            }
+        }
+
+        public void MergeInto(TopKCollector[]? most, TopKCollector[]? least)
+        {
+            for (var q = 0; q < _queryCount; q++)
+            {
+                if (most is not null) most[q].MergeFrom(_most![q]);
+                if (least is not null) least[q].MergeFrom(_least![q]);
+            }
+        }
+    }
+}
