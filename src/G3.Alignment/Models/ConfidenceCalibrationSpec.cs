@@ -11,15 +11,9 @@ namespace G3.Alignment.Models;
 /// </summary>
 public sealed record ConfidenceCalibrationSpec
 {
-    /// <summary>Only "isotonic".</summary>
-    [JsonInclude]
-    internal string? Method { get; init; }
-
+    [JsonInclude] internal string? Method { get; init; }
     public double RadiusKm { get; init; }
-
     public IReadOnlyList<double> Raw { get; init; } = [];
-
     public IReadOnlyList<double> Calibrated { get; init; } = [];
-
     public string? FittedOn { get; init; }
 }

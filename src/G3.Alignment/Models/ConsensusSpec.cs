@@ -8,15 +8,11 @@ namespace G3.Alignment.Models;
 public sealed record ConsensusSpec
 {
     public double GpsScale { get; init; }
-
     public double RetrievalScale { get; init; }
-
     public double SupportKm { get; init; }
 
     /// <summary>0..1; NaN until given, so a missing floor is reported rather than read as 0.</summary>
     public double Floor { get; init; } = double.NaN;
-
     public double RadiusKm { get; init; }
-
     public string? FittedOn { get; init; }
 }

@@ -8,11 +8,7 @@ namespace G3.Alignment.Models;
 /// </summary>
 public sealed record EmbeddingOutputSpec
 {
-    [JsonPropertyName("output")]
-    public string OutputName { get; init; } = "";
-
-    [JsonPropertyName("dim")]
-    public int Dimension { get; init; }
-
+    [JsonPropertyName("output")] public string OutputName { get; init; } = "";
+    [JsonPropertyName("dim")] public int Dimension { get; init; }
     public bool Normalize { get; init; } = true;
 }

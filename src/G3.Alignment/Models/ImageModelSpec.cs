@@ -11,42 +11,26 @@ namespace G3.Alignment.Models;
 public sealed record ImageModelSpec
 {
     /// <summary>The ONNX file (JSON "file", relative to the manifest; absolute once loaded).</summary>
-    [JsonPropertyName("file")]
-    public string ModelPath { get; init; } = "";
-
-    [JsonPropertyName("input")]
-    public string InputName { get; init; } = "";
+    [JsonPropertyName("file")] public string ModelPath { get; init; } = "";
+    [JsonPropertyName("input")] public string InputName { get; init; } = "";
 
     /// <summary>[N,3,H,W] with N = -1 for any batch size.</summary>
     public IReadOnlyList<long> InputShape { get; init; } = [];
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public EmbeddingOutputSpec Retrieval { get; init; } = null!;
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public EmbeddingOutputSpec Gps { get; init; } = null!;
-
-    [JsonInclude, JsonPropertyName("precision")]
-    internal string? PrecisionName { get; init; }
+    [JsonInclude, JsonPropertyName("precision")] internal string? PrecisionName { get; init; }
 
     /// <summary>
     /// The arithmetic the ONNX file's weights use (JSON "precision": "float32", the default, or "float16"). Inputs
     /// and outputs stay float32 either way; the load check compares this with the file's own "g3.precision" metadata.
     /// </summary>
-    [JsonIgnore]
-    public ModelPrecision Precision => ManifestNames.Precision.Parse(PrecisionName);
+    [JsonIgnore] public ModelPrecision Precision => ManifestNames.Precision.Parse(PrecisionName);
 
     /// <summary>Whether the model may run with TF32 matrix maths on the GPU (JSON "allowTf32"; default false).</summary>
     public bool AllowTf32 { get; init; }
-
-    [JsonIgnore]
-    public int Channels => (int)InputShape[1];
-
-    [JsonIgnore]
-    public int Height => (int)InputShape[2];
-
-    [JsonIgnore]
-    public int Width => (int)InputShape[3];
+    [JsonIgnore] public int Channels => (int)InputShape[1];
+    [JsonIgnore] public int Height => (int)InputShape[2];
+    [JsonIgnore] public int Width => (int)InputShape[3];
 }
 
 /// <summary>Weight precision of an exported model. JSON: "float32" (default) or "float16".</summary>

@@ -9,19 +9,10 @@ namespace G3.Alignment.Models;
 /// </summary>
 public sealed record LevelCalibrationSpec
 {
-    /// <summary>Only "isotonic".</summary>
-    [JsonInclude]
-    internal string? Method { get; init; }
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
+    [JsonInclude] internal string? Method { get; init; }
     public IsotonicPoints Country { get; init; } = null!;
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public IsotonicPoints Region { get; init; } = null!;
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public IsotonicPoints City { get; init; } = null!;
-
     public string? FittedOn { get; init; }
 }
 
@@ -29,6 +20,5 @@ public sealed record LevelCalibrationSpec
 public sealed record IsotonicPoints
 {
     public IReadOnlyList<double> Raw { get; init; } = [];
-
     public IReadOnlyList<double> Calibrated { get; init; } = [];
 }

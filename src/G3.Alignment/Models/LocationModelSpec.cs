@@ -11,25 +11,14 @@ namespace G3.Alignment.Models;
 public sealed record LocationModelSpec
 {
     /// <summary>The ONNX file (JSON "file", relative to the manifest; absolute once loaded).</summary>
-    [JsonPropertyName("file")]
-    public string ModelPath { get; init; } = "";
-
-    [JsonPropertyName("input")]
-    public string InputName { get; init; } = "";
-
-    [JsonPropertyName("output")]
-    public string OutputName { get; init; } = "";
-
-    [JsonPropertyName("dim")]
-    public int Dimension { get; init; }
-
-    [JsonInclude, JsonPropertyName("projection")]
-    internal string? ProjectionName { get; init; }
+    [JsonPropertyName("file")] public string ModelPath { get; init; } = "";
+    [JsonPropertyName("input")] public string InputName { get; init; } = "";
+    [JsonPropertyName("output")] public string OutputName { get; init; } = "";
+    [JsonPropertyName("dim")] public int Dimension { get; init; }
+    [JsonInclude, JsonPropertyName("projection")] internal string? ProjectionName { get; init; }
 
     /// <summary>JSON: "mercator" (G3), "equal-earth" (GeoCLIP) or "none"; required.</summary>
-    [JsonIgnore]
-    public LocationProjection Projection => ManifestNames.Projection.Parse(ProjectionName);
-
+    [JsonIgnore] public LocationProjection Projection => ManifestNames.Projection.Parse(ProjectionName);
     public bool Normalize { get; init; } = true;
 
     /// <summary>

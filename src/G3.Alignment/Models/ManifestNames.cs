@@ -1,3 +1,5 @@
+using G3.Core.Geo;
+
 namespace G3.Alignment.Models;
 
 /// <summary>
@@ -11,17 +13,12 @@ internal sealed class ManifestNames<T>(T? whenAbsent, bool lenient, params (stri
 {
     public bool TryParse(string? name, out T value)
     {
-        value = whenAbsent ?? default;
-        if (name is null) return whenAbsent is not null;
         var comparison = lenient ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        var wanted = lenient ? name.Trim() : name;
-        foreach (var (n, v) in names)
-        {
-            if (!string.Equals(n, wanted, comparison)) continue;
-            value = v;
-            return true;
-        }
-        return false;
+        var found = name is null
+            ? whenAbsent
+            : names.Where(n => string.Equals(n.Name, lenient ? name.Trim() : name, comparison)).Select(n => (T?)n.Value).FirstOrDefault();
+        value = found ?? default;
+        return found is not null;
     }
 
     public T Parse(string? name) => TryParse(name, out var value)
@@ -29,24 +26,18 @@ internal sealed class ManifestNames<T>(T? whenAbsent, bool lenient, params (stri
         : throw new InvalidOperationException($"'{name}' is not a {typeof(T).Name}; the manifest was not validated");
 }
 
-/// <summary>The name tables of every enum the manifest spells out.</summary>
+/// <summary>The name tables of the enums the manifest spells out.</summary>
 internal static class ManifestNames
 {
     public static readonly ManifestNames<VerificationMetric> Metric =
         new(VerificationMetric.Cosine, lenient: true, ("cosine", VerificationMetric.Cosine), ("dot", VerificationMetric.Dot));
-
     public static readonly ManifestNames<ModelPrecision> Precision =
         new(ModelPrecision.Float32, lenient: false, ("float32", ModelPrecision.Float32), ("float16", ModelPrecision.Float16));
-
     public static readonly ManifestNames<ResizeMode> Resize =
         new(ResizeMode.ShortestSideBicubic, lenient: false, ("shortest-side-bicubic", ResizeMode.ShortestSideBicubic));
-
     public static readonly ManifestNames<CropMode> Crop = new(CropMode.Center, lenient: false, ("center", CropMode.Center));
-
-    public static readonly ManifestNames<G3.Core.Geo.LocationProjection> Projection = new(null, lenient: false,
-        ("mercator", G3.Core.Geo.LocationProjection.Mercator), ("equal-earth", G3.Core.Geo.LocationProjection.EqualEarth),
-        ("none", G3.Core.Geo.LocationProjection.None));
-
+    public static readonly ManifestNames<LocationProjection> Projection = new(null, lenient: false,
+        ("mercator", LocationProjection.Mercator), ("equal-earth", LocationProjection.EqualEarth), ("none", LocationProjection.None));
     public static readonly ManifestNames<OutOfDistributionScore> OutOfDistribution = new(null, lenient: true,
         ("mean-top-k-similarity", OutOfDistributionScore.MeanTopKSimilarity), ("logistic", OutOfDistributionScore.Logistic));
 }

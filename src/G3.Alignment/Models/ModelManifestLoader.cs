@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace G3.Alignment.Models;
 
@@ -19,7 +20,19 @@ public static class ModelManifestLoader
         RespectNullableAnnotations = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OnlyManifestKeys } },
     };
+
+    /// <summary>
+    /// Takes the members that are not manifest keys (computed, or set by the loader) out of the JSON contract, so
+    /// that a manifest naming one ("sourcePath", a top-level "consensus") is refused as an unknown key. Ignoring
+    /// them would leave them known to the deserialiser, which then skips such a key silently.
+    /// </summary>
+    private static void OnlyManifestKeys(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties.Where(p => p.AttributeProvider?.IsDefined(typeof(JsonIgnoreAttribute), false) == true).ToList())
+            type.Properties.Remove(property);
+    }
 
     public static ModelManifest Load(string manifestPath)
     {

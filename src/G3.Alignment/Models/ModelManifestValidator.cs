@@ -43,10 +43,7 @@ internal static class ModelManifestValidator
         if (d.ViewAgreement is { } views) ViewAgreement(views, problems);
 
         if (problems.Count > 0) throw new ModelManifestException(path, problems);
-        return d with
-        {
-            SourcePath = path, Verification = verification, Image = image, Location = location, Text = text, ModelCardPath = modelCard,
-        };
+        return d with { SourcePath = path, Verification = verification, Image = image, Location = location, Text = text, ModelCardPath = modelCard };
     }
 
     private static VerificationSpec Verification(VerificationSpec v, List<string> problems)
@@ -55,11 +52,18 @@ internal static class ModelManifestValidator
             problems.Add($"verification.metric '{v.MetricName}' is not one of cosine, dot");
         if (v.LogitScale is not null && v.Temperature is not null)
             problems.Add("verification: give logitScale or temperature, not both");
-        else if (v.LogitScale is { } s && (!double.IsFinite(s) || s <= 0))
+        else if (v.LogitScale is { } s && !IsPositive(s))
             problems.Add($"verification.logitScale must be a positive number, not {s}");
-        else if (v.Temperature is { } t && (!double.IsFinite(t) || t <= 0))
+        else if (v.Temperature is { } t && !IsPositive(t))
             problems.Add($"verification.temperature must be a positive number, not {t}");
-        if (v.Calibration is { } c) Calibration(c, problems);
+        if (v.Calibration is { } c)
+        {
+            if (!IsIsotonic(c.Method))
+                problems.Add($"verification.calibration.method '{c.Method}' is not supported (only \"isotonic\")");
+            if (!IsPositive(c.RadiusKm))
+                problems.Add("verification.calibration.radiusKm must be a positive number of km");
+            Isotonic(c.Raw, c.Calibrated, "verification.calibration", problems);
+        }
         if (v.Consensus is { } consensus) Consensus(consensus, problems);
         if (v.LevelCalibration is { } levels) LevelCalibration(levels, problems);
         return v with { LogitScale = v.LogitScale ?? 1 / v.Temperature, Temperature = null };
@@ -67,14 +71,7 @@ internal static class ModelManifestValidator
 
     private static bool IsIsotonic(string? method) => string.Equals(method?.Trim(), "isotonic", StringComparison.OrdinalIgnoreCase);
 
-    private static void Calibration(ConfidenceCalibrationSpec c, List<string> problems)
-    {
-        if (!IsIsotonic(c.Method))
-            problems.Add($"verification.calibration.method '{c.Method}' is not supported (only \"isotonic\")");
-        if (!double.IsFinite(c.RadiusKm) || c.RadiusKm <= 0)
-            problems.Add("verification.calibration.radiusKm must be a positive number of km");
-        Isotonic(c.Raw, c.Calibrated, "verification.calibration", problems);
-    }
+    private static bool IsPositive(double value) => double.IsFinite(value) && value > 0;
 
     /// <summary>Isotonic knots: two arrays of the same non-zero length, in 0..1, non-decreasing in both columns.</summary>
     private static void Isotonic(IReadOnlyList<double> raw, IReadOnlyList<double> calibrated, string where, List<string> problems)
@@ -108,8 +105,7 @@ internal static class ModelManifestValidator
     {
         foreach (var (value, name) in new[] { (c.GpsScale, "gpsScale"), (c.RetrievalScale, "retrievalScale"), (c.SupportKm, "supportKm"), (c.RadiusKm, "radiusKm") })
         {
-            if (!double.IsFinite(value) || value <= 0)
-                problems.Add($"verification.consensus.{name} must be a positive number");
+            if (!IsPositive(value)) problems.Add($"verification.consensus.{name} must be a positive number");
         }
         if (c.Floor is not (>= 0 and <= 1))
             problems.Add("verification.consensus.floor must be a number from 0 to 1");
@@ -236,7 +232,7 @@ internal static class ModelManifestValidator
             problems.Add($"text.retrieval.dim ({r.Dimension}) must equal image.retrieval.dim ({image.Retrieval.Dimension}): text searches the same reference vectors");
         if (t.Gps is { Dimension: > 0 } g && location is not null && g.Dimension != location.Dimension)
             problems.Add($"text.gps.dim ({g.Dimension}) must equal location.dim ({location.Dimension}): text is scored against location embeddings");
-        if (t.LogitScale is { } s && (!double.IsFinite(s) || s <= 0))
+        if (t.LogitScale is { } s && !IsPositive(s))
             problems.Add($"text.logitScale must be a positive number, not {s}");
         return problems.Count > before
             ? null

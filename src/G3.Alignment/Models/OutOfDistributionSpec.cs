@@ -10,12 +10,8 @@ namespace G3.Alignment.Models;
 /// </summary>
 public sealed record OutOfDistributionSpec
 {
-    [JsonInclude, JsonPropertyName("score")]
-    internal string? ScoreName { get; init; }
-
-    [JsonIgnore]
-    public OutOfDistributionScore Score => ManifestNames.OutOfDistribution.Parse(ScoreName);
-
+    [JsonInclude, JsonPropertyName("score")] internal string? ScoreName { get; init; }
+    [JsonIgnore] public OutOfDistributionScore Score => ManifestNames.OutOfDistribution.Parse(ScoreName);
     public int TopK { get; init; }
 
     /// <summary>Required; NaN until given, so a missing threshold is reported rather than read as 0.</summary>
@@ -26,9 +22,7 @@ public sealed record OutOfDistributionSpec
 
     /// <summary>Logistic only (required there); NaN when not given.</summary>
     public double Bias { get; init; } = double.NaN;
-
     public string? FittedOn { get; init; }
-
     public string? MeasuredOn { get; init; }
 }
 

@@ -15,21 +15,11 @@ public sealed record PreprocessingSpec
     public static readonly float[] ClipStd = [0.26862954f, 0.26130258f, 0.27577711f];
 
     public int InputSize { get; init; }
-
-    [JsonInclude, JsonPropertyName("resize")]
-    internal string? ResizeName { get; init; }
-
-    [JsonIgnore]
-    public ResizeMode Resize => ManifestNames.Resize.Parse(ResizeName);
-
-    [JsonInclude, JsonPropertyName("crop")]
-    internal string? CropName { get; init; }
-
-    [JsonIgnore]
-    public CropMode Crop => ManifestNames.Crop.Parse(CropName);
-
+    [JsonInclude, JsonPropertyName("resize")] internal string? ResizeName { get; init; }
+    [JsonIgnore] public ResizeMode Resize => ManifestNames.Resize.Parse(ResizeName);
+    [JsonInclude, JsonPropertyName("crop")] internal string? CropName { get; init; }
+    [JsonIgnore] public CropMode Crop => ManifestNames.Crop.Parse(CropName);
     public float[] Mean { get; init; } = [.. ClipMean];
-
     public float[] Std { get; init; } = [.. ClipStd];
 }
 

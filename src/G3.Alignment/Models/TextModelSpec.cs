@@ -17,21 +17,12 @@ public sealed record TextModelSpec
     public const int MaxContextLength = 1024;
 
     /// <summary>The ONNX file (JSON "file", relative to the manifest; absolute once loaded).</summary>
-    [JsonPropertyName("file")]
-    public string ModelPath { get; init; } = "";
-
-    [JsonPropertyName("input")]
-    public string InputName { get; init; } = "";
+    [JsonPropertyName("file")] public string ModelPath { get; init; } = "";
+    [JsonPropertyName("input")] public string InputName { get; init; } = "";
 
     public int ContextLength { get; init; }
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public TokenizerSpec Tokenizer { get; init; } = null!;
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public EmbeddingOutputSpec Retrieval { get; init; } = null!;
-
-    /// <summary>Required; null only in a document that has not been validated.</summary>
     public EmbeddingOutputSpec Gps { get; init; } = null!;
 
     /// <summary>
@@ -45,10 +36,6 @@ public sealed record TextModelSpec
 public sealed record TokenizerSpec
 {
     public string Kind { get; init; } = "";
-
-    [JsonPropertyName("vocab")]
-    public string VocabPath { get; init; } = "";
-
-    [JsonPropertyName("merges")]
-    public string MergesPath { get; init; } = "";
+    [JsonPropertyName("vocab")] public string VocabPath { get; init; } = "";
+    [JsonPropertyName("merges")] public string MergesPath { get; init; } = "";
 }

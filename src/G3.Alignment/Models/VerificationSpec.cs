@@ -10,23 +10,15 @@ namespace G3.Alignment.Models;
 /// </summary>
 public sealed record VerificationSpec
 {
-    [JsonInclude, JsonPropertyName("metric")]
-    internal string? MetricName { get; init; }
+    [JsonInclude, JsonPropertyName("metric")] internal string? MetricName { get; init; }
+    [JsonInclude] internal double? Temperature { get; init; }
 
     /// <summary>JSON "cosine" (default) or "dot".</summary>
-    [JsonIgnore]
-    public VerificationMetric Metric => ManifestNames.Metric.Parse(MetricName);
+    [JsonIgnore] public VerificationMetric Metric => ManifestNames.Metric.Parse(MetricName);
 
     public double? LogitScale { get; init; }
-
-    /// <summary>The alternative spelling of the logit scale (1 / logitScale); empty once loaded.</summary>
-    [JsonInclude]
-    internal double? Temperature { get; init; }
-
     public ConfidenceCalibrationSpec? Calibration { get; init; }
-
     public ConsensusSpec? Consensus { get; init; }
-
     public LevelCalibrationSpec? LevelCalibration { get; init; }
 }
 

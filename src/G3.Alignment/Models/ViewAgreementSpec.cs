@@ -11,14 +11,12 @@ namespace G3.Alignment.Models;
 public sealed record ViewAgreementSpec
 {
     /// <summary>Only "retrieval-cosine".</summary>
-    [JsonInclude]
-    internal string? Score { get; init; }
+    [JsonInclude] internal string? Score { get; init; }
 
     /// <summary>A cosine similarity (-1..1); NaN until given, so a missing threshold is reported.</summary>
     public double Threshold { get; init; } = double.NaN;
 
     /// <summary>How many same-place photo pairs the threshold was measured on.</summary>
     public int? Pairs { get; init; }
-
     public string? MeasuredOn { get; init; }
 }
