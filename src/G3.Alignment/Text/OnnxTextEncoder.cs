@@ -17,7 +17,7 @@ public sealed class OnnxTextEncoder : ITextEncoder, IDisposable
         Spec = manifest.RequireText();
         try
         {
-            Tokenizer = new ClipBpeTokenizer(Spec.VocabPath, Spec.MergesPath, Spec.ContextLength);
+            Tokenizer = new ClipBpeTokenizer(Spec.Tokenizer.VocabPath, Spec.Tokenizer.MergesPath, Spec.ContextLength);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or System.Text.Json.JsonException or InvalidOperationException)
         {

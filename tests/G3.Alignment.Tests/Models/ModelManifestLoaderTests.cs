@@ -143,6 +143,31 @@ public sealed class ModelManifestLoaderTests
         Assert.Contains("not valid manifest JSON", malformed.Message);
     }
 
+    [Theory]
+    [InlineData("sourcePath")]
+    [InlineData("consensus")]
+    [InlineData("location.modelPath")]
+    [InlineData("location.dimension")]
+    public void Names_the_records_use_in_code_are_not_manifest_keys(string key)
+    {
+        var path = OnnxFixtures.EditedManifest(OnnxFixtures.MercatorManifest, json =>
+        {
+            var parts = key.Split('.');
+            var node = parts.Length == 1 ? json : json[parts[0]]!.AsObject();
+            node[parts[^1]] = "x";
+        });
+
+        Assert.Contains(key.Split('.')[^1], Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(path)).Message);
+    }
+
+    [Fact]
+    public void A_null_where_a_value_is_needed_is_an_error_with_its_place()
+    {
+        var path = OnnxFixtures.EditedManifest(OnnxFixtures.MercatorManifest, json => json["location"]!["input"] = null);
+
+        Assert.Contains("$.location.input", Assert.Throws<ModelManifestException>(() => ModelManifestLoader.Load(path)).Message);
+    }
+
     [Fact]
     public void A_missing_manifest_is_named()
     {

@@ -41,7 +41,7 @@ public sealed class TextManifestTests : IDisposable
         Assert.Equal(manifest.RequireImage().Retrieval.Dimension, text.Retrieval.Dimension);
         Assert.Equal(manifest.RequireLocation().Dimension, text.Gps.Dimension);
         Assert.Equal(77, text.ContextLength);
-        Assert.True(File.Exists(text.ModelPath) && File.Exists(text.VocabPath) && File.Exists(text.MergesPath));
+        Assert.True(File.Exists(text.ModelPath) && File.Exists(text.Tokenizer.VocabPath) && File.Exists(text.Tokenizer.MergesPath));
         Assert.True(text.LogitScale > 0);
     }
 

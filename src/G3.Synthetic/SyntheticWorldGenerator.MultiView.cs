@@ -7,21 +7,6 @@ using G3.Synthetic.World;
 
 namespace G3.Synthetic;
 
-/// <summary>Settings of the multi-view query split: how many places, and how many photos of each.</summary>
-public sealed record MultiViewOptions(int Places, int Views = 4)
-{
-    public const int MaxViews = 8;
-
-    public void Validate()
-    {
-        if (Places is < 1 or > 100_000) throw new SyntheticWorldException($"--multiview must be 1..100000 places (got {Places})");
-        if (Views is < 2 or > MaxViews) throw new SyntheticWorldException($"--views must be 2..{MaxViews} photos per place (got {Views})");
-    }
-}
-
-/// <summary>What the multi-view split holds: one row per place (its landmark's position) and its photos, in view order.</summary>
-public sealed record MultiViewPlace(string PlaceId, double Latitude, double Longitude, string LandmarkId, string City, IReadOnlyList<PhotoRecord> Views);
-
 /// <summary>
 /// The multi-view query split (<see cref="SyntheticWorldLayout.MultiViewDir"/>): several photos of one landmark, as
 /// PIGEON's four-view panoramas are several views of one spot. Places and photos have their own random streams

@@ -1,0 +1,12 @@
+namespace G3.Diversification.Providers;
+
+/// <summary>What the generator needs to know about a configured LMM provider.</summary>
+/// <param name="Name">The configured name (e.g. "gpt4o", "llava"); chosen per request.</param>
+/// <param name="Kind">openai | azure-openai | ollama | openai-compatible | none.</param>
+/// <param name="Model">Model id sent to the provider; part of every response-cache key.</param>
+/// <param name="MaxSamplesPerCall">How many choices one call can return (OpenAI's n); 1 = one call per sample.</param>
+/// <param name="PromptSettings">The prompt templates' execution-settings profile this provider samples with ("gpt4v", "llava").</param>
+/// <param name="StructuredOutput">off | json | json_schema (<see cref="StructuredOutputModes"/>).</param>
+/// <param name="MaxImages">How many photos of a several-photo query one prompt shows (the first ones); the rest are left out of the prompt.</param>
+public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string PromptSettings = "default", string StructuredOutput = "off",
+    int MaxImages = G3.Core.Ports.PlaceQuery.MaxImages);
