@@ -17,11 +17,7 @@ internal static class EvalCommand
     {
         var experiment = new Argument<FileInfo?>("experiment") { Description = "The experiment file (see experiments/README.md).", Arity = ArgumentArity.ZeroOrOne };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (N ≥ 1)." };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
-                result.AddError($"--limit must be a positive number of images (got {n}).");
-        });
+        limit.Check(n => n < 1 ? $"--limit must be a positive number of images (got {n})." : null);
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name> in the repository root); a rerun resumes in it." };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
         var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
@@ -60,6 +56,7 @@ internal static class EvalCommand
             var log = loggers.CreateLogger("eval");
             var world = new SyntheticFirstStartWorld();
             // On a fresh machine the embedded default does not exist yet: build it as the service's first start does.
+            await StoreBuildNotice.WriteAsync(configuration, world, stderr, "eval", "before the first image");
             await FirstStart.EnsureStoreAsync(configuration, world, new RuntimeState(), log, ct);
             using var runtime = RuntimeFactory.Create(configuration, loggers);
             async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
@@ -70,6 +67,11 @@ internal static class EvalCommand
                     ["Store:Embedded:Directory"] = spec.Directory,
                     ["Store:Embedded:ElementType"] = spec.ElementType.ToString(),
                 }).Build();
+                // A row with its own store (float16) retrieves from the whole database, as the other rows do: --limit
+                // shrinks the query images, not this store, since a store of fewer photos would measure another
+                // retrieval. Built once (the same photos re-encoded, a few minutes here) and reused by later runs.
+                await StoreBuildNotice.WriteAsync(overlay, world, stderr, "eval",
+                    "for the rows that name it; --limit does not shrink it, as those rows retrieve from the whole database");
                 await FirstStart.EnsureStoreAsync(overlay, world, new RuntimeState(), log, token);
                 var settings = RuntimeFactory.Bind<StoreSettings>(overlay, StoreSettings.SectionName);
                 return StoreFactory.Open(settings, runtime.ModelId, runtime.ImageEncoder.Model.Spec.Retrieval.Dimension, create: false, readOnly: true);
