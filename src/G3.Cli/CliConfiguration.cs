@@ -25,7 +25,4 @@ internal static class CliConfiguration
 
     /// <summary>The shipped appsettings.json alone (its top-level sections count as known).</summary>
     public static IConfiguration Shipped() => new ConfigurationBuilder().AddJsonFile(G3Paths.Settings, optional: true).Build();
-
-    public static StoreSettings Store(IConfiguration configuration) =>
-        configuration.GetSection(StoreSettings.SectionName).Get<StoreSettings>() ?? new StoreSettings();
 }

@@ -65,6 +65,8 @@ internal static class CommandLineChecks
         var problems = new List<string>();
         var keys = settings.Select(s => s[2..s.IndexOf('=', StringComparison.Ordinal)]).ToList();
         problems.AddRange(ConfigurationSchema.UnknownSections(keys, CliConfiguration.Shipped()));
+        // A mistyped section in a G3_ environment variable would be ignored whole, as on the command line.
+        problems.AddRange(ConfigurationSchema.UnknownEnvironmentSections());
         try
         {
             CliConfiguration.Build(settings.Distinct());

@@ -36,10 +36,7 @@ internal static class EncodeCommands
                 Description = "CUDA device ordinal when the CUDA provider runs (TF32 stays as the manifest allows: off unless it says \"allowTf32\").",
                 DefaultValueFactory = _ => 0,
             };
-            device.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 0) r.AddError("--device must be 0 or positive");
-            });
+            device.Check(n => n < 0 ? "--device must be 0 or positive" : null);
             return new ModelOptions(manifest, provider, device);
         }
 
@@ -65,11 +62,7 @@ internal static class EncodeCommands
             Description = "Latitude and longitude in degrees, one or more pairs.",
             Arity = ArgumentArity.OneOrMore,
         };
-        coordinates.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double[]>() is { Length: var n } && n % 2 != 0)
-                result.AddError($"coordinates come in pairs (lat lon); {n} numbers were given");
-        });
+        coordinates.Check(numbers => numbers is { Length: var n } && n % 2 != 0 ? $"coordinates come in pairs (lat lon); {n} numbers were given" : null);
 
         var command = new Command("encode-location",
             "Encode coordinates with a manifest's location model and print each embedding and the run time.")

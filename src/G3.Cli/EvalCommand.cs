@@ -19,11 +19,7 @@ internal static class EvalCommand
     {
         var experiment = new Argument<FileInfo?>("experiment") { Description = "The experiment file (see experiments/README.md).", Arity = ArgumentArity.ZeroOrOne };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (N ≥ 1)." };
-        limit.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 and var n)
-                result.AddError($"--limit must be a positive number of images (got {n}).");
-        });
+        limit.Check(n => n < 1 ? $"--limit must be a positive number of images (got {n})." : null);
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name> in the repository root); a rerun resumes in it." };
         var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
         var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
@@ -64,14 +60,21 @@ internal static class EvalCommand
             var first = G3Settings.Value<FirstStartSettings>(services);
             var model = G3Settings.Value<ModelSettings>(services);
             // On a fresh machine the embedded default does not exist yet: build it as the service's first start does.
-            await FirstStart.EnsureStoreAsync(first, G3Settings.Value<StoreSettings>(services), model, world, Announce, log, ct);
+            var store = G3Settings.Value<StoreSettings>(services);
+            await StoreBuildNotice.WriteAsync(first, store, model, world, stderr, "eval", "before the first image");
+            await FirstStart.EnsureStoreAsync(first, store, model, world, _ => { }, log, ct);
             var runtime = new ExperimentRuntime(services);
             var manifest = services.GetRequiredService<ModelManifest>();
             var cache = services.GetRequiredService<G3Pipelines>().Cache;
             async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
             {
                 var settings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = spec.Directory, ElementType = spec.ElementType } };
-                await FirstStart.EnsureStoreAsync(first, settings, model, world, Announce, log, token);
+                // A row with its own store (float16) retrieves from the whole database, as the other rows do: --limit
+                // shrinks the query images, not this store, since a store of fewer photos would measure another
+                // retrieval. Built once (the same photos re-encoded, a few minutes here) and reused by later runs.
+                await StoreBuildNotice.WriteAsync(first, settings, model, world, stderr, "eval",
+                    "for the rows that name it; --limit does not shrink it, as those rows retrieve from the whole database");
+                await FirstStart.EnsureStoreAsync(first, settings, model, world, _ => { }, log, token);
                 return ReferenceStores.Open(settings, G3Paths.Resolve, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
             }
             ConsoleProgress? bar = null;
@@ -96,12 +99,6 @@ internal static class EvalCommand
             await stderr.WriteLineAsync("eval: " + e.Message);
             return ExitCodes.Failure;
         }
-    }
-
-    /// <summary>First-start steps (generating the world, building a store) are long: each is announced on stderr as it begins.</summary>
-    private static void Announce(string step)
-    {
-        if (!step.Contains(':', StringComparison.Ordinal)) Console.Error.WriteLine("eval: " + step);
     }
 
     private sealed record RunInfo(string Name, string Kind);

@@ -28,10 +28,7 @@ internal static class EvalTextCommand
     {
         var descriptions = new Option<FileInfo>("--descriptions") { Description = "IMG_ID,LAT,LON,description rows (g3 describe's im2gps3k/descriptions.csv).", Required = true };
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N descriptions (N ≥ 1)." };
-        limit.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1 and var n) r.AddError($"--limit must be a positive number of descriptions (got {n}).");
-        });
+        limit.Check(n => n < 1 ? $"--limit must be a positive number of descriptions (got {n})." : null);
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/text-queries in the repository root)." };
         var command = new Command("eval-text", "Evaluate text queries on held-out descriptions: accuracy at 1/25/200/750/2500 km.")
         {

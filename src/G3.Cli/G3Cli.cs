@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using G3.Host.Hosting;
 
 namespace G3.Cli;
@@ -15,15 +16,50 @@ internal static class G3Cli
         ("applicationName", ""),
     ];
 
-    /// <summary>Parses and runs <paramref name="args"/>; a usage error is reported by name and returns 2 without running anything.</summary>
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; a usage error is reported by name and returns 2 without running anything.
+    /// No exception reaches the user as a stack trace: one that escapes a verb is reported in one line (exit 1).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, InvocationConfiguration? io = null, CancellationToken cancellationToken = default)
     {
         io ??= new InvocationConfiguration();
-        var parse = Create().Parse(args);
+        // System.CommandLine's own handler prints "Unhandled exception" with the stack trace; the catch below replaces it.
+        io.EnableDefaultExceptionHandler = false;
+        ParseResult parse;
+        try
+        {
+            parse = Create().Parse(args);
+        }
+        catch (Exception e)
+        {
+            // A value no check anticipated, met while parsing: nothing ran.
+            await io.Error.WriteLineAsync($"g3: {e.Message}");
+            await io.Error.WriteLineAsync("See 'g3 --help'.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await RunAsync(parse, io, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C, in a verb that leaves the cancellation to us.
+            await io.Error.WriteLineAsync($"{VerbOf(parse)}: stopped");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            await io.Error.WriteLineAsync($"{VerbOf(parse)}: {e.Message} ({e.GetType().Name})");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, InvocationConfiguration io, CancellationToken cancellationToken)
+    {
         // Our findings first (an unknown option, with the nearest known one, explains a "required option" error
         // that follows from it), then the parser's errors about tokens not already named.
         var problems = CommandLineChecks.Find(parse).ToList();
-        problems.AddRange(parse.Errors.Select(e => e.Message)
+        problems.AddRange(parse.Errors.Select(e => PlainTypeNames(e.Message))
             .Where(m => !problems.Any(p => Named(p) is { } token && m.Contains($"'{token}'", StringComparison.Ordinal))));
         if (problems.Count > 0)
         {
@@ -34,6 +70,17 @@ internal static class G3Cli
         }
         return await parse.InvokeAsync(io, cancellationToken);
     }
+
+    /// <summary>
+    /// The parser's "… as expected type 'System.Nullable`1[System.Int32]'." in words: "… as a whole number.".
+    /// </summary>
+    private static string PlainTypeNames(string message) =>
+        Regex.Replace(message, @"as expected type '([^']+)'", m => m.Groups[1].Value switch
+        {
+            var t when t.Contains("Int", StringComparison.Ordinal) => "as a whole number",
+            var t when t.Contains("Double", StringComparison.Ordinal) || t.Contains("Single", StringComparison.Ordinal) => "as a number",
+            _ => m.Value,
+        });
 
     /// <summary>The token a finding names ("unknown option '--jsn' …" → --jsn).</summary>
     private static string? Named(string problem) =>

@@ -34,7 +34,8 @@ internal static class GeolocateCommand
         command.SetAction((parse, ct) =>
         {
             // The image list is open-ended, so it also swallows --Section:Key=value settings; split them back out.
-            var given = parse.GetRequiredValue(files);
+            // It may be empty (--text, or nothing at all): read it as such, not as a required value.
+            var given = parse.GetValue(files) ?? [];
             var settings = CommandLineChecks.Settings(parse.UnmatchedTokens.Concat(given.Select(f => f.ToString())));
             var photos = given.Where(f => !CommandLineChecks.IsSetting(f.ToString())).ToArray();
             if (parse.GetValue(text) is { } description)

@@ -68,7 +68,7 @@ internal static class IndexCommand
         try
         {
             options.EnsureValid();
-            var settings = CliConfiguration.Store(CliConfiguration.Build(parse.UnmatchedTokens));
+            var settings = G3Settings.Load<StoreSettings>(CliConfiguration.Build(parse.UnmatchedTokens));
             using var encoder = ImageEncoder.Open(manifestPath, model.SessionOptions(parse));
             if (dryRun)
                 return await PrintPlanAsync(output, settings, encoder, metadata, images, options, shard, cancellationToken);

@@ -17,7 +17,12 @@ internal static class G3Process
         }
     }
 
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunAsync(workingDirectory, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>The same, with <paramref name="environment"/> added to the inherited environment variables.</summary>
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(
+        string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +31,7 @@ internal static class G3Process
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

@@ -70,11 +70,47 @@ public static class ConfigurationSchema
     /// </summary>
     public static IReadOnlyList<string> UnknownSections(IEnumerable<string> keys, IConfiguration shipped)
     {
-        var known = Sections.Keys.Concat(FrameworkKeys).Concat(shipped.GetChildren().Select(c => c.Key))
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = KnownSections(shipped);
         return keys.Select(k => k.Split(':')[0]).Where(s => !known.Contains(s)).Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(s => $"unknown configuration section '{s}'{NearestName.Hint(s, Sections.Keys)}").ToList();
     }
+
+    /// <summary>The prefix of the environment variables that configure G3: G3_Section__Key sets Section:Key.</summary>
+    public const string EnvironmentPrefix = "G3_";
+
+    /// <summary>
+    /// The G3_Section__Key variables of this process's environment whose section neither the project, nor the
+    /// appsettings.json in use (<see cref="G3Paths.Settings"/>), nor ASP.NET Core knows (G3_Pipline__Verifier), one
+    /// message each. A host calls it at start beside <see cref="UnknownKeys(IConfiguration)"/>, which covers the keys
+    /// under known sections (G3_Pipeline__Verfier) but cannot see a section it does not know.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownEnvironmentSections() =>
+        UnknownEnvironmentSections(Environment.GetEnvironmentVariables().Keys.Cast<string>(),
+            new ConfigurationBuilder().AddJsonFile(G3Paths.Settings, optional: true).Build());
+
+    /// <summary>
+    /// The same, for the environment variable names <paramref name="variables"/> and the settings file's
+    /// <paramref name="shipped"/> sections. Only names with a section (a "__" after the prefix) are checked: a bare
+    /// G3_NAME is one top-level value, and the repository's tools and tests read their own such variables
+    /// (G3_GEODATA, G3_QDRANT_URL), which configuration ignores.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownEnvironmentSections(IEnumerable<string> variables, IConfiguration shipped)
+    {
+        var known = KnownSections(shipped);
+        return variables
+            .Where(v => v.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            .Select(v => (Variable: v, Parts: v[EnvironmentPrefix.Length..].Split("__")))
+            .Where(v => v.Parts.Length > 1 && !known.Contains(v.Parts[0]))
+            .OrderBy(v => v.Variable, StringComparer.Ordinal)
+            .Select(v => $"unknown configuration section '{v.Parts[0]}' in environment variable {v.Variable}" +
+                (NearestName.Find(v.Parts[0], Sections.Keys) is { } near
+                    ? $" (did you mean {EnvironmentPrefix}{near}__{string.Join("__", v.Parts.Skip(1))}?)"
+                    : ""))
+            .ToList();
+    }
+
+    private static HashSet<string> KnownSections(IConfiguration shipped) =>
+        Sections.Keys.Concat(FrameworkKeys).Concat(shipped.GetChildren().Select(c => c.Key)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static void CheckObject(IConfigurationSection section, Type[] types, List<string> errors)
     {
