@@ -6,21 +6,27 @@
 #   - for a bundle with the CUDA provider: each library of cuda-libraries.txt that neither LD_LIBRARY_PATH
 #     nor the loader cache (ldconfig -p) has is named, with every place looked in.
 
-# The Python wheels' library folders, one a line (none when there is no python3 or no NVIDIA wheel).
-g3_wheel_lib_dirs() {
+# Python's site-packages folders, one a line (none without python3).
+g3_python_sites() {
   command -v python3 >/dev/null 2>&1 || return 0
+  python3 -c 'import site; print("\n".join(site.getsitepackages() + [site.getusersitepackages()]))' 2>/dev/null || true
+}
+
+# The Python wheels' library folders, one a line (where pip's CUDA and cuDNN wheels put their libraries).
+g3_wheel_lib_dirs() {
   local site dir
   while IFS= read -r site; do
     for dir in "$site"/nvidia/*/lib; do [ -d "$dir" ] && printf '%s\n' "$dir"; done
-  done < <(python3 -c 'import site; print("\n".join(site.getsitepackages() + [site.getusersitepackages()]))' 2>/dev/null)
+  done < <(g3_python_sites)
   return 0
 }
 
-# Where the Python wheels were looked for, for the message (the site-packages folders, or why none).
+# Where the Python wheels were looked for, for the message.
 g3_wheel_sites() {
   command -v python3 >/dev/null 2>&1 || { echo "no python3 on PATH, so no Python wheels"; return 0; }
-  python3 -c 'import site; print(", ".join(d + "/nvidia/*/lib" for d in site.getsitepackages() + [site.getusersitepackages()]))' 2>/dev/null \
-    || echo "python3 could not list its site-packages"
+  local sites
+  sites=$(g3_python_sites | sed 's|$|/nvidia/*/lib|' | paste -sd, - | sed 's/,/, /g')
+  echo "${sites:-python3 listed no site-packages}"
 }
 
 # Prints the libraries of cuda-libraries.txt that are not found and where it looked; returns 1 if any is missing.
