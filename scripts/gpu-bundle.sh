@@ -8,10 +8,11 @@
 #   scripts/gpu-bundle.sh --dry-run       print what would be done, do nothing
 #   scripts/gpu-bundle.sh --out DIR       put the bundle folder and archive in DIR
 #
-# The archive holds one folder, g3/ : app/ (the published host, .NET runtime included), lib/ (the Debian
-# image codecs the decoder calls: libturbojpeg, libspng, libwebp), models/, .deps/geodata (offline
-# reverse geocoding), appsettings.json and start.sh. Unpack anywhere and run `g3/start.sh`; CUDA 13 and
-# cuDNN 9 come from the machine, found through LD_LIBRARY_PATH (or the system's loader paths).
+# The archive holds one folder, g3/ : app/ (the published host and gpu-check, .NET runtime included), lib/
+# (the Debian image codecs the decoder calls: libturbojpeg, libspng, libwebp), models/, .deps/geodata
+# (offline reverse geocoding), appsettings.json, start.sh, gpu-check, export-vitl14.sh (with the tools/ it
+# runs) and the CUDA library list they check. Unpack anywhere and run `g3/start.sh` or `g3/gpu-check`;
+# CUDA 13 and cuDNN 9 come from the machine: LD_LIBRARY_PATH, the Python wheels or the loader's paths.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -62,6 +63,9 @@ run mkdir -p "$bundle/lib" "$bundle/.deps"
 #    (for the GPU flavour: libonnxruntime.so, libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so).
 run dotnet publish "$root/src/G3.Cli" -c Release -r linux-x64 --self-contained true -p:G3Gpu="$gpu_switch" \
   -nologo -v quiet -o "$bundle/app"
+#    The GPU check beside it: same runtime and native libraries, so one copy of each serves both.
+run dotnet publish "$root/bench/gpu/G3.GpuCheck" -c Release -r linux-x64 --self-contained true -p:G3Gpu="$gpu_switch" \
+  -nologo -v quiet -o "$bundle/app"
 
 # 2. Codec libraries, under their sonames.
 for soname in "${codec_libs[@]}"; do
@@ -79,43 +83,34 @@ else
   echo "gpu-bundle: .deps/geodata is missing; run scripts/bootstrap.sh first" >&2; exit 1
 fi
 
-# 4. The one start command.
+# 4. The start scripts (scripts/bundle/: start.sh, gpu-check, their shared environment and CUDA library
+#    check, the list of CUDA libraries) and what export-vitl14.sh needs to export the ViT-L/14-shaped model.
+for file in start.sh gpu-check cuda-env.sh cuda-libraries.txt export-vitl14.sh; do
+  run cp "$root/scripts/bundle/$file" "$bundle/$file"
+done
+run mkdir -p "$bundle/tools/export" "$bundle/tools/onnx"
+run cp "$root"/tools/export/*.py "$bundle/tools/export/"
+run cp "$root/tools/onnx/g3_models.py" "$bundle/tools/onnx/"
+
+# 5. Before anything is packed: the native libraries are all there and, for the GPU flavour, every library
+#    the CUDA provider links is one that start.sh and gpu-check look for (scripts/bundle/cuda-libraries.txt).
 if [ "$dry" = 1 ]; then
-  log "would write $bundle/start.sh"
+  log "would check the published native libraries and the CUDA provider's linked libraries"
 else
-  cat > "$bundle/start.sh" <<'START'
-#!/usr/bin/env bash
-# Starts the G3 service from this bundle: `./start.sh` (serve), or `./start.sh encode-image --provider cuda ...`
-# (any g3 verb). CUDA 13 and cuDNN 9 must be on LD_LIBRARY_PATH (or in the loader's default paths).
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-# Without ICU (minimal images) .NET runs culture-invariant; G3 formats and parses invariantly anyway.
-if ! ldconfig -p 2>/dev/null | grep -q 'libicuuc\.so'; then export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1; fi
-has() {
-  local lib=$1 dir
-  ldconfig -p 2>/dev/null | grep -q "$lib" && return 0
-  IFS=: read -ra dirs <<< "${LD_LIBRARY_PATH:-}"
-  for dir in "${dirs[@]}"; do [ -n "$dir" ] && compgen -G "$dir/$lib*" >/dev/null && return 0; done
-  return 1
-}
-if [ -e "$here/app/libonnxruntime_providers_cuda.so" ]; then
-  for lib in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
-    has "$lib" || echo "start.sh: $lib not found on LD_LIBRARY_PATH: 'cuda' will refuse to start, 'auto' will use the CPU" >&2
+  natives=(libonnxruntime.so libonnxruntime_providers_shared.so)
+  [ "$flavour" = gpu ] && natives+=(libonnxruntime_providers_cuda.so)
+  for lib in "${natives[@]}"; do
+    [ -e "$bundle/app/$lib" ] || { echo "gpu-bundle: $lib is missing from the publish output; nothing packed" >&2; exit 1; }
   done
-fi
-cd "$here" # relative paths in appsettings.json (models/, data/) are taken from here
-if [ $# -eq 0 ]; then set -- serve; fi
-exec "$here/app/g3" "$@"
-START
-  chmod +x "$bundle/start.sh"
+  if [ "$flavour" = gpu ]; then
+    unlisted=$("$root/scripts/bundle-cuda-needed.sh" "$bundle/app/libonnxruntime_providers_cuda.so" "$root/scripts/bundle/cuda-libraries.txt") \
+      || { echo "gpu-bundle: $unlisted; nothing packed" >&2; exit 1; }
+    log "CUDA libraries start.sh checks for: $(grep -v '^#' "$root/scripts/bundle/cuda-libraries.txt" | xargs)"
+  fi
 fi
 
-# 5. One relocatable archive: every path inside is relative to g3/.
+# 6. One relocatable archive: every path inside is relative to g3/.
 run tar -C "$stage" -czf "$archive" g3
 if [ "$dry" = 0 ]; then
-  log "done: $archive ($(du -h "$archive" | cut -f1)); unpack anywhere and run g3/start.sh"
-  if [ "$flavour" = gpu ] && [ ! -e "$bundle/app/libonnxruntime_providers_cuda.so" ]; then
-    echo "gpu-bundle: the CUDA provider library is missing from the publish output" >&2; exit 1
-  fi
+  log "done: $archive ($(du -h "$archive" | cut -f1)); unpack anywhere and run g3/start.sh or g3/gpu-check"
 fi

@@ -18,9 +18,5 @@ if (args.Length > 0 && args[0] == "load")
 if (args.Length > 0 && args[0] == "fanout")
     return await G3.Bench.FanOutComparison.RunAsync(args[1..]);
 
-// `gpu-check` prints CPU/CUDA agreement and GPU throughput for one model (bench/gpu/check.sh).
-if (args.Length > 0 && args[0] == "gpu-check")
-    return await G3.Bench.GpuCheck.RunAsync(args[1..]);
-
 BenchmarkSwitcher.FromAssembly(typeof(G3.Bench.GreatCircleBenchmarks).Assembly).Run(args);
 return 0;

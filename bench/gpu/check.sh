@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# GPU check (issue 13): on a machine with an NVIDIA GPU, CUDA 13 and cuDNN 9, from a checkout with the
-# .NET SDK. Prints, for g3-mini and a ViT-L/14-sized G3 export with random weights:
-#   - max |CPU - CUDA| of the location and image outputs (TF32 off, TF32 on, float16),
-#   - model-only images/s at batch 1, 32, 128 in fp32, TF32 and fp16,
-#   - end-to-end images/s (read + decode + preprocess + encode) beside decode-only images/s,
-#   - PyTorch's model-only images/s for the same ViT-L/14 model on the same GPU, when PyTorch is there.
+# GPU check from a checkout with the .NET SDK (a GPU machine without it runs the bundle's g3/gpu-check:
+# docs/gpu.md). Builds the CUDA flavour of bench/gpu/G3.GpuCheck and runs it on g3-mini and a ViT-L/14-sized
+# G3 export with random weights (max |CPU - CUDA|, the TF32 setting ORT holds, model-only images/s at batch
+# 1, 32, 128, end-to-end beside decode-only images/s), then PyTorch's images/s for the same ViT-L/14 model
+# on the same GPU, when PyTorch is there.
 # Everything goes to stdout and to bench/gpu/results/<UTC date>-<host>.txt; paste it into bench/README.md.
 #
 #   bench/gpu/check.sh [--seconds 3] [--images DIR] [--skip-vitl]
@@ -47,22 +46,18 @@ echo
 
 # The CUDA flavour builds into its own folder so the checkout's CPU build stays as it is.
 echo "## build (CUDA flavour: -p:G3Gpu=true)"
-dotnet build bench/G3.Bench -c Release -p:G3Gpu=true --artifacts-path "$work/build" -nologo -v quiet
-bench=$(find "$work/build/bin" -name G3.Bench.dll -path '*release*' | head -1)
-[ -n "$bench" ] || fail "the bench did not build"
-gpu_check() { dotnet "$bench" gpu-check --seconds "$seconds" --images "$images" "$@"; }
-
-echo
-echo "## g3-mini (models/g3-mini)"
-gpu_check --manifest models/g3-mini/manifest.json --batches 1,32,128
+dotnet build bench/gpu/G3.GpuCheck -c Release -p:G3Gpu=true --artifacts-path "$work/build" -nologo -v quiet
+check=$(find "$work/build/bin" -name gpu-check.dll -path '*release*' | head -1)
+[ -n "$check" ] || fail "gpu-check did not build"
+json="${out%.txt}.json"
 
 status=0
+vitl_manifest="$work/vitl14/manifest.json"
 if [ "$vitl" = 1 ]; then
   echo
   echo "## ViT-L/14-sized G3 model, random weights (tools/export/export_checkpoint.py random --vit l14 --seed 0 --float16)"
   if /usr/bin/python3 -c "import torch, onnx, numpy" 2>/dev/null; then
     /usr/bin/python3 tools/export/export_checkpoint.py random --vit l14 --seed 0 --out "$work/vitl14" --float16
-    gpu_check --manifest "$work/vitl14/manifest.json" --fp16-manifest "$work/vitl14/manifest.fp16.json" --batches 1,32,128
     echo
     echo "## PyTorch, same ViT-L/14 model and GPU"
     /usr/bin/python3 bench/gpu/torch_throughput.py --seed 0 --batches 1,32,128 --seconds "$seconds" || echo "(no PyTorch CUDA column)"
@@ -71,6 +66,10 @@ if [ "$vitl" = 1 ]; then
     status=1
   fi
 fi
+
+echo
+echo "## gpu-check (g3-mini, then the ViT-L/14 export when made above)"
+dotnet "$check" --model models/g3-mini/manifest.json --vitl "$vitl_manifest" --seconds "$seconds" --images "$images" --out "$json" || status=$?
 
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,12 +18,13 @@ public sealed partial class OnnxSession : IDisposable
     private int _runsInFlight;
     private bool _disposed;
 
-    private OnnxSession(string modelPath, InferenceSession session, string provider, string providerDescription, bool tf32)
+    private OnnxSession(string modelPath, InferenceSession session, string provider, string providerDescription, string? cudaOptions, bool tf32)
     {
         ModelPath = modelPath;
         _session = session;
         ExecutionProvider = provider;
         ExecutionProviderDescription = providerDescription;
+        CudaProviderOptions = cudaOptions;
         Tf32Enabled = tf32;
         Inputs = [.. session.InputNames.Select(n => Describe(n, session.InputMetadata[n]))];
         Outputs = [.. session.OutputNames.Select(n => Describe(n, session.OutputMetadata[n]))];
@@ -61,7 +62,7 @@ public sealed partial class OnnxSession : IDisposable
                 }
                 catch (OnnxRuntimeException e) when (!IsModelError(e))
                 {
-                    throw NoCuda(fullPath, $"ONNX Runtime could not enable {device}: {e.OrtMessage}", e);
+                    throw NoCuda(fullPath, $"ONNX Runtime could not enable {device}: {Reason(e)}", e);
                 }
             default:
                 if (OnnxRuntimeBuild.CudaUnavailableReason is { } why)
@@ -73,7 +74,7 @@ public sealed partial class OnnxSession : IDisposable
                 catch (OnnxRuntimeException e) when (!IsModelError(e))
                 {
                     // The build has CUDA but this machine cannot use it (no driver, no device, no CUDA libraries): the CPU still can.
-                    return Create(fullPath, options, useCuda: false, "CPU", $"CPU (auto: CUDA unavailable: {e.OrtMessage})");
+                    return Create(fullPath, options, useCuda: false, "CPU", $"CPU (auto: CUDA unavailable: {Reason(e)})");
                 }
         }
     }
@@ -96,7 +97,14 @@ public sealed partial class OnnxSession : IDisposable
     /// <summary>One line saying which provider was chosen and why (log it at start-up).</summary>
     public string ExecutionProviderDescription { get; }
 
-    /// <summary>Whether TF32 matrix maths were allowed for this session (only meaningful on CUDA).</summary>
+    /// <summary>
+    /// ONNX Runtime's own rendering of the CUDA provider options this session was given
+    /// (<c>OrtCUDAProviderOptions.GetOptions()</c>: <c>key=value;key=value</c>), read back after G3 set them;
+    /// null on the CPU. What ORT received, not what G3 meant to send.
+    /// </summary>
+    public string? CudaProviderOptions { get; }
+
+    /// <summary>Whether TF32 matrix maths are on for this session: <c>use_tf32</c> in <see cref="CudaProviderOptions"/>; false on the CPU.</summary>
     public bool Tf32Enabled { get; }
 
     public OnnxTensorInfo Input(string name) =>
@@ -124,6 +132,9 @@ public sealed partial class OnnxSession : IDisposable
     private static bool IsModelError(OnnxRuntimeException e) =>
         e.ErrorCode is OrtErrorCode.NoSuchFile or OrtErrorCode.InvalidProtobuf or OrtErrorCode.InvalidGraph;
 
+    /// <summary>ORT's own message where ORT raised the error, else G3's (e.g. an unreadable options string).</summary>
+    private static string Reason(OnnxRuntimeException e) => e.OrtMessage.Length > 0 ? e.OrtMessage : e.Message;
+
     private static OnnxRuntimeException NoCuda(string model, string reason, Exception? inner)
     {
         var message = $"execution provider 'cuda' was requested for '{model}', but {reason}; " +
@@ -148,14 +159,19 @@ public sealed partial class OnnxSession : IDisposable
                     _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
                 },
             };
+            string? cudaOptions = null;
+            var tf32 = false;
             if (useCuda)
             {
-                using var cuda = new OrtCUDAProviderOptions();
+                using var cuda = Wrap(() => new OrtCUDAProviderOptions(), "create the CUDA provider options");
                 Wrap(() => cuda.UpdateOptions(options.CudaProviderOptions()), $"configure CUDA device {options.CudaDeviceId}");
+                // Read back from the same object the session is given: the options as ORT holds them.
+                cudaOptions = Wrap(cuda.GetOptions, "read back the CUDA provider options");
+                tf32 = CudaOptionsReadBack.Tf32(cudaOptions);
                 Wrap(() => sessionOptions.AppendExecutionProvider_CUDA(cuda), $"enable CUDA on device {options.CudaDeviceId}");
             }
             session = Wrap(() => new InferenceSession(path, sessionOptions), $"load model '{path}'");
-            return new OnnxSession(path, session, provider, description, useCuda && options.UseTf32 == true);
+            return new OnnxSession(path, session, provider, description, cudaOptions, tf32);
         }
         catch
         {

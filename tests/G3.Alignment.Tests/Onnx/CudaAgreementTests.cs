@@ -29,6 +29,8 @@ public sealed class CudaAgreementTests(ITestOutputHelper output)
             output.WriteLine(gpu.Session.ExecutionProviderDescription);
             Assert.Equal("CUDA", gpu.Session.ExecutionProvider);
             Assert.False(gpu.Session.Tf32Enabled);
+            // What ORT itself holds, read back from the options object the session was given.
+            Assert.Equal("0", CudaOptionsReadBack.Parse(gpu.Session.CudaProviderOptions!)["use_tf32"]);
 
             var onCpu = (await cpu.EncodeAsync(points, CancellationToken.None)).Data;
             var onGpu = (await gpu.EncodeAsync(points, CancellationToken.None)).Data;
