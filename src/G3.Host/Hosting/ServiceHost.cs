@@ -22,7 +22,9 @@ internal static class ServiceHost
             // relative paths in it resolve from that root, see G3Paths). wwwroot is found here too.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // Settings can come from G3_-prefixed environment variables (G3_Section__Key).
+        // Settings can come from G3_-prefixed environment variables (G3_Section__Key); a section no one knows is a typo
+        // (keys under known sections are checked with the options, below).
+        if (ConfigurationSchema.UnknownEnvironmentSections() is { Count: > 0 } typos) throw new G3.Core.Options.G3OptionsException(typos);
         builder.Configuration.AddEnvironmentVariables(prefix: "G3_");
         builder.Configuration.AddCommandLine(args);
 
