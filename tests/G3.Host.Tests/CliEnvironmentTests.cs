@@ -32,7 +32,7 @@ public sealed class CliEnvironmentTests(BundledTextService bundled) : IClassFixt
 
     [Theory]
     [InlineData("G3_Pipline__Verifier", "unknown configuration section 'Pipline' in environment variable G3_Pipline__Verifier (did you mean G3_Pipeline__Verifier?)")]
-    [InlineData("G3_Pipeline__Verfier", "unknown configuration key 'Pipeline:Verfier' (did you mean 'Pipeline:Verifier'?)")]
+    [InlineData("G3_Pipeline__Selctor", "unknown configuration key 'Pipeline:Selctor' (did you mean 'Pipeline:Selector'?)")]
     public async Task A_verb_refuses_a_mistyped_environment_variable_and_runs_nothing(string variable, string message)
     {
         var photo = TestPaths.Fixture("images", "landscape.jpg");
@@ -44,7 +44,7 @@ public sealed class CliEnvironmentTests(BundledTextService bundled) : IClassFixt
 
     [Theory]
     [InlineData("G3_Pipline__Verifier", "unknown configuration section 'Pipline' in environment variable G3_Pipline__Verifier")]
-    [InlineData("G3_Pipeline__Verfier", "unknown configuration key 'Pipeline:Verfier'")]
+    [InlineData("G3_Pipeline__Selctor", "unknown configuration key 'Pipeline:Selctor'")]
     public async Task Serve_refuses_a_mistyped_environment_variable_before_the_host_starts(string variable, string message)
     {
         var (exit, output, error) = await G3Process.RunAsync(_dir, Timeout, new Dictionary<string, string> { [variable] = "argmax" },

@@ -23,7 +23,7 @@
 // verifier's raw confidence (probability mass within 200 km of its pick) to the held-out hit rate
 // within 200 km (isotonic regression). The answers per level (country, region, city) get their own
 // isotonic maps, from the answered unit's probability mass to whether that unit is the truth's. The OOD check is a logistic classifier over [e_img, e_gps^image, mean
-// similarity of the top --topk references] (EmbeddingFamiliarityCheck), fitted on the first half of
+// similarity of the top --topk references] (EmbeddingOutOfDistributionCheck), fitted on the first half of
 // the held-out photos against generated non-place images of seed 11 (--nonplace-fit per kind); its
 // threshold is the --quantile quantile of the second half's scores. It is measured on the query set
 // and on non-place images of seed 7 (--nonplace per kind), which neither fit saw.
@@ -47,7 +47,7 @@ using G3.Synthetic;
 using G3.Synthetic.Jpeg;
 using G3.Synthetic.Rendering;
 using G3.Verification.Calibration;
-using G3.Verification.Familiarity;
+using G3.Verification.OutOfDistribution;
 using G3.Verification.Scoring;
 
 var inv = CultureInfo.InvariantCulture;
@@ -79,7 +79,7 @@ var metric = manifest.Verification.Metric == VerificationMetric.Dot ? Similarity
 // Raw (uncalibrated) confidence at the calibration radius; G3's argmax until the consensus is fitted.
 var argmaxOptions = new VerifierOptions(metric, manifest.Verification.LogitScale ?? 100, RadiusKm);
 IVerifier verifier = new GeoVerifier(locationEncoder, argmaxOptions);
-var familiarity = new RetrievalFamiliarityCheck(topK, 0);
+var outOfDistribution = new RetrievalOutOfDistributionCheck(topK, 0);
 
 async Task<List<Mp16Record>> ReadSplit(string root)
 {
@@ -105,7 +105,7 @@ async Task<List<Measured>> Measure(IReadOnlyList<Photo> photos, string label)
             var verdict = await verifier.VerifyAsync(embeddings[i], candidates, CancellationToken.None);
             var error = chunk[i].Truth is { } t ? GreatCircle.DistanceKm(verdict.Ranked[0].Candidate.Point!.Value, t) : double.NaN;
             results.Add(new Measured(verdict.Confidence ?? 0, error,
-                [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), familiarity.Score(found[i]) ?? -1])
+                [.. Unit(embeddings[i].Retrieval), .. Unit(embeddings[i].Gps), outOfDistribution.Score(found[i]) ?? -1])
             {
                 Embedding = embeddings[i],
                 Verdict = verdict,

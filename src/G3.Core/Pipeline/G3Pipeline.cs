@@ -18,20 +18,20 @@ public sealed class G3Pipeline
     private readonly IReferenceStore _store;
     private readonly IVerifier _verifier;
     private readonly ICandidateGenerator? _generator;
-    private readonly IFamiliarityCheck? _familiarity;
+    private readonly IOutOfDistributionCheck? _outOfDistribution;
     private readonly IPlaceLevels? _levels;
 
-    /// <param name="familiarity">Optional out-of-distribution check over the retrieved photos (the model manifest's).</param>
+    /// <param name="outOfDistribution">Optional out-of-distribution check over the retrieved photos (the model manifest's).</param>
     /// <param name="levels">Optional answers per level (country, region, city) from the verifier's probabilities.</param>
     public G3Pipeline(IImageEncoder imageEncoder, IReferenceStore store, IVerifier verifier, ICandidateGenerator? generator,
-        IFamiliarityCheck? familiarity = null, IPlaceLevels? levels = null)
+        IOutOfDistributionCheck? outOfDistribution = null, IPlaceLevels? levels = null)
     {
         _levels = levels;
         _imageEncoder = imageEncoder;
         _store = store;
         _verifier = verifier;
         _generator = generator;
-        _familiarity = familiarity;
+        _outOfDistribution = outOfDistribution;
     }
 
     /// <summary>Whether this pipeline asks an LMM (false: provider "none").</summary>
@@ -132,7 +132,7 @@ public sealed class G3Pipeline
             Similar = similar,
             Dissimilar = dissimilar,
             Confidence = verification.Confidence,
-            Familiarity = _familiarity?.Assess(embedding, similar),
+            OutOfDistribution = _outOfDistribution?.Assess(embedding, similar),
             Agreement = verification.Agreement,
             // Only a verifier with probabilities can say how mass splits between places (not with verification off or a baseline selector).
             Levels = _levels is not null && verification.Probabilities is { } probabilities

@@ -37,7 +37,7 @@ public sealed record GeolocationResult
     public double? Confidence { get; init; }
 
     /// <summary>Whether the photo resembles the reference collection (null when no check is configured or nothing was retrieved).</summary>
-    public Familiarity? Familiarity { get; init; }
+    public OutOfDistributionVerdict? OutOfDistribution { get; init; }
 
     /// <summary>How many candidates agree with <see cref="Best"/> (within 25/200/750 km), when verified.</summary>
     public CandidateAgreement? Agreement { get; init; }

@@ -31,7 +31,7 @@ internal sealed record GeolocationDto(
         r.Point.Longitude,
         geocoder is null ? null : PlaceDto.From(geocoder.Lookup(r.Point)),
         r.Confidence,
-        r.Familiarity is { } f ? new OutOfDistributionDto(f.OutOfDistribution, f.Score, f.Threshold) : null,
+        r.OutOfDistribution is { } f ? new OutOfDistributionDto(f.Flagged, f.Score, f.Threshold) : null,
         r.Agreement is { } a ? new AgreementDto(a.Within25Km, a.Within200Km, a.Within750Km, a.Total) : null,
         r.Levels is { } levels ? LevelsDto.From(levels) : null,
         r.Degraded,

@@ -15,7 +15,7 @@ namespace G3.Host.Composition;
 /// </summary>
 public sealed class G3Pipelines(
     IImageEncoder imageEncoder, IReferenceStore store, IVerifier verifier, LmmProviderRegistry providers, ResponseCache cache,
-    ModelManifest manifest, IFamiliarityCheck? outOfDistribution = null, IPlaceLevels? levels = null)
+    ModelManifest manifest, IOutOfDistributionCheck? outOfDistribution = null, IPlaceLevels? levels = null)
 {
     private readonly ConcurrentDictionary<string, G3Pipeline> _byProvider = new(StringComparer.OrdinalIgnoreCase);
 

@@ -2,7 +2,7 @@ using G3.Alignment.Models;
 using G3.Core.Levels;
 using G3.Core.Ports;
 using G3.Verification.Calibration;
-using G3.Verification.Familiarity;
+using G3.Verification.OutOfDistribution;
 using G3.Verification.Scoring;
 
 namespace G3.Host.Composition;
@@ -37,10 +37,10 @@ public static class ManifestOptions
     }
 
     /// <summary>The out-of-distribution check the manifest describes; null when it has none.</summary>
-    public static IFamiliarityCheck? OutOfDistributionCheck(ModelManifest manifest) => manifest.OutOfDistribution switch
+    public static IOutOfDistributionCheck? OutOfDistributionCheck(ModelManifest manifest) => manifest.OutOfDistribution switch
     {
         null => null,
-        { Score: OutOfDistributionScore.Logistic } s => new EmbeddingFamiliarityCheck(s.Weights, s.Bias, s.TopK, s.Threshold),
-        var s => new RetrievalFamiliarityCheck(s.TopK, s.Threshold),
+        { Score: OutOfDistributionScore.Logistic } s => new EmbeddingOutOfDistributionCheck(s.Weights, s.Bias, s.TopK, s.Threshold),
+        var s => new RetrievalOutOfDistributionCheck(s.TopK, s.Threshold),
     };
 }

@@ -5,17 +5,17 @@ using G3.Core.Ports;
 
 namespace G3.Core.Tests.Pipeline;
 
-public sealed class FamiliarityPipelineTests
+public sealed class OutOfDistributionPipelineTests
 {
     /// <summary>Records what it was shown and judges by the top similarity against a fixed threshold.</summary>
-    private sealed class TopSimilarityCheck(double threshold) : IFamiliarityCheck
+    private sealed class TopSimilarityCheck(double threshold) : IOutOfDistributionCheck
     {
         public IReadOnlyList<ReferencePhoto>? Seen;
 
-        public Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar)
+        public OutOfDistributionVerdict? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar)
         {
             Seen = similar;
-            return similar.Count == 0 ? null : new Familiarity(similar[0].Similarity, threshold, similar[0].Similarity < threshold);
+            return similar.Count == 0 ? null : new OutOfDistributionVerdict(similar[0].Similarity, threshold, similar[0].Similarity < threshold);
         }
     }
 
@@ -31,8 +31,8 @@ public sealed class FamiliarityPipelineTests
         var result = await pipeline.RunAsync(f.Image, new G3Options(), cancellationToken: CancellationToken.None);
 
         Assert.Same(result.Similar, check.Seen);
-        Assert.Equal(flagged, result.Familiarity!.OutOfDistribution);
-        Assert.Equal(result.Similar[0].Similarity, result.Familiarity.Score);
+        Assert.Equal(flagged, result.OutOfDistribution!.Flagged);
+        Assert.Equal(result.Similar[0].Similarity, result.OutOfDistribution.Score);
     }
 
     [Fact]
@@ -40,6 +40,6 @@ public sealed class FamiliarityPipelineTests
     {
         var f = new PipelineFixture();
         var result = await f.Pipeline(null).RunAsync(f.Image, new G3Options(), cancellationToken: CancellationToken.None);
-        Assert.Null(result.Familiarity);
+        Assert.Null(result.OutOfDistribution);
     }
 }

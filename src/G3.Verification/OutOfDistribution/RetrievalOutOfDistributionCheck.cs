@@ -1,7 +1,7 @@
 using G3.Core.Candidates;
 using G3.Core.Ports;
 
-namespace G3.Verification.Familiarity;
+namespace G3.Verification.OutOfDistribution;
 
 /// <summary>
 /// "Unlike anything in the database": the score is the mean retrieval similarity of the photo's
@@ -9,9 +9,9 @@ namespace G3.Verification.Familiarity;
 /// (the model manifest's "outOfDistribution"), is flagged. Retrieval ranks by that similarity, so
 /// a photo that matches nothing well has low similarities all the way down its list.
 /// </summary>
-public sealed class RetrievalFamiliarityCheck : IFamiliarityCheck
+public sealed class RetrievalOutOfDistributionCheck : IOutOfDistributionCheck
 {
-    public RetrievalFamiliarityCheck(int topK, double threshold)
+    public RetrievalOutOfDistributionCheck(int topK, double threshold)
     {
         if (topK < 1) throw new ArgumentOutOfRangeException(nameof(topK), topK, "topK must be at least 1");
         if (!double.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the threshold must be a number");
@@ -32,6 +32,6 @@ public sealed class RetrievalFamiliarityCheck : IFamiliarityCheck
         return sum / n;
     }
 
-    public G3.Core.Ports.Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar) =>
-        Score(similar) is { } s ? new G3.Core.Ports.Familiarity(s, Threshold, s < Threshold) : null;
+    public OutOfDistributionVerdict? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar) =>
+        Score(similar) is { } s ? new OutOfDistributionVerdict(s, Threshold, s < Threshold) : null;
 }

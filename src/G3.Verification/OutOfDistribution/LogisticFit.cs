@@ -1,7 +1,7 @@
-namespace G3.Verification.Familiarity;
+namespace G3.Verification.OutOfDistribution;
 
 /// <summary>
-/// Fits the weights of <see cref="EmbeddingFamiliarityCheck"/>: L2-regularised logistic regression by
+/// Fits the weights of <see cref="EmbeddingOutOfDistributionCheck"/>: L2-regularised logistic regression by
 /// full-batch gradient descent on standardised features, classes weighted to count equally, with the
 /// standardisation folded back into the weights so that the check applies them to raw features.
 /// A few hundred features and a few thousand photos, fitted once offline (tools/train/Calibrate.cs):

@@ -1,7 +1,7 @@
 using G3.Core.Candidates;
 using G3.Core.Ports;
 
-namespace G3.Verification.Familiarity;
+namespace G3.Verification.OutOfDistribution;
 
 /// <summary>
 /// "Unlike anything in the database", judged by a linear classifier over what the encoder and
@@ -12,14 +12,14 @@ namespace G3.Verification.Familiarity;
 /// offline on held-out in-world photos against generated non-place images, the threshold on other
 /// held-out photos (tools/train/Calibrate.cs, the model card).
 /// </summary>
-public sealed class EmbeddingFamiliarityCheck : IFamiliarityCheck
+public sealed class EmbeddingOutOfDistributionCheck : IOutOfDistributionCheck
 {
     private readonly double[] _weights;
     private readonly double _bias;
-    private readonly RetrievalFamiliarityCheck _similarity;
+    private readonly RetrievalOutOfDistributionCheck _similarity;
 
     /// <param name="weights">One per feature: e_img (normalised), then e_gps^image (normalised), then the mean top-K similarity.</param>
-    public EmbeddingFamiliarityCheck(IReadOnlyList<double> weights, double bias, int topK, double threshold)
+    public EmbeddingOutOfDistributionCheck(IReadOnlyList<double> weights, double bias, int topK, double threshold)
     {
         if (weights.Count < 3) throw new ArgumentException("the classifier needs weights for both embeddings and the similarity", nameof(weights));
         if (weights.Any(w => !double.IsFinite(w)) || !double.IsFinite(bias))
@@ -27,7 +27,7 @@ public sealed class EmbeddingFamiliarityCheck : IFamiliarityCheck
         if (!(threshold is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the threshold is a probability in (0, 1)");
         _weights = [.. weights];
         _bias = bias;
-        _similarity = new RetrievalFamiliarityCheck(topK, 0);
+        _similarity = new RetrievalOutOfDistributionCheck(topK, 0);
         Threshold = threshold;
     }
 
@@ -48,8 +48,8 @@ public sealed class EmbeddingFamiliarityCheck : IFamiliarityCheck
         return 1 / (1 + Math.Exp(-logit));
     }
 
-    public G3.Core.Ports.Familiarity? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar) =>
-        Score(image, similar) is { } s ? new G3.Core.Ports.Familiarity(s, Threshold, s < Threshold) : null;
+    public OutOfDistributionVerdict? Assess(ImageEmbedding image, IReadOnlyList<ReferencePhoto> similar) =>
+        Score(image, similar) is { } s ? new OutOfDistributionVerdict(s, Threshold, s < Threshold) : null;
 
     private static double[] Normalised(float[] v)
     {
