@@ -11,12 +11,20 @@ namespace G3.Diversification.Providers;
 /// <param name="StructuredOutput">off | json | json_schema (<see cref="StructuredOutputModes"/>).</param>
 /// <param name="MaxImages">How many photos of a several-photo query one prompt shows (the first ones); the rest are left out of the prompt.</param>
 public sealed record LmmProviderInfo(string Name, string Kind, string Model, int MaxSamplesPerCall = 1, string PromptSettings = "default", string StructuredOutput = "off",
-    int MaxImages = G3.Core.Ports.PlaceQuery.MaxImages);
+    int MaxImages = G3.Core.Ports.PlaceQuery.MaxImages)
+{
+    /// <summary>The providers that answer, in order, when this one fails or is slow; each builds its own request from its own info.</summary>
+    public IReadOnlyList<LmmProviderInfo> Fallbacks { get; init; } = [];
+
+    /// <summary>This provider, then its fallbacks.</summary>
+    public IReadOnlyList<LmmProviderInfo> Chain => [this, .. Fallbacks];
+}
 
 /// <summary>
-/// A named, fully decorated chat client (resilience, limits, telemetry applied). The same client is registered in the
+/// A named provider. <see cref="Client"/> is its chain for plain chat (follow-up questions): its own pipeline, then its
+/// fallbacks' in order. Each provider's own pipeline (resilience, limits, telemetry applied) is registered in the
 /// registry's Semantic Kernel <see cref="Microsoft.SemanticKernel.Kernel"/> as a keyed <see cref="IChatClient"/>
-/// service under <see cref="LmmProviderInfo.Name"/>.
+/// service under <see cref="LmmProviderInfo.Name"/>, where the candidate generator's prompt functions reach it.
 /// </summary>
 public interface ILmmProvider
 {
