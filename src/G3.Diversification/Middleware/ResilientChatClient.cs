@@ -37,7 +37,7 @@ public sealed class ResilientChatClient(IChatClient inner, string provider, Resi
         }
         catch (TimeoutRejectedException e)
         {
-            throw new LmmProviderException(provider, $"LMM provider '{provider}' did not answer within its attempt timeout ({e.Timeout.TotalSeconds:0.###} s)", statusCode: null, isTransient: true, retryAfter: null, e);
+            throw new LmmProviderException(provider, $"LMM provider '{provider}' did not answer within {e.Timeout.TotalSeconds:0.###} s (its attempt timeout)", statusCode: null, isTransient: true, retryAfter: null, e);
         }
         finally
         {

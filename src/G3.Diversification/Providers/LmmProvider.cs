@@ -18,6 +18,13 @@ public sealed record LmmProviderInfo(string Name, string Kind, string Model, int
 
     /// <summary>This provider, then its fallbacks.</summary>
     public IReadOnlyList<LmmProviderInfo> Chain => [this, .. Fallbacks];
+
+    /// <summary>Equal when the provider's own settings are (its fallbacks are other providers, compared on their own).</summary>
+    public bool Equals(LmmProviderInfo? other) =>
+        other is not null && (Name, Kind, Model, MaxSamplesPerCall, PromptSettings, StructuredOutput, MaxImages) ==
+            (other.Name, other.Kind, other.Model, other.MaxSamplesPerCall, other.PromptSettings, other.StructuredOutput, other.MaxImages);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Kind, Model, MaxSamplesPerCall, PromptSettings, StructuredOutput, MaxImages);
 }
 
 /// <summary>
