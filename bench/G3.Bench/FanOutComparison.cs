@@ -18,7 +18,7 @@ namespace G3.Bench;
 /// <summary>
 /// Fan-out overhead of the LMM stage: wall time of one K×N generation through the real pipeline, generator, Semantic
 /// Kernel prompt functions and provider middleware (M.E.AI ChatClientBuilder, the Polly resilience pipeline, the global
-/// in-flight limit), divided by the slowest single call, with an in-memory raw client of fixed latency in place of the
+/// in-flight limit, at the shipped MaxConcurrentCalls and at 64), divided by the slowest single call, with an in-memory raw client of fixed latency in place of the
 /// provider SDK. Then the same with a share of calls failing transiently (503): every request must still be answered.
 ///   dotnet run -c Release --project bench/G3.Bench -- fanout [latency-ms] [repeats] [fault-percent]
 /// </summary>
@@ -34,13 +34,15 @@ public static class FanOutComparison
 
         Console.WriteLine($"K×N = {options.VariantCount * options.SamplesPerPrompt}, stub latency {latency.TotalMilliseconds} ms, {repeats} repeats (median reported)");
         Console.WriteLine($"{WarmUpRequests} untimed warm-up requests per mode; start spread = first call's start to last call's start");
-        Console.WriteLine("| mode | calls | wall (ms) | slowest call (ms) | start spread (ms) | wall ÷ slowest call |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"threads: {Environment.ProcessorCount} logical processors; thread pool min {MinThreads()}");
+        Console.WriteLine("| mode | MaxConcurrentCalls | calls | wall (ms) | slowest call (ms) | start spread (ms) | wall ÷ slowest call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, perCall) in Modes)
+        foreach (var limit in Limits)
         {
             // Untimed requests first, so the figures are the steady state a running service sees: without them the JIT's
             // first compilations and tier-ups land in the first timed repeats of whichever mode runs first.
-            using (var warm = Stage.Create(new FixedLatencyClient(latency, faultPercent: 0), perCall))
+            using (var warm = Stage.Create(new FixedLatencyClient(latency, faultPercent: 0), perCall, limit))
                 for (var w = 0; w < WarmUpRequests; w++)
                     await warm.Pipeline.RunAsync(image, options);
             var walls = new List<double>();
@@ -50,7 +52,7 @@ public static class FanOutComparison
             for (var r = 0; r < repeats; r++)
             {
                 var client = new FixedLatencyClient(latency, faultPercent: 0);
-                using var stage = Stage.Create(client, perCall);
+                using var stage = Stage.Create(client, perCall, limit);
                 var result = await stage.Pipeline.RunAsync(image, options);
                 walls.Add(result.Timings.Generate.TotalMilliseconds);
                 slowest.Add(client.SlowestMs);
@@ -59,7 +61,7 @@ public static class FanOutComparison
             }
             var wall = Median(walls);
             var slow = Median(slowest);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {calls} | {wall:0.0} | {slow:0.0} | {Median(spreads):0.0} | {wall / slow:0.000} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {limit} | {calls} | {wall:0.0} | {slow:0.0} | {Median(spreads):0.0} | {wall / slow:0.000} |"));
         }
         // CPU the stage spends per provider call (rendering, kernel, middleware, parsing), from process CPU time with a
         // zero-latency client: less sensitive to a shared machine's load than wall time. What fan-out adds to the slowest
@@ -106,7 +108,16 @@ public static class FanOutComparison
 
     private const int WarmUpRequests = 3;
 
-    private static readonly (string Name, int PerCall)[] Modes = [("one call per sample (Ollama-style)", 1), ("n samples per call (OpenAI n)", 10)];
+    private static readonly (string Name, int PerCall)[] Modes = [("one call per sample (Ollama-style)", 1), ("n samples per call (OpenAI n)", 128)];
+
+    /// <summary>The global limit each timing runs at: the shipped default, then a limit above one request's 40 calls.</summary>
+    private static int[] Limits => [ShippedMaxConcurrentCalls, 64];
+
+    private static string MinThreads()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        return $"{workers} workers / {io} I/O";
+    }
 
     private static double Median(List<double> values)
     {
@@ -114,30 +125,38 @@ public static class FanOutComparison
         return sorted[sorted.Count / 2];
     }
 
-    /// <summary>The LMM stage as the registry composes it, over an in-memory raw client.</summary>
-    private sealed class Stage : IDisposable
+    /// <summary>The LMM stage as the registry composes it, over in-memory raw clients (a primary, optionally a fallback).</summary>
+    internal sealed class Stage : IDisposable
     {
         private readonly LmmTelemetry _telemetry = new();
-        private readonly LmmConcurrencyLimiter _limiter = new(64);
+        private readonly LmmConcurrencyLimiter _limiter;
 
-        private Stage(FixedLatencyClient raw, int perCall)
+        private Stage(IChatClient raw, int perCall, int maxConcurrentCalls, IChatClient? fallback, LmmResilienceOptions? resilience, LmmBudgetOptions? budget)
         {
-            var resilience = new LmmResilienceOptions
+            _limiter = new LmmConcurrencyLimiter(maxConcurrentCalls);
+            resilience ??= new LmmResilienceOptions
             {
                 Timeout = TimeSpan.FromSeconds(10),
                 Retry = new LmmRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200) },
             };
             var builder = new LmmClientBuilder(_telemetry);
-            var provider = builder.BuildProviderPipeline("stub", "stub", perCall, resilience, raw);
-            var request = builder.BuildRequestPipeline([("stub", provider)], _limiter);
+            var services = new List<(string, IChatClient)> { ("stub", builder.BuildProviderPipeline("stub", "stub", resilience, _limiter, raw)) };
             var info = new LmmProviderInfo("stub", "openai", "stub", perCall);
-            var generator = new LmmCandidateGenerator(LmmKernel.Create([("stub", request)]), info, PromptTemplates.Default, ResponseCache.Disabled);
+            if (fallback is not null)
+            {
+                services.Add(("fallback", builder.BuildProviderPipeline("fallback", "fallback", resilience, _limiter, fallback)));
+                info = info with { Fallbacks = [new LmmProviderInfo("fallback", "ollama", "fallback", 1, "llava", MaxImages: 1)] };
+            }
+            var context = new LmmChainContext(TimeProvider.System, budget ?? new LmmBudgetOptions(), new Dictionary<string, Polly.CircuitBreaker.CircuitBreakerStateProvider>());
+            var generator = new LmmCandidateGenerator(LmmKernel.Create(services, chain: context), info, PromptTemplates.Default, ResponseCache.Disabled);
             Pipeline = new G3Pipeline(new NullEncoder(), new TinyStore(), new FirstVerifier(), generator);
         }
 
         public G3Pipeline Pipeline { get; }
 
-        public static Stage Create(FixedLatencyClient raw, int perCall) => new(raw, perCall);
+        public static Stage Create(IChatClient raw, int perCall, int? maxConcurrentCalls = null, IChatClient? fallback = null,
+            LmmResilienceOptions? resilience = null, LmmBudgetOptions? budget = null) =>
+            new(raw, perCall, maxConcurrentCalls ?? ShippedMaxConcurrentCalls, fallback, resilience, budget);
 
         public void Dispose()
         {
@@ -146,11 +165,14 @@ public static class FanOutComparison
         }
     }
 
+    /// <summary>The shipped Lmm:MaxConcurrentCalls.</summary>
+    internal static int ShippedMaxConcurrentCalls => new LmmOptions().MaxConcurrentCalls;
+
     /// <summary>
     /// Answers every call after a fixed delay, with as many choices as asked, or (faultPercent of calls, spread evenly)
     /// fails fast with a transient 503; times each successful call.
     /// </summary>
-    private sealed class FixedLatencyClient(TimeSpan latency, int faultPercent) : IChatClient
+    internal sealed class FixedLatencyClient(TimeSpan latency, int faultPercent) : IChatClient
     {
         private long _firstStart, _lastStart;
         private long _slowestTicks;
@@ -187,7 +209,7 @@ public static class FanOutComparison
         public void Dispose() { }
     }
 
-    private sealed class NullEncoder : IImageEncoder
+    internal sealed class NullEncoder : IImageEncoder
     {
         public Task<IReadOnlyList<ImageEmbedding>> EncodeBatchAsync(IReadOnlyList<QueryImage> images, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<ImageEmbedding>>(images.Select(_ => new ImageEmbedding([1f], [1f])).ToList());

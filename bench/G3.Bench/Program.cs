@@ -14,6 +14,9 @@ if (args.Length > 0 && args[0] == "half-widening")
 // `load` drives a running service with concurrent clients (bench/README.md, "Service under load").
 if (args.Length > 0 && args[0] == "load")
     return await G3.Bench.LoadTest.RunAsync(args[1..]);
+// `lmm-faults` sends 200 requests through a primary with injected faults and hangs and a healthy fallback.
+if (args.Length > 0 && args[0] == "lmm-faults")
+    return await G3.Bench.LmmFaultBench.RunAsync(args[1..]);
 // `fanout` measures the LMM stage's fan-out overhead against a fixed-latency provider stub.
 if (args.Length > 0 && args[0] == "fanout")
     return await G3.Bench.FanOutComparison.RunAsync(args[1..]);

@@ -194,7 +194,7 @@ public sealed class G3Pipeline
             var dis = dissimilar.Take(variant.ReferenceCount).ToList();
             for (var first = 0; first < samples; first += perCall)
                 requests.Add(new GenerationRequest(query.Images[0], variant, sim, dis, first, Math.Min(perCall, samples - first),
-                    options.Temperature, options.ReferencePlaceText) { Images = query.Images });
+                    options.Temperature, options.ReferencePlaceText) { Images = query.Images, Budget = options.GenerationDeadline });
         }
 
         events.Publish(new StageStarted(Stages.Generate));

@@ -21,6 +21,12 @@ public sealed record GenerationRequest(
     /// <summary>Every photo of the query, <see cref="Image"/> first; one photo unless the pipeline sets several.</summary>
     public IReadOnlyList<QueryImage> Images { get; init; } = [Image];
 
+    /// <summary>
+    /// The time the generation stage gives this request (the pipeline's GenerationDeadline, which cancels it then);
+    /// a generator that tries several providers plans its hand-overs inside it. Null: the caller set no deadline.
+    /// </summary>
+    public TimeSpan? Budget { get; init; }
+
     /// <summary>What caches key the photos by: <see cref="PlaceQuery.Sha256"/> of <see cref="Images"/>.</summary>
     public string ImagesSha256 => Images.Count == 1 ? Images[0].Sha256 : new PlaceQuery(Images).Sha256;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using G3.Diversification.Parsing;
 
 namespace G3.Diversification.Caching;
 
@@ -15,13 +16,22 @@ public enum CacheMode
 /// 256 sub-folders). Writers publish by atomic rename, so concurrent writers and readers never see a
 /// partial entry; an entry that does not parse or whose stored key differs from the one asked for is
 /// treated as a miss and rewritten by the next store.
+/// <para>
+/// What is kept, and for how long: an answer that holds a valid coordinate is kept until the folder is cleared. An empty,
+/// refused or unparsable answer (no valid coordinate: "I cannot tell", "", a broken JSON) is kept for
+/// <see cref="UnusableAnswerLifetime"/> only, then it is a miss and the provider is asked again: replaying it soon after
+/// saves a bill, but a refusal or an empty answer from a bad moment must not stand in for that sample for ever.
+/// </para>
 /// </summary>
 public sealed class ResponseCache
 {
     private long _hits, _misses, _corrupt, _writes;
 
-    public ResponseCache(string directory, CacheMode mode)
+    private readonly TimeProvider _time;
+
+    public ResponseCache(string directory, CacheMode mode, TimeProvider? timeProvider = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         Directory = Path.GetFullPath(directory);
         Mode = mode;
         if (mode != CacheMode.Off)
@@ -32,6 +42,10 @@ public sealed class ResponseCache
     public static ResponseCache Disabled { get; } = new(Path.GetTempPath(), CacheMode.Off);
 
     public string Directory { get; }
+
+    /// <summary>How long an answer without a valid coordinate is replayed before the provider is asked again.</summary>
+    public TimeSpan UnusableAnswerLifetime { get; init; } = TimeSpan.FromHours(1);
+
     public CacheMode Mode { get; }
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
@@ -54,6 +68,12 @@ public sealed class ResponseCache
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
             var entry = await JsonSerializer.DeserializeAsync<Entry>(stream, CacheJson.Options, cancellationToken).ConfigureAwait(false);
+            if (entry?.Key == key && entry.Text is not null && entry.Expires is { } expires && expires <= _time.GetUtcNow())
+            {
+                // An unusable answer whose time is up: a miss (not corrupt), and the next store replaces it.
+                Interlocked.Increment(ref _misses);
+                return null;
+            }
             if (entry?.Key == key && entry.Text is not null)
             {
                 Interlocked.Increment(ref _hits);
@@ -75,11 +95,12 @@ public sealed class ResponseCache
         var path = PathFor(key.Hash());
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        var now = _time.GetUtcNow();
         try
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
             {
-                await JsonSerializer.SerializeAsync(stream, new Entry(key, text, DateTimeOffset.UtcNow), CacheJson.Options, cancellationToken).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, new Entry(key, text, now, Usable(text) ? null : now + UnusableAnswerLifetime), CacheJson.Options, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             File.Move(temp, path, overwrite: true);
@@ -93,5 +114,8 @@ public sealed class ResponseCache
 
     private string PathFor(string hash) => Path.Combine(Directory, hash[..2], hash + ".json");
 
-    private sealed record Entry(ResponseCacheKey Key, string Text, DateTimeOffset Created);
+    private static bool Usable(string text) => CoordinateParser.Parse(text).Point is not null;
+
+    /// <param name="Expires">Null: kept until the folder is cleared (answers with a valid coordinate).</param>
+    private sealed record Entry(ResponseCacheKey Key, string Text, DateTimeOffset Created, DateTimeOffset? Expires = null);
 }

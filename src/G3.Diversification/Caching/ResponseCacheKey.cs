@@ -5,8 +5,10 @@ using System.Text.Json;
 namespace G3.Diversification.Caching;
 
 /// <summary>
-/// Everything that determines an LMM answer: who answered, what was asked, about which image, how it
-/// was sampled, and which of the N samples it is. Two requests with equal keys may share one answer.
+/// Everything that determines an LMM answer: who answered (provider, model), what was asked (the rendered prompt), about
+/// which photos (their hashes), how it was sampled (the prompt-settings profile and the values it resolved to), in which
+/// output mode (structured output off / json / json_schema), and which of the N samples it is. Two requests with equal
+/// keys may share one answer.
 /// </summary>
 public sealed record ResponseCacheKey(
     string Provider,
@@ -16,7 +18,9 @@ public sealed record ResponseCacheKey(
     double? Temperature,
     int MaxTokens,
     string ImageDetail,
-    int SampleIndex)
+    int SampleIndex,
+    string StructuredOutput = "off",
+    string SamplingProfile = "default")
 {
     /// <summary>Content address: SHA-256 (hex) of the key's canonical JSON.</summary>
     public string Hash() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(this, CacheJson.Options))));

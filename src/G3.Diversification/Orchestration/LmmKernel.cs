@@ -1,3 +1,4 @@
+using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,11 +9,12 @@ namespace G3.Diversification.Orchestration;
 /// <summary>
 /// Builds the Semantic Kernel the prompt functions run in: each provider's request pipeline is a keyed
 /// <see cref="IChatClient"/> service (key = provider name, which prompt execution settings name as their service id),
-/// and the telemetry filters watch prompt rendering and function invocation.
+/// the telemetry filters watch prompt rendering and function invocation, and an <see cref="LmmChainContext"/> tells
+/// generators the clock, the budget rule and the providers' circuits.
 /// </summary>
 public static class LmmKernel
 {
-    public static Kernel Create(IEnumerable<(string Name, IChatClient Client)> providers, ILoggerFactory? loggerFactory = null)
+    public static Kernel Create(IEnumerable<(string Name, IChatClient Client)> providers, ILoggerFactory? loggerFactory = null, LmmChainContext? chain = null)
     {
         var builder = Kernel.CreateBuilder();
         // The host's logger factory goes to our filters only: Semantic Kernel itself logs two Information lines per
@@ -22,6 +24,7 @@ public static class LmmKernel
             // An instance: the registry owns and disposes the client, not the kernel.
             builder.Services.AddKeyedSingleton<IChatClient>(name, new KernelReadyChatClient(name, client));
         }
+        builder.Services.AddSingleton(chain ?? LmmChainContext.Default);
         builder.Services.AddSingleton<IPromptRenderFilter>(new PromptRenderTelemetryFilter(loggerFactory));
         builder.Services.AddSingleton<IFunctionInvocationFilter, FunctionInvocationTelemetryFilter>();
         return builder.Build();

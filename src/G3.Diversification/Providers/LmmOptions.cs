@@ -19,7 +19,17 @@ public sealed record LmmOptions
     /// Calls in flight at once across every request and provider (a burst of users queues here instead of
     /// tripping the provider's rate limit). A waiting call honours its cancellation token.
     /// </summary>
+    /// <remarks>
+    /// Counts real HTTP calls (each attempt, each of the N calls of a provider without <c>n</c>), not requests. 8: a local
+    /// Ollama server runs 1 to 4 requests at once by default (OLLAMA_NUM_PARALLEL) and queues the rest, so 8 keeps it
+    /// saturated with a queue of its own while a 40-call LLaVA request runs in five waves of 8; a provider with <c>n</c>
+    /// makes one call per prompt variant (4 per request), so two requests run side by side. Raise it for a hosted
+    /// provider whose rate limit allows more.
+    /// </remarks>
     public int MaxConcurrentCalls { get; init; } = 8;
+
+    /// <summary>How a request's time is shared along a provider chain (hand-over to fallbacks, per-attempt timeouts).</summary>
+    public LmmBudgetOptions Budget { get; init; } = new();
 }
 
 /// <summary>One named provider.</summary>
@@ -90,7 +100,7 @@ public sealed record LmmProviderOptions
     public int? MaxImages { get; init; }
 
     /// <summary>The photo limit in effect (see <see cref="MaxImages"/>).</summary>
-    public int EffectiveMaxImages => MaxImages ?? (Kind == LmmProviderKinds.Ollama ? 1 : G3.Core.Ports.PlaceQuery.MaxImages);
+    public int EffectiveMaxImages => MaxImages ?? Kinds.ProviderKinds.Find(Kind)?.DefaultMaxImages ?? G3.Core.Ports.PlaceQuery.MaxImages;
 
     /// <summary>Providers (by name, in order) that answer when this one fails after its retries or while its breaker is open.</summary>
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
@@ -102,15 +112,10 @@ public sealed record LmmProviderOptions
     internal const int MaxChoicesPerCall = 128;
 
     /// <summary>How many choices one call returns (what <see cref="LmmProviderInfo.MaxSamplesPerCall"/> reports).</summary>
-    public int MaxSamplesPerCall => Kind switch
-    {
-        LmmProviderKinds.OpenAI or LmmProviderKinds.AzureOpenAI => MaxChoicesPerCall,
-        LmmProviderKinds.OpenAICompatible when SupportsN => MaxChoicesPerCall,
-        _ => 1,
-    };
+    public int MaxSamplesPerCall => Kinds.ProviderKinds.Find(Kind)?.MaxSamplesPerCall(this) ?? 1;
 
     /// <summary>The prompt-settings profile in effect (see <see cref="PromptSettings"/>).</summary>
-    public string EffectivePromptSettings => PromptSettings ?? (Kind == LmmProviderKinds.Ollama ? "llava" : "gpt4v");
+    public string EffectivePromptSettings => PromptSettings ?? Kinds.ProviderKinds.Find(Kind)?.DefaultPromptSettings ?? "gpt4v";
 
     /// <summary>The record's printout, with the API key redacted: options end up in logs and exception messages.</summary>
     private bool PrintMembers(StringBuilder builder)

@@ -17,6 +17,11 @@ public static class LmmOptionsValidator
         if (options.MaxConcurrentCalls < 1)
             errors.Add($"{section}:MaxConcurrentCalls must be at least 1 (was {options.MaxConcurrentCalls}).");
 
+        if (options.Budget.Stage < TimeSpan.FromMilliseconds(100) || options.Budget.Stage > TimeSpan.FromHours(1))
+            errors.Add($"{section}:Budget:Stage must be in 100 ms..1 h (was {options.Budget.Stage}).");
+        if (options.Budget.HandoverAfter is <= 0 or >= 1 || double.IsNaN(options.Budget.HandoverAfter))
+            errors.Add($"{section}:Budget:HandoverAfter must be a share of the budget in (0, 1) (was {options.Budget.HandoverAfter}).");
+
         var names = new HashSet<string>(options.Providers.Keys, StringComparer.OrdinalIgnoreCase);
         if (names.Count != options.Providers.Count)
             errors.Add($"{section}:Providers has names that differ only by case; names are case-insensitive.");
@@ -52,27 +57,11 @@ public static class LmmOptionsValidator
             errors.Add($"{at}:Model is required (e.g. \"gpt-4o\" or \"llava\").");
         if (p.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
             errors.Add($"{at}:Endpoint must be an absolute http(s) URL (was '{endpoint}').");
-        switch (p.Kind)
-        {
-            case LmmProviderKinds.OpenAI when p.Endpoint is null && string.IsNullOrWhiteSpace(p.ApiKey):
-                errors.Add($"{at}:ApiKey is required for api.openai.com (set it from an environment variable such as G3_Lmm__Providers__{name}__ApiKey), or use kind openai-compatible with an Endpoint for a local server.");
-                break;
-            case LmmProviderKinds.AzureOpenAI when p.Endpoint is null:
-                errors.Add($"{at}:Endpoint is required for azure-openai (e.g. \"https://my-resource.openai.azure.com/\").");
-                break;
-            case LmmProviderKinds.Ollama when p.Endpoint is null:
-                errors.Add($"{at}:Endpoint is required for ollama (e.g. \"http://localhost:11434\").");
-                break;
-            case LmmProviderKinds.OpenAICompatible when p.Endpoint is null:
-                errors.Add($"{at}:Endpoint is required for openai-compatible (the API base, e.g. \"http://localhost:8000/v1\").");
-                break;
-        }
+        Kinds.ProviderKinds.Get(p.Kind).Validate(at, name, p, errors);
         if (p.ApiVersion is { } version && p.Kind != LmmProviderKinds.AzureOpenAI)
             errors.Add($"{at}:ApiVersion applies to azure-openai only (was set for {p.Kind}).");
         if (p.Deployment is { } deployment && p.Kind != LmmProviderKinds.AzureOpenAI)
             errors.Add($"{at}:Deployment applies to azure-openai only (was set for {p.Kind}).");
-        if (p.Kind == LmmProviderKinds.AzureOpenAI && p.ApiVersion is { } v && AzureApiVersions.Parse(v) is null)
-            errors.Add($"{at}:ApiVersion '{v}' is not one this build knows; use one of {string.Join(", ", AzureApiVersions.Known)}.");
         if (p.PromptSettings is { Length: 0 })
             errors.Add($"{at}:PromptSettings is empty; leave it out for the kind's default (gpt4v, or llava for ollama).");
         if (!StructuredOutputModes.All.Contains(p.StructuredOutput))

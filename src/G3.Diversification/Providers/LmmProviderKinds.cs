@@ -18,7 +18,8 @@ public static class LmmProviderKinds
     /// <summary>No LMM: the pipeline runs on retrieval candidates only.</summary>
     public const string None = "none";
 
-    public static IReadOnlyList<string> All { get; } = [OpenAI, AzureOpenAI, Ollama, OpenAICompatible, None];
+    /// <summary>Every kind in <see cref="Kinds.ProviderKinds"/>, then "none".</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Kinds.ProviderKinds.All.Select(k => k.Name), None];
 }
 
 /// <summary>Values of <see cref="LmmProviderOptions.StructuredOutput"/>.</summary>

@@ -1,15 +1,18 @@
 using G3.Diversification.Orchestration;
+using G3.Diversification.Providers.Kinds;
 using G3.Diversification.Resilience;
 using Microsoft.SemanticKernel;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 
 namespace G3.Diversification.Providers;
 
 /// <summary>
-/// The configured providers by name, each a fully decorated <see cref="ILmmProvider"/> (see <see cref="LmmClientBuilder"/>
-/// for the decoration order), and the Semantic Kernel <see cref="Kernel"/> that holds them as keyed
-/// <see cref="IChatClient"/> services (key = provider name) for the prompt functions. A provider named "none" (kind none)
+/// The one registry of LMM providers: the configured providers by name (each an <see cref="ILmmProvider"/> whose info
+/// lists its fallbacks), and the Semantic Kernel <see cref="Kernel"/> built from them, which holds each provider's own
+/// pipeline (see <see cref="LmmClientBuilder"/>) as a keyed <see cref="IChatClient"/> service (key = provider name) for
+/// the prompt functions, and the <see cref="LmmChainContext"/> (clock, budget, circuits) generators run chains with. A provider named "none" (kind none)
 /// is always present (and has no chat service). Create once (singleton): circuit breakers and the in-flight limiter are
 /// only meaningful when shared.
 /// </summary>
@@ -64,32 +67,39 @@ public sealed class LmmProviderRegistry : IDisposable
         var configured = new Dictionary<string, LmmProviderOptions>(options.Providers, StringComparer.OrdinalIgnoreCase);
         configured.TryAdd(LmmProviderKinds.None, new LmmProviderOptions { Kind = LmmProviderKinds.None });
 
-        // First each provider's own pipeline (one breaker per provider, shared by every chain it appears in) ...
+        // Each provider's own pipeline, once (one breaker per provider, shared by every chain it appears in).
         var pipelines = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
+        var circuits = new Dictionary<string, CircuitBreakerStateProvider>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured.Where(p => p.Value.Kind != LmmProviderKinds.None))
         {
-            var (raw, http) = ProviderClients.Create(name, provider, time);
+            var kind = ProviderKinds.Get(provider.Kind);
+            var (raw, http) = kind.CreateClient(name, provider, time);
             owned.Add(raw);
             owned.Add(http);
-            pipelines[name] = builder.BuildProviderPipeline(name, provider.Model, provider.MaxSamplesPerCall, provider.Resilience, raw);
+            var circuit = circuits[name] = new CircuitBreakerStateProvider();
+            pipelines[name] = builder.BuildProviderPipeline(name, provider.Model, provider.Resilience, limiter, raw, circuit);
         }
 
-        // ... then what requests call: limiter → this provider, then its fallbacks.
+        var infos = configured.ToDictionary(kv => kv.Key, kv => Info(kv.Key, kv.Value), StringComparer.OrdinalIgnoreCase);
         var providers = new Dictionary<string, ILmmProvider>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured)
         {
-            var info = new LmmProviderInfo(name, provider.Kind, provider.Model, provider.MaxSamplesPerCall, provider.EffectivePromptSettings, provider.StructuredOutput, provider.EffectiveMaxImages);
             if (provider.Kind == LmmProviderKinds.None)
             {
-                providers[name] = new ConfiguredLmmProvider(info, new NoLmmChatClient(name));
+                providers[name] = new ConfiguredLmmProvider(infos[name], new NoLmmChatClient(name));
                 continue;
             }
-            var chain = new[] { name }.Concat(provider.Fallbacks).Select(n => (Name: Canonical(configured, n), ProviderPipeline: pipelines[n])).ToList();
-            providers[name] = new ConfiguredLmmProvider(info, builder.BuildRequestPipeline(chain, limiter));
+            var info = infos[name] with { Fallbacks = [.. provider.Fallbacks.Select(f => infos[f])] };
+            var chain = info.Chain.Select(p => (p.Name, pipelines[p.Name])).ToList();
+            providers[name] = new ConfiguredLmmProvider(info, builder.BuildChain(chain));
         }
-        var kernel = LmmKernel.Create(providers.Values.Where(p => p.Info.Kind != LmmProviderKinds.None).Select(p => (p.Info.Name, p.Client)), loggerFactory);
+        var chainContext = new LmmChainContext(time, options.Budget, circuits);
+        var kernel = LmmKernel.Create(pipelines.Select(p => (Canonical(configured, p.Key), p.Value)), loggerFactory, chainContext);
         return new LmmProviderRegistry(providers, Canonical(configured, options.Default), limiter, kernel, owned);
     }
+
+    private static LmmProviderInfo Info(string name, LmmProviderOptions p) =>
+        new(name, p.Kind, p.Model, p.MaxSamplesPerCall, p.EffectivePromptSettings, p.StructuredOutput, p.EffectiveMaxImages);
 
     /// <summary>The named provider; <see cref="LmmProviderNotFoundException"/> (listing the configured names) when unknown.</summary>
     public ILmmProvider Get(string name) =>

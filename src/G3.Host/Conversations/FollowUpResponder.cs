@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text;
+using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using G3.Geography;
 using G3.Host.Apis;
-using Microsoft.Extensions.AI;
 
 namespace G3.Host.Conversations;
 
 /// <summary>
 /// Answers a text-only follow-up about the conversation's latest photo: by the configured LMM with
-/// the G3 result as context when there is one, otherwise (or if the LMM fails) from the result alone.
+/// the G3 result as context when there is one (the <see cref="FollowUpPrompt"/> Semantic Kernel prompt function),
+/// otherwise (or if the LMM fails or answers nothing) from the result alone.
 /// </summary>
 internal static class FollowUpResponder
 {
@@ -19,11 +20,8 @@ internal static class FollowUpResponder
             return AnswerWriter.FollowUp(question, result, geocoder);
         try
         {
-            var context = new ChatMessage(ChatRole.System, Context(result, geocoder));
-            var response = await lmm.Client.GetResponseAsync([context, new ChatMessage(ChatRole.User, question)],
-                new ChatOptions { ModelId = lmm.Info.Model, MaxOutputTokens = 300 }, ct);
-            var text = response.Text;
-            return string.IsNullOrWhiteSpace(text) ? AnswerWriter.FollowUp(question, result, geocoder) : text.Trim();
+            var text = await FollowUpPrompt.AskAsync(lmm, Context(result, geocoder), question, ct);
+            return text ?? AnswerWriter.FollowUp(question, result, geocoder);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

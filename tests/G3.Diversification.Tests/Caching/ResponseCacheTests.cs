@@ -74,5 +74,23 @@ public sealed class ResponseCacheTests : IDisposable
         Assert.NotEqual(k.Hash(), (k with { MaxTokens = 100 }).Hash());
     }
 
+    [Fact]
+    public async Task Empty_or_refused_answers_expire_and_answers_with_a_coordinate_do_not()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var cache = new ResponseCache(_dir, CacheMode.ReadWrite, clock);
+        await cache.SetAsync(Key(sample: 0), "I'm sorry, I can't help with that.", default);
+        await cache.SetAsync(Key(sample: 1), "", default);
+        await cache.SetAsync(Key(sample: 2), "{\"latitude\": 1, \"longitude\": 2}", default);
+        Assert.NotNull(await cache.TryGetAsync(Key(sample: 0), default)); // replayed soon after: no second bill
+
+        clock.Advance(cache.UnusableAnswerLifetime + TimeSpan.FromSeconds(1));
+
+        Assert.Null(await cache.TryGetAsync(Key(sample: 0), default));
+        Assert.Null(await cache.TryGetAsync(Key(sample: 1), default));
+        Assert.Equal("{\"latitude\": 1, \"longitude\": 2}", await cache.TryGetAsync(Key(sample: 2), default));
+        Assert.Equal(0, cache.Corrupt);
+    }
+
     public void Dispose() => Directory.Delete(_dir, true);
 }

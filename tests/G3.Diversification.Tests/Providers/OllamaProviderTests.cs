@@ -45,18 +45,25 @@ public sealed class OllamaProviderTests
     }
 
     [Fact]
-    public async Task N_choices_become_n_calls_merged_into_one_response()
+    public async Task N_samples_become_n_calls_of_one_sample_each()
     {
         await using var server = await StubLmmServer.StartAsync((ctx, r) => StubReplies.OllamaMessage(ctx, "llava:13b", $"Paris {r.Number}"));
         using var registry = StubProviders.Registry(("llava", Options(server)));
 
-        var response = await registry.Default.Client.GetResponseAsync(TestImages.GeolocationPrompt(), new ChatOptions { AdditionalProperties = new() { [ChatConventions.ChoiceCount] = 3 } });
-
-        Assert.Equal(3, server.Requests.Count);
-        Assert.Equal(["Paris 1", "Paris 2", "Paris 3"], response.Messages.Select(m => m.Text).Order());
+        // The client answers one choice per call ...
+        var response = await registry.Default.Client.GetResponseAsync(TestImages.GeolocationPrompt());
+        Assert.Equal("Paris 1", Assert.Single(response.Messages).Text);
         Assert.Equal("llava:13b", response.ModelId);
         Assert.Equal("llava", response.AdditionalProperties?[LmmResponseProperties.Provider]);
-        Assert.Equal(3, response.AdditionalProperties?[LmmResponseProperties.RequestedChoices]);
+
+        // ... and the generator, the one place N is split, asks Ollama once per sample.
+        var generator = new G3.Diversification.Generation.LmmCandidateGenerator(registry.Kernel, registry.Default.Info,
+            G3.Diversification.Prompts.PromptTemplates.Default, G3.Diversification.Caching.ResponseCache.Disabled);
+        var candidates = await generator.GenerateAsync(new G3.Core.Ports.GenerationRequest(new G3.Core.Ports.QueryImage(TestImages.RedSquareJpeg),
+            new G3.Core.Candidates.PromptVariant(0, 0), [], [], 0, 3, null, G3.Core.Candidates.PlaceGranularity.None), default);
+
+        Assert.Equal(4, server.Requests.Count);
+        Assert.Equal(["Paris 2", "Paris 3", "Paris 4"], candidates.Select(c => c.RawText).Order());
         Assert.Equal(1, registry.Default.Info.MaxSamplesPerCall);
     }
 

@@ -93,16 +93,24 @@ public sealed class OpenAIProviderTests
         await using var server = await StubLmmServer.StartAsync((ctx, r) => StubReplies.OpenAIChoices(ctx, "llava-vllm", $"answer {r.Number}"));
         using var registry = StubProviders.Registry(("vllm", Options(server, LmmProviderKinds.OpenAICompatible, supportsN: false)));
 
-        var response = await registry.Default.Client.GetResponseAsync(TestImages.GeolocationPrompt(detail: "high"), Sampling(3));
+        // The client sends what it is given (one choice, max_tokens, the image's detail) ...
+        var response = await registry.Default.Client.GetResponseAsync(TestImages.GeolocationPrompt(detail: "high"), Sampling(1));
+        Assert.Equal("answer 1", Assert.Single(response.Messages).Text);
+        Assert.Equal("high", server.Requests[0].Body.GetProperty("messages")[1].GetProperty("content")[1].GetProperty("image_url").GetProperty("detail").GetString());
 
-        Assert.Equal(3, server.Requests.Count);
-        Assert.Equal(3, response.Messages.Count);
+        // ... and the generator, the one place N is split, asks a provider without n once per sample.
+        var generator = new G3.Diversification.Generation.LmmCandidateGenerator(registry.Kernel, registry.Default.Info,
+            G3.Diversification.Prompts.PromptTemplates.Default, G3.Diversification.Caching.ResponseCache.Disabled);
+        var candidates = await generator.GenerateAsync(new G3.Core.Ports.GenerationRequest(new G3.Core.Ports.QueryImage(TestImages.RedSquareJpeg),
+            new G3.Core.Candidates.PromptVariant(0, 0), [], [], 0, 3, null, G3.Core.Candidates.PlaceGranularity.None), default);
+
+        Assert.Equal(4, server.Requests.Count);
+        Assert.Equal(3, candidates.Count(c => c.RawText is { } t && t.StartsWith("answer ", StringComparison.Ordinal)));
         foreach (var body in server.Requests.Select(r => r.Body))
         {
             Assert.False(body.TryGetProperty("n", out _));
             Assert.Equal(200, body.GetProperty("max_tokens").GetInt32());
             Assert.False(body.TryGetProperty("max_completion_tokens", out _));
-            Assert.Equal("high", body.GetProperty("messages")[1].GetProperty("content")[1].GetProperty("image_url").GetProperty("detail").GetString());
         }
         Assert.Equal(1, registry.Default.Info.MaxSamplesPerCall);
     }

@@ -22,4 +22,20 @@ public sealed class RetryAfterHeaderTests
     [InlineData("-3")]
     public void Unusable_values_mean_use_our_own_backoff(string? retryAfter) =>
         Assert.Null(RetryAfterHeader.Parse(retryAfter, null, s_now));
+
+    [Theory]
+    [InlineData("1e308", null)]
+    [InlineData("99999999999999999999", null)]
+    [InlineData(null, "1e300")]
+    [InlineData("Fri, 31 Dec 9999 23:59:59 GMT", null)]
+    public void Huge_values_are_clamped_instead_of_overflowing(string? retryAfter, string? retryAfterMs) =>
+        Assert.Equal(RetryAfterHeader.Longest, RetryAfterHeader.Parse(retryAfter, retryAfterMs, s_now));
+
+    [Theory]
+    [InlineData("NaN", null)]
+    [InlineData("Infinity", null)]
+    [InlineData("-1e308", "-5")]
+    [InlineData("12abc", "soon")]
+    public void Negative_non_finite_and_garbage_values_mean_use_our_own_backoff(string? retryAfter, string? retryAfterMs) =>
+        Assert.Null(RetryAfterHeader.Parse(retryAfter, retryAfterMs, s_now));
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
-namespace G3.Diversification.Resilience;
+namespace G3.Diversification.Middleware;
 
 /// <summary>
 /// A provider chain (e.g. gpt4o → llava): when a provider fails with an <see cref="LmmProviderException"/> (after its

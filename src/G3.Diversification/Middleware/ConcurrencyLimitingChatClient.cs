@@ -1,7 +1,8 @@
 using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
 
-namespace G3.Diversification.Resilience;
+namespace G3.Diversification.Middleware;
 
 /// <summary>Holds a slot of the shared <see cref="LmmConcurrencyLimiter"/> for the duration of each call (fallbacks and back-off included).</summary>
 public sealed class ConcurrencyLimitingChatClient(IChatClient innerClient, LmmConcurrencyLimiter limiter) : DelegatingChatClient(innerClient)

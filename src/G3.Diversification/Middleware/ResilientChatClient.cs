@@ -1,30 +1,35 @@
 using System.Diagnostics;
 using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace G3.Diversification.Resilience;
+namespace G3.Diversification.Middleware;
 
 /// <summary>
 /// Runs every call of one provider through its one Polly pipeline (<see cref="LmmResiliencePipeline"/>), counting and
-/// timing each attempt that reaches the provider. What escapes is always an <see cref="LmmProviderException"/> (an open
-/// circuit as <see cref="LmmCircuitOpenException"/>, a timed-out last attempt as a transient failure without status).
-/// Streaming is buffered so the same pipeline applies to it (G3's answers are a few hundred tokens parsed whole).
+/// timing each attempt that reaches the provider. The request's <see cref="LmmDeadline"/> travels in the Polly context,
+/// so each attempt's timeout is the configured one or the time left, whichever is shorter. What escapes is always an
+/// <see cref="LmmProviderException"/> (an open circuit as <see cref="LmmCircuitOpenException"/>, a timed-out last attempt
+/// as a transient failure without status). Streaming is buffered so the same pipeline applies to it.
 /// </summary>
-public sealed class ResilientChatClient(IChatClient inner, string provider, ResiliencePipeline<ChatResponse> pipeline, LmmTelemetry telemetry, TimeSpan timeout)
+public sealed class ResilientChatClient(IChatClient inner, string provider, ResiliencePipeline<ChatResponse> pipeline, LmmTelemetry telemetry)
     : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (LmmDeadline.Current is { } deadline)
+            context.Properties.Set(LmmResiliencePipeline.DeadlineKey, deadline);
         try
         {
             return await pipeline.ExecuteAsync(
-                static async (state, ct) => await state.Self.AttemptAsync(state.list, state.options, ct),
-                (Self: this, list, options),
-                cancellationToken);
+                static async (ctx, state) => await state.Self.AttemptAsync(state.list, state.options, ctx.CancellationToken),
+                context,
+                (Self: this, list, options));
         }
         catch (BrokenCircuitException e)
         {
@@ -32,7 +37,11 @@ public sealed class ResilientChatClient(IChatClient inner, string provider, Resi
         }
         catch (TimeoutRejectedException e)
         {
-            throw new LmmProviderException(provider, $"LMM provider '{provider}' did not answer within {timeout.TotalSeconds:0.###} s", statusCode: null, isTransient: true, retryAfter: null, e);
+            throw new LmmProviderException(provider, $"LMM provider '{provider}' did not answer within {e.Timeout.TotalSeconds:0.###} s (its attempt timeout)", statusCode: null, isTransient: true, retryAfter: null, e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -1,8 +1,9 @@
 using System.ClientModel;
 using System.Text.Json;
+using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
 
-namespace G3.Diversification.Providers;
+namespace G3.Diversification.Middleware;
 
 /// <summary>
 /// The innermost piece of every provider pipeline: whatever the SDK threw becomes an <see cref="LmmProviderException"/>
