@@ -187,10 +187,10 @@ public static class EmbeddedStoreComparison
         Console.Error.WriteLine(Invariant($"built {rows} rows in {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
-    private static int IntOption(string[] args, string name, int fallback) =>
+    internal static int IntOption(string[] args, string name, int fallback) =>
         int.Parse(StringOption(args, name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
-    private static string StringOption(string[] args, string name, string fallback)
+    internal static string StringOption(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;

@@ -5,6 +5,9 @@ using BenchmarkDotNet.Running;
 // `store-vs-faiss` is the embedded store's side-by-side runner (bench/store-vs-faiss.sh), not a BenchmarkDotNet suite.
 if (args.Length > 0 && args[0] == "store-vs-faiss")
     return await G3.Bench.EmbeddedStoreComparison.RunAsync(args[1..]);
+// `ann` is the .NET half of bench/ann.sh: exact scan against the USearch HNSW index.
+if (args.Length > 0 && args[0] == "ann")
+    return await G3.Bench.AnnBench.RunAsync(args[1..]);
 // `store-scan` measures the store's scan against the memory-bandwidth floor at each worker count (bench/store-scan.sh).
 if (args.Length > 0 && args[0] == "store-scan")
     return await G3.Bench.StoreScanBench.RunAsync(args[1..]);

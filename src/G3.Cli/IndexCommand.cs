@@ -99,7 +99,8 @@ internal static class IndexCommand
                 };
                 if (summary.Failed + badRows.Count > 0) lines.Add($"  report          {reportPath}");
                 foreach (var line in lines) await output.WriteLineAsync(line);
-                return summary.Cancelled ? 130 : 0;
+                if (summary.Cancelled) return 130;
+                return await BuildIndexAsync(output, store, settings, cancellationToken);
             }
             finally
             {
@@ -111,6 +112,24 @@ internal static class IndexCommand
             await error.WriteLineAsync("index: " + e.Message);
             return 1;
         }
+    }
+
+    /// <summary>Store:Embedded:Index=hnsw: builds (or resumes, or extends) the HNSW index of the committed vectors.</summary>
+    private static async Task<int> BuildIndexAsync(TextWriter output, G3.Core.Ports.IReferenceStore store, StoreSettings settings, CancellationToken cancellationToken)
+    {
+        ConsoleProgress? bar = null;
+        var progress = new Progress<G3.Retrieval.Embedded.Hnsw.HnswBuildProgress>(p =>
+            (bar ??= new ConsoleProgress("hnsw", p.Total)).Report(p.Indexed, p.Checkpointed ? "checkpointed" : ""));
+        var built = await Task.Run(() => ReferenceStores.BuildIndex(store, settings, progress, cancellationToken), CancellationToken.None);
+        if (built is null) return 0;
+        bar?.Complete(built.Rows, "");
+        var c = CultureInfo.InvariantCulture;
+        await output.WriteLineAsync(built.Cancelled
+            ? string.Create(c, $"hnsw: stopped (Ctrl-C) at {built.Rows} rows, checkpointed; run again to resume")
+            : built.ResumedFrom == built.Rows
+                ? string.Create(c, $"hnsw: index of {built.Rows} rows is up to date ({built.File})")
+                : string.Create(c, $"hnsw: {built.Rows} rows indexed ({built.Rows - built.ResumedFrom} added, from row {built.ResumedFrom}) in {built.Elapsed.TotalSeconds:0.#} s on {built.Threads} threads, {built.VectorsPerSecond:0} vectors/s → {built.File}"));
+        return built.Cancelled ? 130 : 0;
     }
 
     /// <summary>--dry-run: reads the CSV and a batch of this shard's photos, opens no store, writes nothing.</summary>

@@ -1,6 +1,7 @@
 using G3.Core.Options;
 using G3.Core.Ports;
 using G3.Retrieval.Embedded;
+using G3.Retrieval.Embedded.Hnsw;
 using G3.Retrieval.Qdrant;
 
 namespace G3.Retrieval;
@@ -42,7 +43,7 @@ public static class ReferenceStores
         if (Parse(settings.Kind) is not { } kind) return [UnknownKindMessage(settings.Kind)];
         return kind switch
         {
-            StoreKind.Embedded => string.IsNullOrWhiteSpace(settings.Embedded.Directory) ? ["Store:Embedded:Directory must name the store's folder."] : [],
+            StoreKind.Embedded => ValidateEmbedded(settings.Embedded),
             // The Qdrant options check themselves when the store is built (QdrantReferenceStore's constructor).
             StoreKind.Qdrant => [],
         };
@@ -64,7 +65,8 @@ public static class ReferenceStores
     public static string Describe(StoreSettings settings, Func<string, string> resolvePath) =>
         ValidKind(settings) switch
         {
-            StoreKind.Embedded => $"embedded {settings.Embedded.ElementType.ToString().ToLowerInvariant()} store {resolvePath(settings.Embedded.Directory)}",
+            StoreKind.Embedded => $"embedded {settings.Embedded.ElementType.ToString().ToLowerInvariant()} store {resolvePath(settings.Embedded.Directory)}" +
+                (ParseIndex(settings.Embedded.Index) == EmbeddedIndex.Hnsw ? " with an hnsw index" : ""),
             StoreKind.Qdrant => $"Qdrant collection '{settings.Qdrant.Collection}' at {settings.Qdrant.Url}",
         };
 
@@ -77,6 +79,31 @@ public static class ReferenceStores
                 ? (5L * dimension, "float32 + int8 quantized copy")
                 : (4L * dimension, "float32"),
         };
+
+    /// <summary>
+    /// Builds (or resumes, or brings up to date) the index the settings ask for beside an opened store's vectors
+    /// (<c>g3 index</c> runs it after encoding); null when the configured store has no index to build.
+    /// </summary>
+    public static HnswBuildResult? BuildIndex(IReferenceStore store, StoreSettings settings, IProgress<HnswBuildProgress>? progress,
+        CancellationToken cancellationToken) =>
+        ValidKind(settings) switch
+        {
+            StoreKind.Embedded => ParseIndex(settings.Embedded.Index) == EmbeddedIndex.Hnsw
+                ? ((EmbeddedReferenceStore)store).BuildHnswIndex(new HnswBuildRun(settings.Embedded.Hnsw), progress, cancellationToken)
+                : null,
+            // Qdrant builds its own HNSW graph on the server as points arrive.
+            StoreKind.Qdrant => null,
+        };
+
+    /// <summary>The index <paramref name="text"/> names (Store:Embedded:Index), ignoring case; null when it names none.</summary>
+    public static EmbeddedIndex? ParseIndex(string? text)
+    {
+        foreach (var index in Enum.GetValues<EmbeddedIndex>())
+        {
+            if (string.Equals(index.ToString(), text, StringComparison.OrdinalIgnoreCase)) return index;
+        }
+        return null;
+    }
 
     /// <summary>True when the settings name an embedded store and one already exists at its directory.</summary>
     public static bool EmbeddedStoreExists(StoreSettings settings, Func<string, string> resolvePath) =>
@@ -98,8 +125,19 @@ public static class ReferenceStores
             Dimension = dimension,
             ElementType = settings.Embedded.ElementType,
             ReadOnly = readOnly && !create,
+            Hnsw = ParseIndex(settings.Embedded.Index) == EmbeddedIndex.Hnsw ? settings.Embedded.Hnsw : null,
         };
         return create ? EmbeddedReferenceStore.OpenOrCreate(options) : EmbeddedReferenceStore.Open(options);
+    }
+
+    private static List<string> ValidateEmbedded(StoreSettings.EmbeddedSettings embedded)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(embedded.Directory)) problems.Add("Store:Embedded:Directory must name the store's folder.");
+        var index = ParseIndex(embedded.Index);
+        if (index is null) problems.Add($"Store:Embedded:Index is '{embedded.Index}'; it must be 'exact' or 'hnsw'.");
+        if (index == EmbeddedIndex.Hnsw) problems.AddRange(embedded.Hnsw.Validate());
+        return problems;
     }
 
     private static string UnknownKindMessage(string? kind)

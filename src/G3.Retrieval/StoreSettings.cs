@@ -1,4 +1,5 @@
 using G3.Retrieval.Embedded;
+using G3.Retrieval.Embedded.Hnsw;
 using G3.Retrieval.Qdrant;
 
 namespace G3.Retrieval;
@@ -31,6 +32,15 @@ public sealed class StoreSettings
 
         /// <summary>Float32, or Float16 to halve memory (used when the store is created).</summary>
         public StoreElementType ElementType { get; set; } = StoreElementType.Float32;
+
+        /// <summary>
+        /// "exact" (default: scan every row) or "hnsw" (serve from the USearch index <c>g3 index</c> builds beside the
+        /// vectors; until it is built the store scans exactly). Text, like <see cref="Kind"/>, so a typo is refused by name.
+        /// </summary>
+        public string Index { get; set; } = "exact";
+
+        /// <summary>The HNSW index's build and search settings (used when <see cref="Index"/> is hnsw).</summary>
+        public HnswSettings Hnsw { get; set; } = new();
     }
 
     /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>

@@ -89,4 +89,55 @@ public sealed class ReferenceStoresTests : IDisposable
         settings.Kind = "qdrant";
         Assert.False(ReferenceStores.EmbeddedStoreExists(settings, Resolve));
     }
+
+    private static StoreSettings BindEmbedded(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(StoreSettings.SectionName).Get<StoreSettings>()!;
+
+    [Theory]
+    [InlineData("hnws")]
+    [InlineData("flat")]
+    [InlineData("")]
+    public void A_misspelt_index_is_refused_naming_the_setting_and_creates_nothing(string index)
+    {
+        var settings = BindEmbedded(new() { ["Store:Embedded:Directory"] = "store", ["Store:Embedded:Index"] = index });
+        Assert.Equal([$"Store:Embedded:Index is '{index}'; it must be 'exact' or 'hnsw'."], settings.Validate());
+        Assert.Throws<G3OptionsException>(() => ReferenceStores.Open(settings, Resolve, "m", 16, create: true));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public void Hnsw_settings_out_of_range_are_refused_naming_each_key()
+    {
+        var settings = BindEmbedded(new()
+        {
+            ["Store:Embedded:Index"] = "HNSW", ["Store:Embedded:Hnsw:Connectivity"] = "1", ["Store:Embedded:Hnsw:EfSearch"] = "0",
+        });
+        var problems = settings.Validate();
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Store:Embedded:Hnsw:Connectivity is 1;", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Store:Embedded:Hnsw:EfSearch is 0;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_hnsw_store_opens_through_the_registry_and_its_index_is_built_there()
+    {
+        var settings = BindEmbedded(new() { ["Store:Embedded:Directory"] = "store", ["Store:Embedded:Index"] = "hnsw" });
+        Assert.Empty(settings.Validate());
+        Assert.EndsWith("with an hnsw index", ReferenceStores.Describe(settings, Resolve), StringComparison.Ordinal);
+        var store = (EmbeddedReferenceStore)ReferenceStores.Open(settings, Resolve, "m", 8, create: true);
+        using (store)
+        {
+            var random = new Random(3);
+            await store.UpsertAsync(Enumerable.Range(0, 300).Select(i => new G3.Core.Ports.ReferenceRecord(
+                $"r/{i}.jpg", Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble() - 0.5f).ToArray(), new G3.Core.Geo.GeoPoint(0, 0))).ToArray(),
+                CancellationToken.None);
+            var built = ReferenceStores.BuildIndex(store, settings, null, CancellationToken.None);
+            Assert.Equal(300, built!.Rows);
+            Assert.Equal(300, store.HnswRows);
+        }
+        settings.Embedded.Index = "exact";
+        using var exact = (EmbeddedReferenceStore)ReferenceStores.Open(settings, Resolve, "m", 8, create: false);
+        Assert.Equal(0, exact.HnswRows);
+        Assert.Null(ReferenceStores.BuildIndex(exact, settings, null, CancellationToken.None));
+    }
 }

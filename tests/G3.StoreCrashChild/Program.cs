@@ -6,9 +6,14 @@ using G3.StoreCrashChild;
 // Usage: G3.StoreCrashChild <store directory>
 // Appends batches of CrashChildData rows forever, printing "committed <count>" after each commit,
 // until the parent kills it. Resumes from the store's committed count when started again.
+// Usage: G3.StoreCrashChild hnsw <store directory>
+// Builds the store's HNSW index, checkpointing after every batch and printing "checkpoint <rows>",
+// slowly enough for the parent to kill it mid-build.
+if (args is ["hnsw", var hnswDirectory])
+    return HnswBuildChild.Run(hnswDirectory);
 if (args.Length != 1)
 {
-    await Console.Error.WriteLineAsync("usage: G3.StoreCrashChild <store directory>");
+    await Console.Error.WriteLineAsync("usage: G3.StoreCrashChild <store directory> | G3.StoreCrashChild hnsw <store directory>");
     return 2;
 }
 

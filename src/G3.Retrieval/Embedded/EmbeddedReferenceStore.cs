@@ -32,6 +32,7 @@ public sealed partial class EmbeddedReferenceStore : IReferenceStore, IDisposabl
         _current = loaded.Snapshot;
         _rowsById = loaded.RowsById;
         _writer = writer;
+        OpenHnswIndex();
     }
 
     public int Dimension => _manifest.Dimension;
@@ -189,6 +190,7 @@ public sealed partial class EmbeddedReferenceStore : IReferenceStore, IDisposabl
             // Heaps no larger than the live rows: k may be huge (int.MaxValue means "all").
             var most = Math.Min(kMost, snapshot.LiveRows);
             var least = Math.Min(kLeast, snapshot.LiveRows);
+            if (TrySearchHnsw(snapshot, queries, packed, most, least, cancellationToken) is { } approximate) return approximate;
             var scan = ExactScan.Run(snapshot, packed, queries.Count, most, least, _options.MaxDegreeOfParallelism, cancellationToken);
             var results = new ReferenceNeighbours[queries.Count];
             for (var q = 0; q < queries.Count; q++)
@@ -252,6 +254,7 @@ public sealed partial class EmbeddedReferenceStore : IReferenceStore, IDisposabl
             _disposed = true;
             _current.Release();
             _writer?.Dispose();
+            DisposeHnswIndexes();
         }
         finally
         {

@@ -24,6 +24,12 @@ public sealed record EmbeddedStoreOptions
     /// <summary>Recompute the CRC-32C of all committed data at open (reads every byte once; about a second per few GB).</summary>
     public bool VerifyChecksums { get; init; } = true;
 
+    /// <summary>
+    /// Serve searches from the HNSW index beside the vectors (built by <see cref="EmbeddedReferenceStore.BuildHnswIndex"/>)
+    /// with these search settings; null scans every row exactly. Without a usable index the store scans exactly.
+    /// </summary>
+    public Hnsw.HnswSettings? Hnsw { get; init; }
+
     /// <summary>Threads one search may use; the default is every core.</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
@@ -37,6 +43,8 @@ public sealed record EmbeddedStoreOptions
             throw new ArgumentOutOfRangeException(nameof(Dimension), Dimension, "the vector dimension must be positive");
         if (!Enum.IsDefined(ElementType))
             throw new ArgumentOutOfRangeException(nameof(ElementType), ElementType, "unknown element type");
+        if (Hnsw?.Validate() is { Count: > 0 } problems)
+            throw new ArgumentException(string.Join(" ", problems), nameof(Hnsw));
         if (MaxDegreeOfParallelism <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "must be at least 1");
     }

@@ -23,21 +23,22 @@ internal static unsafe class ExactScan
     public sealed record Result(TopKCollector[]? Most, TopKCollector[]? Least);
 
     /// <param name="queries">queryCount × dimension floats, validated by the caller.</param>
+    /// <param name="firstRow">Scan rows [firstRow, Rows) only (the rows an HNSW index does not cover yet).</param>
     public static Result Run(StoreSnapshot snapshot, float[] queries, int queryCount, int kMost, int kLeast,
-        int maxDegreeOfParallelism, CancellationToken cancellationToken)
+        int maxDegreeOfParallelism, CancellationToken cancellationToken, int firstRow = 0)
     {
         var rows = snapshot.Rows;
         var dim = snapshot.Dimension;
         var most = kMost > 0 ? NewCollectors(queryCount, kMost, leastSimilar: false) : null;
         var least = kLeast > 0 ? NewCollectors(queryCount, kLeast, leastSimilar: true) : null;
-        if (rows == 0 || (most is null && least is null)) return new Result(most, least);
+        if (rows <= firstRow || (most is null && least is null)) return new Result(most, least);
 
-        var work = (long)rows * dim * queryCount;
+        var work = (long)(rows - firstRow) * dim * queryCount;
         var workers = work < ParallelThreshold ? 1 : Math.Max(1, maxDegreeOfParallelism);
         if (workers == 1)
         {
             var state = new Worker(snapshot, queries, queryCount, kMost, kLeast);
-            for (var start = 0; start < rows; start += BlockRows * 256)
+            for (var start = firstRow; start < rows; start += BlockRows * 256)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 state.Scan(start, Math.Min(rows, start + BlockRows * 256));
@@ -47,20 +48,36 @@ internal static unsafe class ExactScan
         }
 
         // A few chunks per worker so a slow (shared) core does not hold the others back.
-        var chunkRows = Math.Max(BlockRows * 16, (rows / (workers * 8) + BlockRows - 1) / BlockRows * BlockRows);
-        var chunks = (rows + chunkRows - 1) / chunkRows;
+        var chunkRows = Math.Max(BlockRows * 16, ((rows - firstRow) / (workers * 8) + BlockRows - 1) / BlockRows * BlockRows);
+        var chunks = (rows - firstRow + chunkRows - 1) / chunkRows;
         var gate = new object();
         Parallel.For(0, chunks,
             new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
             () => new Worker(snapshot, queries, queryCount, kMost, kLeast),
             (chunk, _, state) =>
             {
-                var start = chunk * chunkRows;
+                var start = firstRow + chunk * chunkRows;
                 state.Scan(start, Math.Min(rows, start + chunkRows));
                 return state;
             },
             state => { lock (gate) state.MergeInto(most, least); });
         return new Result(most, least);
+    }
+
+    /// <summary>
+    /// Exact top-k of one query over given rows (an HNSW index's candidates, distinct, each below
+    /// <paramref name="tailStart"/>) plus every row from <paramref name="tailStart"/> on. The rows are scored by
+    /// the same kernels as a full scan, so a row's score is the one a full scan gives it.
+    /// </summary>
+    public static Result RunCandidates(StoreSnapshot snapshot, float[] query, IEnumerable<int> rows, int tailStart, int kMost, int kLeast,
+        int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var result = Run(snapshot, query, 1, kMost, kLeast, maxDegreeOfParallelism, cancellationToken, firstRow: tailStart);
+        if (result.Most is null && result.Least is null) return result;
+        var worker = new Worker(snapshot, query, 1, kMost, kLeast);
+        foreach (var row in rows) worker.Scan(row, row + 1);
+        worker.MergeInto(result.Most, result.Least);
+        return result;
     }
 
     private static TopKCollector[] NewCollectors(int count, int k, bool leastSimilar)

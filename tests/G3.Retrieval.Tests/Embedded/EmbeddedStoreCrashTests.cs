@@ -40,7 +40,7 @@ public sealed class EmbeddedStoreCrashTests
     {
         var childDll = Path.Combine(AppContext.BaseDirectory, "G3.StoreCrashChild.dll");
         Assert.True(File.Exists(childDll), $"the crash child is not built beside the tests ({childDll})");
-        var start = new ProcessStartInfo(DotnetHost(), [childDll, storeDir])
+        var start = new ProcessStartInfo(CrashChildHost.Dotnet(), [childDll, storeDir])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -75,14 +75,5 @@ public sealed class EmbeddedStoreCrashTests
             if (rest.StartsWith("committed ", StringComparison.Ordinal))
                 lastCommitted = int.Parse(rest["committed ".Length..], CultureInfo.InvariantCulture);
         return lastCommitted;
-    }
-
-    private static string DotnetHost()
-    {
-        // `dotnet test` tells child processes where its host is; otherwise the test host itself is dotnet.
-        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk)) return fromSdk;
-        var self = Environment.ProcessPath;
-        return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
     }
 }

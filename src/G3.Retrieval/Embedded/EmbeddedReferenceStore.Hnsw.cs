@@ -1,0 +1,103 @@
+using G3.Core.Ports;
+using G3.Retrieval.Embedded.Hnsw;
+
+namespace G3.Retrieval.Embedded;
+
+/// <summary>
+/// The store's optional HNSW index (Store:Embedded:Index=hnsw). The index only proposes candidate rows; every
+/// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
+/// deleted rows are skipped, so the store's contract is the same with or without it.
+/// </summary>
+public sealed partial class EmbeddedReferenceStore
+{
+    /// <summary>Above this many results a search scans exactly: HNSW answers small k, and "all rows" is a scan anyway.</summary>
+    private const int MaxHnswResults = 4096;
+
+    /// <summary>Extra candidates asked for per deleted row (up to this many), since deleted rows are dropped after the search.</summary>
+    private const int MaxDeadOversample = 1024;
+
+    private HnswIndex? _hnsw;
+    private readonly List<HnswIndex> _retiredIndexes = [];
+    private string _indexStatus = "exact scan";
+
+    /// <summary>How searches are answered: "exact scan", or the HNSW index in use (or why none is).</summary>
+    public string IndexStatus => Volatile.Read(ref _indexStatus);
+
+    /// <summary>Rows the HNSW index in use covers; 0 when searches scan exactly.</summary>
+    public int HnswRows => Volatile.Read(ref _hnsw)?.Rows ?? 0;
+
+    private void OpenHnswIndex()
+    {
+        if (_options.Hnsw is not { } settings) return;
+        var index = HnswIndex.TryOpen(_files.Directory, _manifest, settings, out var status);
+        var previous = Interlocked.Exchange(ref _hnsw, index);
+        if (previous is not null) lock (_retiredIndexes) _retiredIndexes.Add(previous);
+        Volatile.Write(ref _indexStatus, status);
+    }
+
+    /// <summary>
+    /// Builds (or resumes, or extends) the HNSW index of the committed rows on every core, then serves searches
+    /// from it. Needs the writer lock, so two builds never share the checkpoint. Cancellation checkpoints and returns.
+    /// </summary>
+    public HnswBuildResult BuildHnswIndex(HnswBuildRun run, IProgress<HnswBuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writer is null)
+            throw new ReferenceStoreException($"the store at {Directory} is open read-only; open it for writing to build its HNSW index");
+        if (run.Settings.Validate() is { Count: > 0 } problems) throw new ArgumentException(string.Join(" ", problems), nameof(run));
+        _writeGate.Wait(cancellationToken);
+        try
+        {
+            var snapshot = AcquireSnapshot();
+            try
+            {
+                var result = HnswIndexBuilder.Build(_files.Directory, snapshot, _manifest, run, progress, cancellationToken);
+                if (_options.Hnsw is not null) OpenHnswIndex();
+                return result;
+            }
+            finally
+            {
+                snapshot.Release();
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>The HNSW answer for each query, or null when this search should scan exactly.</summary>
+    private ReferenceNeighbours[]? TrySearchHnsw(StoreSnapshot snapshot, IReadOnlyList<ReadOnlyMemory<float>> queries, float[] packed,
+        int kMost, int kLeast, CancellationToken cancellationToken)
+    {
+        var index = Volatile.Read(ref _hnsw);
+        if (index is null || index.Rows > snapshot.Rows || kMost > MaxHnswResults || kLeast > MaxHnswResults) return null;
+        var settings = _options.Hnsw!;
+        var extra = Math.Min(snapshot.Rows - snapshot.LiveRows, MaxDeadOversample);
+        var results = new ReferenceNeighbours[queries.Count];
+        var dim = Dimension;
+        for (var q = 0; q < queries.Count; q++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var query = packed.AsSpan(q * dim, dim);
+            var candidates = new HashSet<int>();
+            if (kMost > 0) candidates.UnionWith(index.Search(query, kMost + extra, farthest: false));
+            if (kLeast > 0) candidates.UnionWith(index.Search(query, Math.Max(kLeast + extra, settings.FarCandidates), farthest: true));
+            var single = query.ToArray();
+            var scan = ExactScan.RunCandidates(snapshot, single, candidates, index.Rows, kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);
+            results[q] = new ReferenceNeighbours(ToPhotos(snapshot, scan.Most?[0]), ToPhotos(snapshot, scan.Least?[0]));
+        }
+        return results;
+    }
+
+    private void DisposeHnswIndexes()
+    {
+        Interlocked.Exchange(ref _hnsw, null)?.Dispose();
+        lock (_retiredIndexes)
+        {
+            foreach (var index in _retiredIndexes) index.Dispose();
+            _retiredIndexes.Clear();
+        }
+    }
+}

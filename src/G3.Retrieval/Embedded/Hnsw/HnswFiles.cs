@@ -1,0 +1,32 @@
+namespace G3.Retrieval.Embedded.Hnsw;
+
+/// <summary>
+/// The HNSW index's files inside a store directory. hnsw.json is the commit record: it names the one
+/// complete index file in use and is replaced atomically, so a build killed at any moment leaves either
+/// the previous index or none, never a half-written one. A build in progress checkpoints to
+/// hnsw.partial.usearch (described by hnsw.partial.json) and resumes from it.
+/// </summary>
+internal sealed class HnswFiles(string directory)
+{
+    public string Directory { get; } = directory;
+
+    /// <summary>The commit record: which complete index file serves, and what it covers.</summary>
+    public string Record => Path.Combine(Directory, "hnsw.json");
+
+    /// <summary>The last checkpoint of an unfinished build.</summary>
+    public string Partial => Path.Combine(Directory, "hnsw.partial.usearch");
+
+    /// <summary>What the checkpoint was built with, written before the first checkpoint.</summary>
+    public string PartialRecord => Path.Combine(Directory, "hnsw.partial.json");
+
+    /// <summary>A fresh name for a finished index: never the name of the file the current record points to.</summary>
+    public static string NewIndexName(int rows) =>
+        $"hnsw-{rows}-{DateTime.UtcNow:yyyyMMddHHmmssfff}.usearch";
+
+    public string PathOf(string fileName) => Path.Combine(Directory, fileName);
+
+    /// <summary>Index files (finished or temporary) other than the one named, left by earlier builds.</summary>
+    public IEnumerable<string> Stale(string? keep) =>
+        System.IO.Directory.EnumerateFiles(Directory, "hnsw-*.usearch*")
+            .Where(path => !string.Equals(Path.GetFileName(path), keep, StringComparison.Ordinal));
+}

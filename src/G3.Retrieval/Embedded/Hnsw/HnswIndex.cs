@@ -1,0 +1,113 @@
+using System.Globalization;
+using Cloud.Unum.USearch;
+
+namespace G3.Retrieval.Embedded.Hnsw;
+
+/// <summary>
+/// A finished USearch index served as a memory-mapped view of its file (nothing is copied into the heap;
+/// the pages are shared page cache like the store's vectors). It only proposes candidate rows: the store
+/// rescores them exactly from its own vectors, so scores and order are the exact scan's on those rows.
+/// </summary>
+internal sealed class HnswIndex : IDisposable
+{
+    private readonly USearchIndex _index;
+
+    /// <summary>USearch keeps one search context per concurrent caller; more callers than contexts wait here.</summary>
+    private readonly SemaphoreSlim _contexts;
+    private readonly int _contextCount;
+    private bool _disposed;
+
+    private HnswIndex(USearchIndex index, HnswRecord record, int contexts)
+    {
+        _index = index;
+        Record = record;
+        _contexts = new SemaphoreSlim(contexts, contexts);
+        _contextCount = contexts;
+    }
+
+    public HnswRecord Record { get; }
+
+    /// <summary>Rows [0, Rows) are indexed; later rows are scanned exactly.</summary>
+    public int Rows => Record.Rows;
+
+    /// <summary>
+    /// Opens the index hnsw.json names, or explains why there is none to use (never built, a build
+    /// interrupted before its first finish, or built from another store); the store then scans exactly.
+    /// </summary>
+    public static HnswIndex? TryOpen(string directory, StoreManifest manifest, HnswSettings settings, out string status)
+    {
+        var files = new HnswFiles(directory);
+        var record = HnswRecord.TryRead(files.Record);
+        if (record is null)
+        {
+            status = System.IO.File.Exists(files.PartialRecord)
+                ? "hnsw index unfinished (a build was interrupted; run g3 index to resume it): exact scan"
+                : "hnsw index not built (run g3 index): exact scan";
+            return null;
+        }
+        var path = files.PathOf(record.File);
+        if (record.ModelId != manifest.ModelId || record.Dimension != manifest.Dimension || record.Rows > manifest.Rows ||
+            (record.Rows == manifest.Rows && record.VectorsCrc32C != manifest.VectorsCrc32C) || !System.IO.File.Exists(path))
+        {
+            status = "hnsw index does not match this store's vectors (run g3 index to rebuild it): exact scan";
+            return null;
+        }
+        var contexts = Math.Max(64, 4 * Environment.ProcessorCount);
+        USearchIndex index;
+        try
+        {
+            index = new USearchIndex(path, view: true);
+        }
+        catch (USearchException e)
+        {
+            status = $"hnsw index {record.File} is unreadable ({e.Message}; run g3 index to rebuild it): exact scan";
+            return null;
+        }
+        try
+        {
+            USearchNative.SetThreads(index, add: 1, search: contexts);
+            USearchNative.SetExpansion(index, add: record.EfConstruction, search: settings.EfSearch);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+        status = string.Create(CultureInfo.InvariantCulture,
+            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; efSearch {settings.EfSearch}, far candidates {settings.FarCandidates})");
+        return new HnswIndex(index, record, contexts);
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> candidate rows nearest to <paramref name="query"/> by inner product, or,
+    /// when <paramref name="farthest"/>, nearest to its negation, which are the rows least similar to it.
+    /// </summary>
+    public int[] Search(ReadOnlySpan<float> query, int count, bool farthest)
+    {
+        var vector = query.ToArray();
+        if (farthest)
+            for (var i = 0; i < vector.Length; i++) vector[i] = -vector[i];
+        _contexts.Wait();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var found = _index.Search(vector, count, out var keys, out _);
+            var rows = new int[found];
+            for (var i = 0; i < found; i++) rows[i] = checked((int)keys[i]);
+            return rows;
+        }
+        finally
+        {
+            _contexts.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        // Take every search context first, so no search is still reading the native index when it is freed.
+        for (var i = 0; i < _contextCount; i++) _contexts.Wait();
+        _disposed = true;
+        _index.Dispose();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace G3.Retrieval.Embedded.Hnsw;
+
+/// <summary>
+/// Configuration section <c>Store:Embedded:Hnsw</c>: the USearch HNSW index that <c>Store:Embedded:Index=hnsw</c>
+/// puts beside the store's vectors. The defaults are the ones bench/ann.sh measured (docs/scale.md, "HNSW").
+/// Connectivity, EfConstruction and Storage shape the file and take effect at the next build (<c>g3 index</c>);
+/// EfSearch and FarCandidates are read when the store opens.
+/// </summary>
+public sealed class HnswSettings
+{
+    /// <summary>M: graph links per node. More links raise recall and build time and grow the file.</summary>
+    public int Connectivity { get; set; } = 16;
+
+    /// <summary>Candidates kept while linking a new node (build quality against build time).</summary>
+    public int EfConstruction { get; set; } = 128;
+
+    /// <summary>Candidates kept while searching for the most similar references (recall against latency).</summary>
+    public int EfSearch { get; set; } = 128;
+
+    /// <summary>
+    /// Candidates the far-end search (the least similar references) fetches before they are rescored exactly;
+    /// it also bounds that search's beam. HNSW is built for near neighbours, so the far end needs a wider beam.
+    /// </summary>
+    public int FarCandidates { get; set; } = 256;
+
+    /// <summary>How the index stores its own copy of the vectors; results are always rescored from the store's vectors.</summary>
+    public HnswStorage Storage { get; set; } = HnswStorage.Float16;
+
+    /// <summary>Threads that build the index; 0 means every core.</summary>
+    public int BuildThreads { get; set; }
+
+    /// <summary>Every problem of these settings, each naming its key; empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        Check(problems, nameof(Connectivity), Connectivity, 2, 256);
+        Check(problems, nameof(EfConstruction), EfConstruction, 8, 4096);
+        Check(problems, nameof(EfSearch), EfSearch, 8, 4096);
+        Check(problems, nameof(FarCandidates), FarCandidates, 1, 4096);
+        Check(problems, nameof(BuildThreads), BuildThreads, 0, 1024);
+        if (!Enum.IsDefined(Storage))
+            problems.Add($"Store:Embedded:Hnsw:Storage is '{Storage}'; it must be Float32, Float16, BFloat16 or Int8.");
+        return problems;
+    }
+
+    internal int Threads => BuildThreads > 0 ? BuildThreads : Environment.ProcessorCount;
+
+    private static void Check(List<string> problems, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"Store:Embedded:Hnsw:{key} is {value}; it must be between {min} and {max}."));
+    }
+}
