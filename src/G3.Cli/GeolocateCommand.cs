@@ -4,8 +4,8 @@ using System.Text.Json;
 using G3.Alignment.Models;
 using G3.Core.Ports;
 using G3.Geography;
-using G3.Host.Apis;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 using G3.Host.Conversations;
 
 namespace G3.Cli;
@@ -113,9 +113,9 @@ internal static class GeolocateCommand
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"{Shorten(group.Length == 1 ? file.Name : $"{file.Name} +{group.Length - 1}", 28),-28} {dto.Latitude,10:0.0000} {dto.Longitude,11:0.0000}  {(dto.Confidence is { } c ? c.ToString("0.00", CultureInfo.InvariantCulture) : "-"),10}  {dto.TimingsMs.Total,7:0.0}  {dto.Place?.Description ?? ""}{OutOfDistributionNote(dto)}{(dto.Degraded ? "  (degraded: " + dto.DegradedReason + ")" : "")}"));
                     // Answers per level on their own line under the photo's row.
-                    if (dto.Levels is { } levels)
-                        await output.WriteLineAsync($"{"",-28} {levels.Line()}");
-                    if (AnswerWriter.Views(dto) is { } views)
+                    if (result.Levels is { } levels)
+                        await output.WriteLineAsync($"{"",-28} {LevelsLine.Of(levels)}");
+                    if (AnswerWriter.Views(result) is { } views)
                         await output.WriteLineAsync("  " + views);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using G3.Host.Apis;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 
 namespace G3.Cli;
 

@@ -34,14 +34,14 @@ public class ProjectGraphTests
         Assert.Contains("G3.Host", graph["G3.Cli"]);
         // Nothing references the executable, and no project sits on a cycle.
         Assert.DoesNotContain(graph.Values, refs => refs.Contains("G3.Cli"));
-        Assert.Empty(Cycles(graph));
+        Assert.Empty(GraphCycles.Nodes(graph));
     }
 
     [Fact]
     public void The_cycle_finder_finds_a_cycle_when_there_is_one()
     {
         var graph = new Dictionary<string, List<string>> { ["a"] = ["b"], ["b"] = ["c"], ["c"] = ["a"], ["d"] = [] };
-        Assert.Equal(["a", "b", "c"], Cycles(graph).Order());
+        Assert.Equal(["a", "b", "c"], GraphCycles.Nodes(graph).Order());
     }
 
     [Fact]
@@ -70,38 +70,4 @@ public class ProjectGraphTests
         path.StartsWith("src/G3.Host/Composition/", StringComparison.Ordinal)
         || path is "src/G3.Host/Hosting/ServiceHost.cs" or "src/G3.Host/Security/SecurityExtensions.cs" or "src/G3.Host/Security/ListenAddresses.cs"
         || path.StartsWith("src/G3.Cli/Cli", StringComparison.Ordinal) || path == "src/G3.Cli/EvalCommand.cs";
-
-    /// <summary>The nodes that lie on a cycle (Tarjan's strongly connected components of more than one node, or a self-loop).</summary>
-    private static List<string> Cycles(Dictionary<string, List<string>> graph)
-    {
-        var index = new Dictionary<string, int>();
-        var low = new Dictionary<string, int>();
-        var stack = new Stack<string>();
-        var onCycle = new List<string>();
-        var counter = 0;
-        void Visit(string v)
-        {
-            index[v] = low[v] = counter++;
-            stack.Push(v);
-            foreach (var w in graph.GetValueOrDefault(v) ?? [])
-            {
-                if (index.TryGetValue(w, out var seen))
-                {
-                    if (stack.Contains(w)) low[v] = Math.Min(low[v], seen);
-                }
-                else
-                {
-                    Visit(w);
-                    low[v] = Math.Min(low[v], low[w]);
-                }
-            }
-            if (low[v] != index[v]) return;
-            var component = new List<string>();
-            string x;
-            do { x = stack.Pop(); component.Add(x); } while (x != v);
-            if (component.Count > 1 || (graph.GetValueOrDefault(v)?.Contains(v) ?? false)) onCycle.AddRange(component);
-        }
-        foreach (var v in graph.Keys) if (!index.ContainsKey(v)) Visit(v);
-        return onCycle;
-    }
 }

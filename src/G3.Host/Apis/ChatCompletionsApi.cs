@@ -6,11 +6,14 @@ using System.Threading.Channels;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 using G3.Host.Conversations;
+using G3.Host.Security;
+using G3.Host.Telemetry;
 using G3.Alignment.Models;
 using G3.Geography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using static G3.Host.Apis.ApiErrors;
+using static G3.Host.Contracts.ApiErrors;
 
 namespace G3.Host.Apis;
 
@@ -33,7 +36,7 @@ internal static class ChatCompletionsApi
 
     private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> Complete(
         HttpContext http, G3Pipelines pipelines, RequestDefaults defaults, ModelManifest model, TextQueries texts, ResultCache results,
-        G3.Host.Security.ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct, ReverseGeocoder? geocoder = null)
+        ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct, ReverseGeocoder? geocoder = null)
     {
         var answers = new Answering(model.Id, geocoder);
         // One deadline for the whole request: past it the answer is 504, not a hung connection.
@@ -46,7 +49,7 @@ internal static class ChatCompletionsApi
         {
             var turn = await ChatRequest.ReadAsync(http.Request, pipelines.Providers, fetcher, ct);
             if (turn.TextQuery is not null)
-                return await AnswerTextAsync(texts, turn, ct);
+                return await AnswerTextAsync(texts, turn, geocoder, ct);
             var options = (turn.Overrides ?? new G3OptionsOverrides()).ApplyTo(defaults.Options);
             var pipeline = pipelines.For(turn.Provider);
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -54,37 +57,39 @@ internal static class ChatCompletionsApi
 
             if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
             {
-                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known, pipelines.Provider(turn.Provider), geocoder, ct);
-                if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, known));
-                return Completion(id, created, turn.Model, reply, known);
+                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known.Result, pipelines.Provider(turn.Provider), geocoder, ct);
+                var knownDto = GeolocationDto.From(known.Result, known.ModelId, geocoder);
+                if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, knownDto));
+                return Completion(id, created, turn.Model, reply, knownDto);
             }
 
             if (turn.Stream)
                 return new SseResult(id, created, turn.Model, StreamAsync(pipeline, answers, turn, options, results, log, requestAborted));
 
-            using var activity = G3.Host.Telemetry.G3Telemetry.Start("chat", turn.Provider);
+            using var activity = G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
-            G3.Host.Telemetry.G3Telemetry.Succeeded(activity, "chat", result);
+            G3Telemetry.Succeeded(activity, "chat", result);
             GeolocationDto.LogFailedCandidates(result, log);
-            var dto = GeolocationDto.From(result, answers.ModelId, answers.Geocoder);
-            results.Put(dto.ImageSha256, dto);
-            var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, answers.Geocoder)
-                : await FollowUpResponder.AnswerAsync(turn.Question, dto, pipelines.Provider(turn.Provider), geocoder, ct);
-            return Completion(id, created, turn.Model, text, dto);
+            results.Put(result, answers.ModelId);
+            var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder)
+                : await FollowUpResponder.AnswerAsync(turn.Question, result, pipelines.Provider(turn.Provider), geocoder, ct);
+            return Completion(id, created, turn.Model, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder));
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
-            return From(e, log);
+            return ExceptionAnswers.From(e, log);
         }
     }
 
     /// <summary>A text-only turn asking where a described place is: the text tower's distribution, in the same completion shape.</summary>
-    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> AnswerTextAsync(TextQueries texts, ChatTurn turn, CancellationToken ct)
+    private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> AnswerTextAsync(TextQueries texts, ChatTurn turn,
+        ReverseGeocoder? geocoder, CancellationToken ct)
     {
         var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var dto = await texts.RunAsync(turn.TextQuery, turn.TextQueryParam!, ct);
-        var text = G3.Host.Conversations.TextAnswerWriter.Answer(dto);
+        var result = await texts.LocateAsync(turn.TextQuery, turn.TextQueryParam!, ct);
+        var text = TextAnswerWriter.Answer(result, geocoder);
+        var dto = texts.Dto(result);
         if (turn.Stream) return new SseResult(id, created, turn.Model, SingleText(text, dto));
         return Completion(id, created, turn.Model, text, dto);
     }
@@ -156,9 +161,8 @@ internal static class ChatCompletionsApi
             yield return new StreamItem(progress, null, null);
         var result = await run;
         GeolocationDto.LogFailedCandidates(result, log);
-        var dto = GeolocationDto.From(result, answers.ModelId, answers.Geocoder);
-        results.Put(dto.ImageSha256, dto);
-        var text = turn.ImageIsNew ? AnswerWriter.Answer(dto, answers.Geocoder) : AnswerWriter.FollowUp(turn.Question, dto, answers.Geocoder);
-        yield return new StreamItem(null, text, dto);
+        results.Put(result, answers.ModelId);
+        var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder) : AnswerWriter.FollowUp(turn.Question, result, answers.Geocoder);
+        yield return new StreamItem(null, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder));
     }
 }

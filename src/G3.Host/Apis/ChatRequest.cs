@@ -2,6 +2,7 @@ using G3.Core.Options;
 using System.Text.Json;
 using G3.Core.Ports;
 using G3.Diversification.Providers;
+using G3.Host.Contracts;
 using G3.Host.Conversations;
 
 namespace G3.Host.Apis;

@@ -1,3 +1,4 @@
+using G3.Host.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace G3.Host.Apis;

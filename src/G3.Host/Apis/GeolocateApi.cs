@@ -3,9 +3,10 @@ using G3.Core.Ports;
 using G3.Alignment.Models;
 using G3.Geography;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 using G3.Host.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
-using static G3.Host.Apis.ApiErrors;
+using static G3.Host.Contracts.ApiErrors;
 
 namespace G3.Host.Apis;
 
@@ -55,7 +56,7 @@ internal static class GeolocateApi
         }
         catch (Exception e) when (e is not OperationCanceledException || !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return From(e, log);
+            return ExceptionAnswers.From(e, log);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using G3.Core.Candidates;
 using G3.Core.Options;
+using G3.Host.Contracts;
 
 namespace G3.Host.Apis;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using G3.Host.Contracts;
 
 namespace G3.Host.Apis;
 

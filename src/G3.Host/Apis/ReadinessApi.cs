@@ -1,11 +1,11 @@
-using G3.Host.Hosting;
+using G3.Host.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace G3.Host.Apis;
 
 /// <summary>
-/// GET /readyz: the readiness health checks (<see cref="StartupHealthCheck"/>, tagged <see cref="ReadyTag"/>) as
+/// GET /readyz: the readiness health checks (the start-up's, Hosting/StartupHealthCheck.cs, tagged <see cref="ReadyTag"/>) as
 /// <c>{"status", "ready", "model", "error"}</c>, 200 when ready and 503 otherwise. A minimal API endpoint rather than
 /// MapHealthChecks, so the OpenAPI document describes it like every other route.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using G3.Host.Contracts;
 
 namespace G3.Host.Apis;
 
@@ -37,7 +38,7 @@ internal sealed class SseResult(string id, long created, string model, IAsyncEnu
             // The 200 and its headers are gone: the failure travels as an error event in the non-streaming answer's shape
             // (OpenAI's error object, same message, type, param and code), plus the HTTP status that answer would have had.
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SseResult>();
-            var answer = ApiErrors.From(e, log); // logs a 5xx with its exception
+            var answer = ExceptionAnswers.From(e, log); // logs a 5xx with its exception
             var status = answer.StatusCode ?? StatusCodes.Status500InternalServerError;
             if (status < StatusCodes.Status500InternalServerError)
                 log.LogWarning("Streamed answer failed with {Status}: {Reason}", status, e.Message);

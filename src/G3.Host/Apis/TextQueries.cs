@@ -1,6 +1,7 @@
 using G3.Alignment.Models;
 using G3.Core.Pipeline;
 using G3.Geography;
+using G3.Host.Contracts;
 
 namespace G3.Host.Apis;
 
@@ -22,9 +23,13 @@ internal sealed class TextQueries(ModelManifest model, TextGeolocator? geolocato
             param, StatusCodes.Status422UnprocessableEntity, "text_unsupported");
     }
 
-    public async Task<TextGeolocationDto> RunAsync(string? text, string param, CancellationToken ct)
-    {
-        var result = await Check(text, param).LocateAsync(text!, ct);
-        return TextGeolocationDto.From(result, model.Id, geocoder);
-    }
+    /// <summary>Checks the text, then geolocates it: the domain result, for an answer in words.</summary>
+    public async Task<TextGeolocation> LocateAsync(string? text, string param, CancellationToken ct) =>
+        await Check(text, param).LocateAsync(text!, ct);
+
+    /// <summary>The result as the API answers it, its places named by the geocoder.</summary>
+    public TextGeolocationDto Dto(TextGeolocation result) => TextGeolocationDto.From(result, model.Id, geocoder);
+
+    /// <summary>Checks the text, geolocates it, and answers in the API's shape.</summary>
+    public async Task<TextGeolocationDto> RunAsync(string? text, string param, CancellationToken ct) => Dto(await LocateAsync(text, param, ct));
 }

@@ -1,7 +1,7 @@
 using G3.Alignment.Imaging;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 using G3.Host.Conversations;
-using G3.Host.Hosting;
 using G3.Host.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,7 +40,7 @@ internal static class V1Apis
         var v1 = app.MapGroup("/v1")
             .RequireAuthorization(ApiKeyDefaults.Policy)
             .RequireRateLimiting(ApiKeyDefaults.Policy)
-            .WithMetadata(new ReadinessGate.NeedsPipeline())
+            .WithMetadata(new NeedsPipeline())
             .AddEndpointFilter<CrossOriginGuard>()
             .AddEndpointFilter<ErrorLogFilter>();
         v1.MapModelsApi();

@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.Reflection;
 using G3.Alignment.Imaging;
 using G3.Diversification.Providers;
-using G3.Host.Security;
 using G3.Retrieval;
 
 namespace G3.Host.Composition;

@@ -7,7 +7,7 @@ public sealed class FirstStartSettings
 
     /// <summary>
     /// Have the first-start world generated (if absent) and index it with the configured model. The world comes from
-    /// the executable's <see cref="Hosting.IFirstStartWorld"/>: g3's is the synthetic MP16-Pro world.
+    /// the port the executable registers (Hosting/IFirstStartWorld.cs): g3's is the synthetic MP16-Pro world.
     /// </summary>
     public bool BuildEmbeddedStore { get; set; } = true;
 

@@ -1,7 +1,6 @@
 using G3.Alignment.Imaging;
 using G3.Core.Options;
 using G3.Diversification.Providers;
-using G3.Host.Security;
 using G3.Retrieval;
 using Microsoft.Extensions.Options;
 

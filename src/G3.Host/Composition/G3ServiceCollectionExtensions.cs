@@ -20,7 +20,7 @@ namespace G3.Host.Composition;
 /// The composition root: every port of the G3 pipeline registered in DI from validated options. Nothing else
 /// builds stages by hand; the service's endpoints, the start-up service and the CLI all resolve from here.
 /// Singletons load lazily (models, store, geography), so registering costs nothing; the start-up service
-/// resolves them in the background and reports readiness (see <see cref="Hosting.G3Startup"/>).
+/// resolves them in the background and reports readiness (Hosting/G3Startup.cs).
 /// </summary>
 public static class G3ServiceCollectionExtensions
 {

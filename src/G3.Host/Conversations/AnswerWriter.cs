@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
+using G3.Core.Candidates;
 using G3.Core.Geo;
+using G3.Core.Pipeline;
 using G3.Geography;
-using G3.Host.Apis;
+using G3.Host.Places;
 
 namespace G3.Host.Conversations;
 
@@ -14,16 +16,17 @@ internal static class AnswerWriter
     /// <summary>Said first when the out-of-distribution check flags the photo.</summary>
     public const string UnlikeAnything = "This photo doesn't resemble anything in the reference collection; the guess below is weak.";
 
-    public static string Answer(GeolocationDto r, ReverseGeocoder? geocoder)
+    public static string Answer(GeolocationResult r, ReverseGeocoder? geocoder)
     {
+        var place = geocoder?.Lookup(r.Point);
         var sb = new StringBuilder();
         if (r.OutOfDistribution is { Flagged: true })
             sb.Append(UnlikeAnything).AppendLine();
         if (Views(r) is { } views)
             sb.Append(views).AppendLine();
-        sb.Append(Inv, $"{(r.Views is { Count: > 1 } ? "These photos were" : "This photo was")} most likely taken {Where(r)} ({r.Latitude:0.0000}, {r.Longitude:0.0000}).");
+        sb.Append(Inv, $"{(r.Views is { Count: > 1 } ? "These photos were" : "This photo was")} most likely taken {Where(place)} ({r.Point.Latitude:0.0000}, {r.Point.Longitude:0.0000}).");
         if (r.Levels is { } levels)
-            sb.AppendLine().Append(levels.Line());
+            sb.AppendLine().Append(LevelsLine.Of(levels));
         sb.AppendLine();
         sb.Append(Confidence(r));
         var alternatives = Alternatives(r, geocoder);
@@ -41,29 +44,30 @@ internal static class AnswerWriter
     }
 
     /// <summary>Answers a text-only follow-up from the result of the conversation's latest photo.</summary>
-    public static string FollowUp(string question, GeolocationDto r, ReverseGeocoder? geocoder)
+    public static string FollowUp(string question, GeolocationResult r, ReverseGeocoder? geocoder)
     {
         var q = question.ToUpperInvariant();
         if (q.Contains("WHY", StringComparison.Ordinal) || q.Contains("HOW", StringComparison.Ordinal) || q.Contains("SURE", StringComparison.Ordinal))
             return Why(r);
+        var place = geocoder?.Lookup(r.Point);
         if (q.Contains("ELSE", StringComparison.Ordinal) || q.Contains("ALTERNATIVE", StringComparison.Ordinal) || q.Contains("OTHER", StringComparison.Ordinal))
         {
             var alternatives = Alternatives(r, geocoder);
             return alternatives.Count == 0
                 ? "No other place stands out: the candidates agree with the answer."
-                : "Besides " + Where(r) + ", it could be: " + string.Join("; ", alternatives) + ".";
+                : "Besides " + Where(place) + ", it could be: " + string.Join("; ", alternatives) + ".";
         }
         if (q.Contains("CONTINENT", StringComparison.Ordinal))
-            return r.Place?.Continent is { } continent ? $"{continent}." : "I cannot name the continent: the answer lies outside any mapped country.";
+            return place?.Place.Continent is { } continent ? $"{continent}." : "I cannot name the continent: the answer lies outside any mapped country.";
         if (q.Contains("COUNTRY", StringComparison.Ordinal))
-            return r.Place?.Country is { } country ? $"{country}{(r.Place.CountryCode is { } cc ? $" ({cc})" : "")}." : "It does not fall inside a mapped country (open water or no geography data).";
+            return place?.Place.Country is { } country ? $"{country}{(place.CountryCode is { } cc ? $" ({cc})" : "")}." : "It does not fall inside a mapped country (open water or no geography data).";
         if (q.Contains("CITY", StringComparison.Ordinal) || q.Contains("TOWN", StringComparison.Ordinal))
-            return r.Place?.City is { } city ? $"Near {city}." : "It is not near a known town.";
+            return place?.Place.City is { } city ? $"Near {city}." : "It is not near a known town.";
         return Answer(r, geocoder);
     }
 
     /// <summary>For several photos: how many were used, and which disagree with the others, said before the answer.</summary>
-    public static string? Views(GeolocationDto r)
+    public static string? Views(GeolocationResult r)
     {
         if (r.Views is not { Count: > 1 } v) return null;
         if (!v.Disagree) return string.Create(Inv, $"Placed from {v.Count} photos together (their embeddings averaged; they look like one place).");
@@ -78,10 +82,13 @@ internal static class AnswerWriter
     private static string Photos(IReadOnlyList<int> indices) =>
         (indices.Count == 1 ? "photo " : "photos ") + string.Join(", ", indices.Select(i => (i + 1).ToString(Inv)));
 
-    private static string Where(GeolocationDto r) =>
-        r.Place?.Description is { Length: > 0 } d ? (r.Place.Ocean is not null && r.Place.Country is null ? "over the " + d : "near " + d) : "at";
+    /// <summary>"near Rosario, Santa Fe, Argentina", "over the South Atlantic Ocean", or "at" when the point has no name.</summary>
+    private static string Where(GeoLookup? place) =>
+        place is not null && PlaceNames.Describe(place) is { Length: > 0 } d
+            ? (place.Ocean is not null && place.Place.Country is null ? "over the " + d : "near " + d)
+            : "at";
 
-    private static string Confidence(GeolocationDto r)
+    private static string Confidence(GeolocationResult r)
     {
         if (r.Confidence is not { } c) return "Confidence: not estimated (verification was off).";
         var words = c switch { >= 0.7 => "high", >= 0.4 => "moderate", _ => "low" };
@@ -89,36 +96,36 @@ internal static class AnswerWriter
         return string.Create(Inv, $"Confidence: {words} ({c:0.00}){agree}.");
     }
 
-    private static string Why(GeolocationDto r)
+    private static string Why(GeolocationResult r)
     {
         var sb = new StringBuilder();
-        var lmm = r.Candidates.Count(c => c.Source == G3.Core.Candidates.CandidateSource.Lmm);
-        var retrieved = r.Candidates.Count - lmm;
-        sb.Append(Inv, $"I compared the photo with {r.References.Similar.Count} similar photos whose locations are known");
-        if (r.References.Similar.Count > 0)
+        var lmm = r.Ranked.Count(s => s.Candidate.Source == CandidateSource.Lmm);
+        var retrieved = r.Ranked.Count - lmm;
+        sb.Append(Inv, $"I compared the photo with {r.Similar.Count} similar photos whose locations are known");
+        if (r.Similar.Count > 0)
         {
-            var nearest = r.References.Similar[0];
-            sb.Append(Inv, $" (the most similar was taken at {nearest.Latitude:0.00}, {nearest.Longitude:0.00}{(nearest.Place is { } p ? ", " + p : "")})");
+            var nearest = r.Similar[0];
+            var named = nearest.Place?.Describe(PlaceGranularity.City) is { Length: > 0 } p ? ", " + p : "";
+            sb.Append(Inv, $" (the most similar was taken at {nearest.Point.Latitude:0.00}, {nearest.Point.Longitude:0.00}{named})");
         }
-        sb.Append(Inv, $", gathered {r.Candidates.Count} candidate locations ({lmm} from the language model, {retrieved} from similar photos), ");
+        sb.Append(Inv, $", gathered {r.Ranked.Count} candidate locations ({lmm} from the language model, {retrieved} from similar photos), ");
         sb.Append("and kept the one whose location embedding best matches the photo's. ");
         sb.Append(Confidence(r));
         return sb.ToString();
     }
 
     /// <summary>Up to three runner-up places, each over 200 km from the answer and from each other.</summary>
-    private static List<string> Alternatives(GeolocationDto r, ReverseGeocoder? geocoder)
+    private static List<string> Alternatives(GeolocationResult r, ReverseGeocoder? geocoder)
     {
-        var chosen = new List<GeoPoint> { new(r.Latitude, r.Longitude) };
+        var chosen = new List<GeoPoint> { r.Point };
         var result = new List<string>();
-        foreach (var c in r.Candidates.Skip(1))
+        foreach (var c in r.Ranked.Skip(1))
         {
-            if (c.Latitude is not { } lat || c.Longitude is not { } lon) continue;
-            var p = new GeoPoint(lat, lon);
+            if (c.Candidate.Point is not { } p) continue;
             if (chosen.Any(x => GreatCircle.DistanceKm(x, p) < 200)) continue;
             chosen.Add(p);
-            var name = geocoder?.Lookup(p) is { } l ? (l.IsOcean ? l.Ocean : l.Place.Describe(G3.Core.Candidates.PlaceGranularity.City)) : null;
-            result.Add(string.Create(Inv, $"{(string.IsNullOrEmpty(name) ? "" : name + " ")}({lat:0.00}, {lon:0.00})"));
+            var name = geocoder?.Lookup(p) is { } l ? PlaceNames.Describe(l) : null;
+            result.Add(string.Create(Inv, $"{(string.IsNullOrEmpty(name) ? "" : name + " ")}({p.Latitude:0.00}, {p.Longitude:0.00})"));
             if (result.Count == 3) break;
         }
         return result;

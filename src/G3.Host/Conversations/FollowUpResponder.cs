@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
+using G3.Core.Pipeline;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using G3.Geography;
-using G3.Host.Apis;
 
 namespace G3.Host.Conversations;
 
@@ -14,7 +14,7 @@ namespace G3.Host.Conversations;
 /// </summary>
 internal static class FollowUpResponder
 {
-    public static async Task<string> AnswerAsync(string question, GeolocationDto result, ILmmProvider? lmm, ReverseGeocoder? geocoder, CancellationToken ct)
+    public static async Task<string> AnswerAsync(string question, GeolocationResult result, ILmmProvider? lmm, ReverseGeocoder? geocoder, CancellationToken ct)
     {
         if (lmm is null || lmm.Info.Kind == LmmProviderKinds.None)
             return AnswerWriter.FollowUp(question, result, geocoder);
@@ -30,14 +30,14 @@ internal static class FollowUpResponder
         }
     }
 
-    private static string Context(GeolocationDto r, ReverseGeocoder? geocoder)
+    private static string Context(GeolocationResult r, ReverseGeocoder? geocoder)
     {
         var sb = new StringBuilder();
         sb.AppendLine("You answer questions about where a photo was taken. A geolocation system (G3) analysed the photo; its result:");
         sb.AppendLine(AnswerWriter.Answer(r, geocoder));
         sb.AppendLine("Top candidates (source, latitude, longitude, verifier score):");
-        foreach (var c in r.Candidates.Take(8))
-            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {c.Source}: {c.Latitude:0.0000}, {c.Longitude:0.0000}, score {c.Score:0.000}"));
+        foreach (var c in r.Ranked.Take(8))
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- {c.Candidate.Source}: {c.Candidate.Point?.Latitude:0.0000}, {c.Candidate.Point?.Longitude:0.0000}, score {c.Score:0.000}"));
         sb.Append("Answer briefly, based on this result; say when something cannot be known from it.");
         return sb.ToString();
     }

@@ -1,6 +1,9 @@
-using G3.Host.Apis;
+using G3.Core.Pipeline;
 
 namespace G3.Host.Conversations;
+
+/// <summary>A photo's result as a conversation remembers it: the pipeline's result and the model that produced it.</summary>
+internal sealed record RecentResult(GeolocationResult Result, string ModelId);
 
 /// <summary>
 /// The latest results by image hash, so a text-only follow-up in a conversation ("why?", "which
@@ -9,25 +12,26 @@ namespace G3.Host.Conversations;
 /// </summary>
 public sealed class ResultCache(int capacity = 1024)
 {
-    private readonly Dictionary<string, LinkedListNode<(string Key, GeolocationDto Value)>> _map = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Key, GeolocationDto Value)> _order = new();
+    private readonly Dictionary<string, LinkedListNode<RecentResult>> _map = new(StringComparer.Ordinal);
+    private readonly LinkedList<RecentResult> _order = new();
     private readonly Lock _gate = new();
 
-    internal void Put(string imageSha256, GeolocationDto result)
+    /// <summary>Remembers <paramref name="result"/> under its query's hash (<see cref="GeolocationResult.ImageSha256"/>).</summary>
+    internal void Put(GeolocationResult result, string modelId)
     {
         lock (_gate)
         {
-            if (_map.Remove(imageSha256, out var existing)) _order.Remove(existing);
-            _map[imageSha256] = _order.AddFirst((imageSha256, result));
+            if (_map.Remove(result.ImageSha256, out var existing)) _order.Remove(existing);
+            _map[result.ImageSha256] = _order.AddFirst(new RecentResult(result, modelId));
             while (_map.Count > Math.Max(1, capacity))
             {
-                _map.Remove(_order.Last!.Value.Key);
+                _map.Remove(_order.Last!.Value.Result.ImageSha256);
                 _order.RemoveLast();
             }
         }
     }
 
-    internal bool TryGet(string imageSha256, out GeolocationDto result)
+    internal bool TryGet(string imageSha256, out RecentResult result)
     {
         lock (_gate)
         {
@@ -35,7 +39,7 @@ public sealed class ResultCache(int capacity = 1024)
             {
                 _order.Remove(node);
                 _order.AddFirst(node);
-                result = node.Value.Value;
+                result = node.Value;
                 return true;
             }
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
-using G3.Host.Apis;
+using G3.Core.Pipeline;
+using G3.Geography;
+using G3.Host.Places;
 
 namespace G3.Host.Conversations;
 
@@ -9,13 +11,14 @@ internal static class TextAnswerWriter
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Answer(TextGeolocationDto r)
+    public static string Answer(TextGeolocation r, ReverseGeocoder? geocoder)
     {
         var sb = new StringBuilder();
-        var where = r.Place?.Description is { Length: > 0 } d ? "in " + d : "here";
-        var top = r.Places.Count > 0 ? r.Places[0].Probability : r.Probability;
-        sb.Append(Inv, $"From the description, the most likely place is {where} ({r.Latitude:0.0000}, {r.Longitude:0.0000}), probability {top:0.00}.");
-        var others = r.Places.Skip(1).Select(p => string.Create(Inv, $"{p.Description ?? $"{p.Latitude:0.00}, {p.Longitude:0.00}"} ({p.Probability:0.00})")).ToList();
+        var places = TextPlaces.Of(r, geocoder);
+        var where = geocoder?.Lookup(r.Candidates[0].Point) is { } l && PlaceNames.Describe(l) is { Length: > 0 } d ? "in " + d : "here";
+        var top = places.Count > 0 ? places[0].Probability : r.Candidates[0].Probability;
+        sb.Append(Inv, $"From the description, the most likely place is {where} ({r.Point.Latitude:0.0000}, {r.Point.Longitude:0.0000}), probability {top:0.00}.");
+        var others = places.Skip(1).Select(p => string.Create(Inv, $"{p.Description ?? $"{p.Point.Latitude:0.00}, {p.Point.Longitude:0.00}"} ({p.Probability:0.00})")).ToList();
         if (others.Count > 0)
         {
             sb.AppendLine();

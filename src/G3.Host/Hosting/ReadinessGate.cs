@@ -1,4 +1,5 @@
 using G3.Host.Apis;
+using G3.Host.Contracts;
 using G3.Host.Security;
 
 namespace G3.Host.Hosting;
@@ -11,9 +12,6 @@ namespace G3.Host.Hosting;
 /// </summary>
 internal static class ReadinessGate
 {
-    /// <summary>Endpoint metadata: the handler takes the pipeline's ports.</summary>
-    public sealed class NeedsPipeline;
-
     public static void UseReadinessGate(this WebApplication app)
     {
         var status = app.Services.GetRequiredService<StartupStatus>();

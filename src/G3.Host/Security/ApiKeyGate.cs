@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using G3.Host.Composition;
 
 namespace G3.Host.Security;
 

@@ -1,4 +1,4 @@
-using G3.Host.Apis;
+using G3.Host.Contracts;
 
 namespace G3.Host.Security;
 

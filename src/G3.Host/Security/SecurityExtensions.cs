@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using G3.Host.Apis;
 using G3.Host.Composition;
+using G3.Host.Contracts;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -10,8 +10,8 @@ namespace G3.Host.Security;
 
 /// <summary>
 /// API keys (an authentication scheme plus an authorization policy), per-key rate limits (a named
-/// policy) and CORS, all ASP.NET Core's own machinery, attached to the /v1 endpoints by
-/// <see cref="G3.Host.Apis.V1Apis"/>.
+/// policy) and CORS, all ASP.NET Core's own machinery, attached to the /v1 endpoints by the API
+/// (Apis/V1Apis.cs).
 /// </summary>
 internal static class SecurityExtensions
 {

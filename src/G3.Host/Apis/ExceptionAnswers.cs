@@ -2,27 +2,16 @@ using G3.Alignment.Imaging;
 using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Diversification.Providers;
+using G3.Host.Contracts;
+using G3.Host.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using static G3.Host.Contracts.ApiErrors;
 
 namespace G3.Host.Apis;
 
-/// <summary>Errors in OpenAI's shape on every /v1 route: {"error": {"message", "type", "param", "code"}}.</summary>
-internal static class ApiErrors
+/// <summary>The answer to an exception a request ran into: the service's typed errors get their status, in OpenAI's error shape.</summary>
+internal static class ExceptionAnswers
 {
-    internal sealed record ErrorBody(ErrorDetail Error);
-
-    internal sealed record ErrorDetail(string Message, string Type, string? Param, string? Code);
-
-    public static JsonHttpResult<ErrorBody> Create(int status, string message, string type, string? param = null, string? code = null) =>
-        TypedResults.Json(new ErrorBody(new ErrorDetail(message, type, param, code)), ApiJson.Options, statusCode: status);
-
-    public static JsonHttpResult<ErrorBody> BadRequest(string message, string? param = null, string? code = null) =>
-        Create(StatusCodes.Status400BadRequest, message, "invalid_request_error", param, code);
-
-    public static JsonHttpResult<ErrorBody> NotReady(string status, string? error) => Create(StatusCodes.Status503ServiceUnavailable,
-        error is null ? $"the service is not ready yet ({status}); retry shortly" : $"the service could not start: {error}",
-        "service_unavailable", code: error is null ? "not_ready" : "start_failed");
-
     /// <summary>
     /// Maps the service's typed errors to the right status; anything else is a 500 without internals,
     /// logged with its exception (4xx answers are logged by <see cref="ErrorLogFilter"/>).
@@ -32,7 +21,7 @@ internal static class ApiErrors
         var result = Map(e);
         if (result.StatusCode >= 500)
             log.LogError(e, "Request failed with {Status}: {Reason}", result.StatusCode, e.Message);
-        else if (e is G3.Host.Security.ImageUrlRefusedException { Detail: { } detail })
+        else if (e is ImageUrlRefusedException { Detail: { } detail })
             log.LogWarning("Image URL not fetched: {Detail}", detail);
         return result;
     }
@@ -47,20 +36,11 @@ internal static class ApiErrors
             ImageDecodeErrorKind.Unsupported => Create(StatusCodes.Status415UnsupportedMediaType, d.Message, "invalid_request_error", "image", "unsupported_image"),
             _ => BadRequest(d.Message, "image", "invalid_image"),
         },
-        G3.Host.Security.ImageUrlRefusedException u => BadRequest(u.Message, "image_url", "image_url_refused"),
+        ImageUrlRefusedException u => BadRequest(u.Message, "image_url", "image_url_refused"),
         G3OptionsException o => BadRequest(o.Message, "g3", "invalid_options"),
         LmmProviderNotFoundException p => BadRequest(p.Message, "provider", "unknown_provider"),
         GeolocationFailedException g => Create(StatusCodes.Status422UnprocessableEntity, g.Message, "invalid_request_error", code: "no_candidate"),
         OperationCanceledException => Create(StatusCodes.Status504GatewayTimeout, "the request was cancelled or ran past its deadline", "timeout", code: "deadline_exceeded"),
         _ => Create(StatusCodes.Status500InternalServerError, "internal error; see the service log", "server_error"),
-    };
-
-    /// <summary>Kestrel's own refusals while the body is read: too large (413), too slow (408), malformed (400).</summary>
-    public static JsonHttpResult<ErrorBody> FromBadRequest(BadHttpRequestException e) => e.StatusCode switch
-    {
-        StatusCodes.Status413PayloadTooLarge => Create(e.StatusCode, "the request body is larger than the service accepts", "invalid_request_error", "body", "body_too_large"),
-        StatusCodes.Status408RequestTimeout => Create(e.StatusCode, "the request body arrived too slowly", "invalid_request_error", "body", "body_timeout"),
-        _ => Create(e.StatusCode is >= 400 and < 500 ? e.StatusCode : StatusCodes.Status400BadRequest,
-            "the request is malformed: " + e.Message, "invalid_request_error", "body", "malformed_request"),
     };
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace G3.Host.Apis;
+namespace G3.Host.Contracts;
 
 /// <summary>JSON conventions of the HTTP API: snake_case like OpenAI's, enums as strings, nulls omitted.</summary>
 internal static class ApiJson

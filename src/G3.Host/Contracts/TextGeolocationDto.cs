@@ -1,8 +1,8 @@
-using G3.Core.Candidates;
 using G3.Core.Pipeline;
 using G3.Geography;
+using G3.Host.Places;
 
-namespace G3.Host.Apis;
+namespace G3.Host.Contracts;
 
 /// <summary>
 /// The answer to a text query: the best point and its place, the distribution over places (candidate
@@ -22,29 +22,16 @@ internal sealed record TextGeolocationDto(
     int TruncatedTokens,
     TextTimingsDto TimingsMs)
 {
-    /// <summary>Places listed in the answer (the candidates behind the rest still count in the probabilities shown).</summary>
-    public const int MaxPlaces = 5;
-
     public static TextGeolocationDto From(TextGeolocation r, string model, ReverseGeocoder? geocoder)
     {
-        var lookups = r.Candidates.Select(c => geocoder?.Lookup(c.Point)).ToList();
-        var places = r.Candidates.Select((c, i) => (Candidate: c, Lookup: lookups[i]))
-            .GroupBy(x => x.Lookup is { } l ? PlaceDto.From(l).Description ?? "" : "", StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var best = g.First(); // candidates are best first, so each group's first is its most probable point
-                return new TextPlaceDto(g.Key.Length == 0 ? null : g.Key, best.Lookup?.Place.Country, g.Sum(x => x.Candidate.Probability),
-                    best.Candidate.Point.Latitude, best.Candidate.Point.Longitude, g.Count());
-            })
-            .OrderByDescending(p => p.Probability)
-            .Take(MaxPlaces)
-            .ToList();
+        var places = TextPlaces.Of(r, geocoder)
+            .Select(p => new TextPlaceDto(p.Description, p.Country, p.Probability, p.Point.Latitude, p.Point.Longitude, p.Candidates)).ToList();
         return new TextGeolocationDto(
             model,
             r.Text,
             r.Point.Latitude,
             r.Point.Longitude,
-            lookups[0] is { } l ? PlaceDto.From(l) : null,
+            geocoder?.Lookup(r.Candidates[0].Point) is { } l ? PlaceDto.From(l) : null,
             r.Candidates[0].Probability,
             places,
             r.Candidates.Select(c => new TextCandidateDto(c.Point.Latitude, c.Point.Longitude, c.Probability, c.Score, c.Reference.Id, c.Reference.Similarity)).ToList(),

@@ -1,7 +1,7 @@
-using System.Globalization;
 using G3.Core.Levels;
+using G3.Host.Places;
 
-namespace G3.Host.Apis;
+namespace G3.Host.Contracts;
 
 /// <summary>
 /// Answers per level in the API: for country, region and city the most likely unit and its
@@ -13,17 +13,6 @@ internal sealed record LevelsDto(double UncertainBelow, bool Calibrated, LevelDt
 {
     public static LevelsDto From(PlaceLevels l) =>
         new(l.UncertainBelow, l.Calibrated, LevelDto.From(l.Country), LevelDto.From(l.Region), LevelDto.From(l.City));
-
-    /// <summary>
-    /// One line for people: "Country: Argentina (0.81) · Region: Santa Fe (0.42) · City: uncertain".
-    /// Over open water only the country part is said: region and city do not apply there.
-    /// </summary>
-    public string Line()
-    {
-        if (Country is { Unplaced: true, Uncertain: false })
-            return "Country: " + Country.Said();
-        return $"Country: {Country.Said()} · Region: {Region.Said()} · City: {City.Said()}";
-    }
 }
 
 /// <param name="Name">The answered unit (null when <paramref name="Unplaced"/>).</param>
@@ -34,21 +23,9 @@ internal sealed record LevelsDto(double UncertainBelow, bool Calibrated, LevelDt
 internal sealed record LevelDto(string? Name, string? Key, string Label, double Confidence, bool Uncertain, bool Unplaced,
     IReadOnlyList<UnitMassDto> Units, double UnplacedMass)
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     public static LevelDto From(LevelAnswer a) => new(
-        a.Unit?.Name, a.Unit?.Key, a.Unit?.Name ?? NoUnit(a.Level), a.Confidence, a.Uncertain, a.Unit is null,
+        a.Unit?.Name, a.Unit?.Key, PlaceNames.Label(a), a.Confidence, a.Uncertain, a.Unit is null,
         a.Units.Select(u => new UnitMassDto(u.Unit.Name, u.Unit.Key, u.Mass)).ToList(), a.UnplacedMass);
-
-    /// <summary>"Argentina (0.81)", "no city nearby (0.55)", or "uncertain".</summary>
-    public string Said() => Uncertain ? "uncertain" : string.Create(Inv, $"{Label} ({Confidence:0.00})");
-
-    private static string NoUnit(PlaceLevel level) => level switch
-    {
-        PlaceLevel.Country => "open water",
-        PlaceLevel.Region => "no region named",
-        _ => "no city nearby",
-    };
 }
 
 internal sealed record UnitMassDto(string Name, string Key, double Mass);

@@ -1,8 +1,9 @@
 using G3.Core.Candidates;
 using G3.Core.Pipeline;
 using G3.Geography;
+using G3.Host.Places;
 
-namespace G3.Host.Apis;
+namespace G3.Host.Contracts;
 
 /// <summary>The native API's answer: the point, the place, how sure, and every step that led there.</summary>
 internal sealed record GeolocationDto(
@@ -59,7 +60,7 @@ internal sealed record PlaceDto(string? Description, string? Neighbourhood, stri
     string? CountryCode, string? Continent, string? Ocean)
 {
     public static PlaceDto From(GeoLookup l) => new(
-        l.IsOcean ? l.Ocean : l.Place.Describe(PlaceGranularity.City),
+        PlaceNames.Describe(l),
         l.Place.Neighbourhood, l.Place.City, l.Place.County, l.Place.State, l.Place.Country, l.CountryCode, l.Place.Continent, l.Ocean);
 }
 

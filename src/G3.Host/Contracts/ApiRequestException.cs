@@ -1,4 +1,4 @@
-namespace G3.Host.Apis;
+namespace G3.Host.Contracts;
 
 /// <summary>A request the API refuses, naming the field at fault (OpenAI's "param"); answered in the error shape.</summary>
 internal sealed class ApiRequestException(string message, string? param, int status = StatusCodes.Status400BadRequest, string? code = "invalid_request")
