@@ -1,6 +1,7 @@
 using G3.Core.Options;
 using G3.Host.Composition;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace G3.Host.Tests;
 
