@@ -11,13 +11,13 @@ public sealed class QdrantDownServiceFixture : IAsyncLifetime, IDisposable
 {
     private readonly ServiceFixture _files = new();
     private FakeQdrantServer? _qdrant;
-    private QdrantServiceHost? _host;
+    private OutageServiceHost? _host;
 
     public async Task InitializeAsync()
     {
         _qdrant = await FakeQdrantServer.StartAsync();
-        await QdrantServiceHost.SeedAsync(_files, _qdrant);
-        _host = await QdrantServiceHost.StartAsync(_files, _qdrant.Address, KestrelServiceFixture.SuiteSettings);
+        await OutageServiceHost.SeedAsync(_files, _qdrant);
+        _host = await OutageServiceHost.StartAsync(_files, _qdrant.Address, KestrelServiceFixture.SuiteSettings);
         await _host.ReadyzUntilAsync(b => b.GetProperty("ready").GetBoolean());
         await _qdrant.StopAsync();
         await _host.ReadyzUntilAsync(b => b.TryGetProperty("waiting", out _));

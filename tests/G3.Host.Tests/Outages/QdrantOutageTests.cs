@@ -17,9 +17,9 @@ public class QdrantOutageTests(ServiceFixture files) : IClassFixture<ServiceFixt
     public async Task A_service_started_before_Qdrant_waits_for_it_and_turns_ready_when_it_comes_up()
     {
         await using var qdrant = await FakeQdrantServer.StartAsync();
-        await QdrantServiceHost.SeedAsync(files, qdrant);
+        await OutageServiceHost.SeedAsync(files, qdrant);
         await qdrant.StopAsync();
-        await using var host = await QdrantServiceHost.StartAsync(files, qdrant.Address);
+        await using var host = await OutageServiceHost.StartAsync(files, qdrant.Address);
 
         var waiting = await host.ReadyzUntilAsync(b => b.TryGetProperty("waiting", out _), AssertNotFailed);
         AssertWaitingForQdrant(waiting, qdrant);
@@ -37,8 +37,8 @@ public class QdrantOutageTests(ServiceFixture files) : IClassFixture<ServiceFixt
     public async Task Qdrant_going_away_gives_503_with_Retry_After_and_drops_readiness_then_the_service_answers_again_with_nothing_lost()
     {
         await using var qdrant = await FakeQdrantServer.StartAsync();
-        var seeded = await QdrantServiceHost.SeedAsync(files, qdrant);
-        await using var host = await QdrantServiceHost.StartAsync(files, qdrant.Address);
+        var seeded = await OutageServiceHost.SeedAsync(files, qdrant);
+        await using var host = await OutageServiceHost.StartAsync(files, qdrant.Address);
         await host.ReadyzUntilAsync(b => b.GetProperty("ready").GetBoolean(), AssertNotFailed);
         using var client = host.Client();
         using (var before = await GeolocateAsync(client)) Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -62,14 +62,14 @@ public class QdrantOutageTests(ServiceFixture files) : IClassFixture<ServiceFixt
         await qdrant.StartAgainAsync();
         await host.ReadyzUntilAsync(b => b.GetProperty("ready").GetBoolean(), AssertNotFailed);
         using (var after = await GeolocateAsync(client)) Assert.Equal(HttpStatusCode.OK, after.StatusCode);
-        Assert.Equal(seeded, qdrant.Index.Describe(QdrantServiceHost.Collection)!.Value.Count);
+        Assert.Equal(seeded, qdrant.Index.Describe(OutageServiceHost.Collection)!.Value.Count);
     }
 
     [Fact]
     public async Task A_start_against_an_address_where_nothing_listens_keeps_retrying_and_never_fails()
     {
         var nowhere = FakeQdrantServer.Reserve(); // never started
-        await using var host = await QdrantServiceHost.StartAsync(files, nowhere.Address);
+        await using var host = await OutageServiceHost.StartAsync(files, nowhere.Address);
         var attempts = new HashSet<string>();
         await host.ReadyzUntilAsync(b =>
         {
@@ -93,16 +93,16 @@ public class QdrantOutageTests(ServiceFixture files) : IClassFixture<ServiceFixt
         await using var qdrant = await FakeQdrantServer.StartAsync();
         using (var other = new QdrantReferenceStore(new QdrantStoreOptions
         {
-            Url = qdrant.Address.ToString().TrimEnd('/'), Collection = QdrantServiceHost.Collection, VectorSize = 3,
+            Url = qdrant.Address.ToString().TrimEnd('/'), Collection = OutageServiceHost.Collection, VectorSize = 3,
         }))
             await other.EnsureCollectionAsync(default);
-        await using var host = await QdrantServiceHost.StartAsync(files, qdrant.Address);
+        await using var host = await OutageServiceHost.StartAsync(files, qdrant.Address);
 
         var failed = await host.ReadyzUntilAsync(b => b.GetProperty("status").GetString() == "failed",
             (_, b) => Assert.False(b.TryGetProperty("waiting", out var w), $"waited for {w}: {b}"));
         var error = failed.GetProperty("error").GetString()!;
         Assert.Contains("size 3", error, StringComparison.Ordinal);
-        Assert.Contains($"'{QdrantServiceHost.Collection}'", error, StringComparison.Ordinal);
+        Assert.Contains($"'{OutageServiceHost.Collection}'", error, StringComparison.Ordinal);
     }
 
     private static Task<HttpResponseMessage> GeolocateAsync(HttpClient client)

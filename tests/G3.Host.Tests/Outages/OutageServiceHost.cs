@@ -9,24 +9,21 @@ using Microsoft.AspNetCore.Builder;
 namespace G3.Host.Tests.Outages;
 
 /// <summary>
-/// The real service on Kestrel (a loopback port) with its reference store on the in-process fake Qdrant, and every
-/// wait short (back-off, probe interval, circuit break) so the outage tests run in seconds. They never assert timings.
+/// The real service on Kestrel (a loopback port), with its reference store on the in-process fake Qdrant or on the
+/// fixture's embedded store, and every wait short (back-off, probe interval, circuit break) so the outage tests run in
+/// seconds. They never assert timings.
 /// </summary>
-internal sealed class QdrantServiceHost : IAsyncDisposable
+internal sealed class OutageServiceHost : IAsyncDisposable
 {
     public const string Collection = "refs";
     private readonly WebApplication _app;
 
-    private QdrantServiceHost(WebApplication app) => _app = app;
+    private OutageServiceHost(WebApplication app) => _app = app;
 
     public Uri BaseAddress => new(_app.Urls.First());
 
     /// <summary>The store's and the waits' settings, then <paramref name="settings"/> (e.g. the hostile suite's).</summary>
-    public static async Task<QdrantServiceHost> StartAsync(ServiceFixture files, Uri qdrant, params string[] settings)
-    {
-        var app = G3.Host.Hosting.ServiceHost.Build([
-            "--urls", "http://127.0.0.1:0",
-            $"--Model:Manifest={files.ManifestPath}",
+    public static Task<OutageServiceHost> StartAsync(ServiceFixture files, Uri qdrant, params string[] settings) => LaunchAsync(files, [
             "--Store:Kind=qdrant",
             $"--Store:Qdrant:Url={qdrant.ToString().TrimEnd('/')}",
             $"--Store:Qdrant:Collection={Collection}",
@@ -34,16 +31,31 @@ internal sealed class QdrantServiceHost : IAsyncDisposable
             "--Store:Qdrant:RetryBaseDelay=00:00:00.01",
             "--Store:Qdrant:MaxRetryDelay=00:00:00.05",
             "--Store:Qdrant:CircuitBreaker:BreakDuration=00:00:00.5",
+            .. settings,
+        ]);
+
+    /// <summary>On the fixture's embedded store (no Qdrant), with the waits' settings and <paramref name="settings"/>.</summary>
+    public static Task<OutageServiceHost> StartEmbeddedAsync(ServiceFixture files, params string[] settings) => LaunchAsync(files, [
+            "--Store:Kind=embedded",
+            $"--Store:Embedded:Directory={files.StorePath}",
+            .. settings,
+        ]);
+
+    private static async Task<OutageServiceHost> LaunchAsync(ServiceFixture files, string[] store)
+    {
+        var app = G3.Host.Hosting.ServiceHost.Build([
+            "--urls", "http://127.0.0.1:0",
+            $"--Model:Manifest={files.ManifestPath}",
             "--Dependencies:RetryBaseDelay=00:00:00.05",
             "--Dependencies:MaxRetryDelay=00:00:00.3",
             "--Dependencies:ProbeInterval=00:00:00.1",
             "--FirstStart:BuildEmbeddedStore=false",
             "--Cache:Mode=Off",
             "--Pipeline:RetrievedCandidates=5",
-            .. settings,
+            .. store,
         ]);
         await app.StartAsync();
-        return new QdrantServiceHost(app);
+        return new OutageServiceHost(app);
     }
 
     /// <summary>The fixture photos, encoded with the fixture model, indexed in the fake's collection; returns how many.</summary>
