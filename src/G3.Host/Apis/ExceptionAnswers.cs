@@ -19,7 +19,9 @@ internal static class ExceptionAnswers
     public static JsonHttpResult<ErrorBody> From(Exception e, ILogger log)
     {
         var result = Map(e);
-        if (result.StatusCode >= 500)
+        if (ServerOutage.Of(e) is not null)
+            log.LogWarning("Request answered 503, a server it needs is unreachable: {Reason}", e.Message);
+        else if (result.StatusCode >= 500)
             log.LogError(e, "Request failed with {Status}: {Reason}", result.StatusCode, e.Message);
         else if (e is ImageUrlRefusedException { Detail: { } detail })
             log.LogWarning("Image URL not fetched: {Detail}", detail);
@@ -40,6 +42,10 @@ internal static class ExceptionAnswers
         G3OptionsException o => BadRequest(o.Message, "g3", "invalid_options"),
         LmmProviderNotFoundException p => BadRequest(p.Message, "provider", "unknown_provider"),
         GeolocationFailedException g => Create(StatusCodes.Status422UnprocessableEntity, g.Message, "invalid_request_error", code: "no_candidate"),
+        // A server the request needs (Qdrant, a transiently failing LMM provider) is unreachable: waiting cures it, so 503;
+        // the readiness gate adds Retry-After. The message names no internal address.
+        _ when ServerOutage.Of(e) is not null => Create(StatusCodes.Status503ServiceUnavailable,
+            "a server this request needs cannot be reached right now; retry after the delay in Retry-After", "service_unavailable", code: "server_unavailable"),
         OperationCanceledException => Create(StatusCodes.Status504GatewayTimeout, "the request was cancelled or ran past its deadline", "timeout", code: "deadline_exceeded"),
         _ => Create(StatusCodes.Status500InternalServerError, "internal error; see the service log", "server_error"),
     };

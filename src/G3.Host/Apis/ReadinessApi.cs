@@ -6,7 +6,8 @@ namespace G3.Host.Apis;
 
 /// <summary>
 /// GET /readyz: the readiness health checks (the start-up's, Hosting/StartupHealthCheck.cs, tagged <see cref="ReadyTag"/>) as
-/// <c>{"status", "ready", "model", "error"}</c>, 200 when ready and 503 otherwise. A minimal API endpoint rather than
+/// <c>{"status", "ready", "model", "error", "waiting"}</c>, 200 when ready and 503 otherwise; "waiting" (present only
+/// while a server is waited for) says which, since when, the next attempt and the last failure. A minimal API endpoint rather than
 /// MapHealthChecks, so the OpenAPI document describes it like every other route.
 /// </summary>
 internal static class ReadinessApi
@@ -20,7 +21,10 @@ internal static class ReadinessApi
         return app;
     }
 
-    internal sealed record Readiness(string Status, bool Ready, string? Model, string? Error);
+    internal sealed record Readiness(string Status, bool Ready, string? Model, string? Error, ServerWaitDto? Waiting = null);
+
+    /// <summary>The server waited for; times in ISO 8601 (UTC).</summary>
+    internal sealed record ServerWaitDto(string For, string Since, string NextAttempt, string LastFailure);
 
     private static async Task<JsonHttpResult<Readiness>> ReadyAsync(HealthCheckService health, CancellationToken ct)
     {
@@ -29,7 +33,10 @@ internal static class ReadinessApi
         var entry = report.Entries.Values.FirstOrDefault(e => e.Status != HealthStatus.Healthy, report.Entries.Values.FirstOrDefault());
         var step = entry.Data.TryGetValue("step", out var s) ? (string)s : report.Status.ToString().ToLowerInvariant();
         var model = report.Entries.Values.Select(e => e.Data.TryGetValue("model", out var m) ? (string)m : null).FirstOrDefault(m => m is not null);
-        return TypedResults.Json(new Readiness(step, ready, model, ready || entry.Description == step ? null : entry.Description), ApiJson.Options,
+        var waiting = entry.Data.TryGetValue("waiting_for", out var server)
+            ? new ServerWaitDto((string)server, (string)entry.Data["waiting_since"], (string)entry.Data["next_attempt"], (string)entry.Data["last_failure"])
+            : null;
+        return TypedResults.Json(new Readiness(step, ready, model, ready || entry.Description == step ? null : entry.Description, waiting), ApiJson.Options,
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -31,6 +31,7 @@ public static class ConfigurationSchema
         [FirstStartSettings.SectionName] = [typeof(FirstStartSettings)],
         [StoreSettings.SectionName] = [typeof(StoreSettings)],
         [HostingSettings.SectionName] = [typeof(HostingSettings)],
+        [DependencySettings.SectionName] = [typeof(DependencySettings)],
     };
 
     /// <summary>Keys that existed once, refused with what took their place rather than as a mere typo.</summary>

@@ -31,6 +31,7 @@ public static class G3OptionsExtensions
         Add<FirstStartSettings>(services, configuration, FirstStartSettings.SectionName, f => f.Validate());
         Add<StoreSettings>(services, configuration, StoreSettings.SectionName, s => s.Validate());
         Add<HostingSettings>(services, configuration, HostingSettings.SectionName, h => h.Validate());
+        Add<DependencySettings>(services, configuration, DependencySettings.SectionName, d => d.Validate());
         Add<RequestLimitSettings>(services, configuration, RequestLimitSettings.SectionName, r => r.Validate());
         return services;
     }

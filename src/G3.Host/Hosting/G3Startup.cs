@@ -11,8 +11,11 @@ namespace G3.Host.Hosting;
 /// <summary>
 /// Brings the service up in the background: builds the embedded default on first start (from the executable's
 /// <see cref="IFirstStartWorld"/>, if it registered one), resolves every port (loading the models and opening the
-/// store), runs a warm-up through every stage, then marks the service ready. /healthz answers all along; /readyz
-/// and the API only once this is done.
+/// store), checks the servers the configuration requires (<see cref="ServerProbes"/>), runs a warm-up through every
+/// stage, then marks the service ready and keeps watching those servers. A server that cannot be reached is waited for
+/// with back-off for as long as it takes (<see cref="ServerWaits"/>; ports whose factory threw are built again, since
+/// DI caches no failed singleton); only what waiting cannot cure fails the start for good. /healthz answers all along;
+/// /readyz and the API only once this is done.
 /// </summary>
 internal sealed class G3Startup(IServiceProvider services, StartupStatus status, ILogger<G3Startup> log, IFirstStartWorld? world = null) : BackgroundService
 {
@@ -22,22 +25,38 @@ internal sealed class G3Startup(IServiceProvider services, StartupStatus status,
         {
             await FirstStart.EnsureStoreAsync(G3Settings.Value<FirstStartSettings>(services), G3Settings.Value<StoreSettings>(services),
                 G3Settings.Value<ModelSettings>(services), world, status.Report, log, stoppingToken);
-            status.Report("loading models and store");
-            var pipelines = await Task.Run(() => Load(services), stoppingToken);
-            status.Report("warming up");
-            await WarmUpAsync(stoppingToken);
+            var dependencies = G3Settings.Value<DependencySettings>(services);
+            var waits = new ServerWaits(dependencies, status, log, TimeProvider.System);
+            G3Pipelines pipelines = null!;
+            long count = 0;
+            IReadOnlyList<IServerProbe> probes = [];
+            await waits.RunAsync(async ct =>
+            {
+                status.Report("loading models and store");
+                pipelines = await Task.Run(() => Load(services), ct);
+                probes = ServerProbes.For(services, dependencies);
+                foreach (var probe in probes)
+                {
+                    status.Report("checking " + probe.Server);
+                    await probe.ProbeAsync(ct);
+                }
+                status.Report("warming up");
+                await WarmUpAsync(ct);
+                count = await services.GetRequiredService<IReferenceStore>().CountAsync(ct);
+            }, stoppingToken);
             var manifest = services.GetRequiredService<ModelManifest>();
             status.Ready(manifest.Id);
             log.LogInformation("Ready: model {ModelId}, {Count} reference photos, LMM {Provider}",
-                manifest.Id, await services.GetRequiredService<IReferenceStore>().CountAsync(stoppingToken), pipelines.Providers.Default.Info.Name);
+                manifest.Id, count, pipelines.Providers.Default.Info.Name);
+            await waits.WatchAsync(probes, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         catch (Exception e) when (e is G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or IOException)
         {
-            // An expected refusal (a missing model or store, invalid options): its message says it all, no stack trace.
-            // The process stays up (liveness) and /readyz explains what is wrong.
+            // An expected refusal (a missing model or store, invalid options, a collection of another dimension): its
+            // message says it all, no stack trace. The process stays up (liveness) and /readyz explains what is wrong.
             status.Fail(e.Message);
             log.LogError("The service could not start: {Reason}", e.Message);
         }

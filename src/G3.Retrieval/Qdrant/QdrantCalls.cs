@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 
 namespace G3.Retrieval.Qdrant;
@@ -10,7 +11,8 @@ namespace G3.Retrieval.Qdrant;
 /// <see cref="QdrantStoreException"/> whose message says what to check. Each attempt carries the
 /// client's deadline (<see cref="QdrantStoreOptions.RequestTimeout"/>); only failures that can pass
 /// are retried (unavailable, deadline exceeded, resource exhausted, aborted), with exponential
-/// backoff and jitter. The caller's cancellation is never retried nor wrapped: it surfaces as
+/// backoff and jitter. Inside the retries, a circuit breaker counts the attempts: while Qdrant keeps failing, calls
+/// fail at once (no attempt, no timeout) until its break is over and one call probes the server. The caller's cancellation is never retried nor wrapped: it surfaces as
 /// <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class QdrantCalls
@@ -35,8 +37,24 @@ internal sealed class QdrantCalls
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is RpcException e && IsTransient(e.StatusCode)),
             });
         }
+        // Added after the retry, so it runs inside it: it sees each attempt, and its refusal (BrokenCircuitException) is
+        // no RpcException, so it is not retried.
+        if (options.CircuitBreaker is { Enabled: true } breaker)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = breaker.FailureRatio,
+                SamplingDuration = breaker.SamplingDuration,
+                MinimumThroughput = breaker.MinimumThroughput,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is RpcException e && IsTransient(e.StatusCode)),
+            });
+        }
         _pipeline = builder.Build();
     }
+
+    /// <summary>The server, as readiness and logs name it.</summary>
+    public string Server => $"Qdrant at {_options.Url}";
 
     public static bool IsTransient(StatusCode status) =>
         status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
@@ -59,6 +77,14 @@ internal sealed class QdrantCalls
         {
             throw new OperationCanceledException($"The {operation} was cancelled.", cancellationToken);
         }
+        catch (BrokenCircuitException e)
+        {
+            var wait = e.RetryAfter is { } r ? string.Create(CultureInfo.InvariantCulture, $" for another {Math.Max(0.1, r.TotalSeconds):0.#} s") : "";
+            throw new QdrantUnavailableException(
+                $"{Server} is unavailable: {operation} was not tried, since Qdrant kept failing and calls fail at once{wait} " +
+                $"(the circuit breaker, {QdrantStoreOptions.SectionName}:CircuitBreaker).", attempts, null, e)
+            { Server = Server, RetryAfter = e.RetryAfter };
+        }
         catch (RpcException e) when (IsTransient(e.StatusCode))
         {
             var cause = e.StatusCode == StatusCode.DeadlineExceeded
@@ -67,7 +93,7 @@ internal sealed class QdrantCalls
             throw new QdrantUnavailableException(
                 $"Qdrant at {_options.Url} is unavailable: {operation} failed after {Attempts(attempts)} ({cause}). " +
                 $"Check that the server is running and that {QdrantStoreOptions.SectionName}:Url names its gRPC port (6334 by default).",
-                attempts, e.StatusCode, e);
+                attempts, e.StatusCode, e) { Server = Server };
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
         {

@@ -23,11 +23,20 @@ public class QdrantStoreException : G3Exception
         : base(message, innerException!) => StatusCode = statusCode;
 }
 
-/// <summary>Qdrant could not be reached or kept failing transiently after every retry (down, overloaded, too slow).</summary>
+/// <summary>
+/// Qdrant could not be reached or kept failing transiently after every retry (down, overloaded, too slow), or its
+/// circuit is open and the call failed at once. Waiting can cure it: the host answers 503 and keeps probing.
+/// </summary>
 public sealed class QdrantUnavailableException : QdrantStoreException
 {
-    /// <summary>How many gRPC attempts were made before giving up.</summary>
+    /// <summary>How many gRPC attempts were made before giving up (0 when the open circuit refused the call).</summary>
     public int Attempts { get; }
+
+    /// <summary>Which server, for readiness and logs: "Qdrant at http://host:6334".</summary>
+    public string Server { get; init; } = "Qdrant";
+
+    /// <summary>When the circuit is open: how long until it lets a call through again.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     public QdrantUnavailableException() { }
 

@@ -43,6 +43,20 @@ public sealed class QdrantReferenceStore : IReferenceStore, IDisposable
     /// <summary>Checks the collection's vector size and distance, creating it when missing. Idempotent; the first success is remembered.</summary>
     public Task EnsureCollectionAsync(CancellationToken cancellationToken) => _setup.EnsureAsync(cancellationToken);
 
+    /// <summary>The server, as readiness and logs name it: "Qdrant at http://host:6334".</summary>
+    public string Server => _calls.Server;
+
+    /// <summary>
+    /// One cheap call that succeeds only when Qdrant answers and the collection is usable: the collection is checked
+    /// (created when missing) on the first success, then only described. For readiness; it reads no points.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        await _setup.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await Run(t => _client.GetCollectionInfoAsync(_options.Collection, t), $"health probe of '{_options.Collection}'", cancellationToken)
+            .ConfigureAwait(false);
+    }
+
     /// <summary>Drops the whole collection (tests, re-indexing from scratch). True when it existed.</summary>
     public Task<bool> DropCollectionAsync(CancellationToken cancellationToken) => _setup.DropAsync(cancellationToken);
 

@@ -25,6 +25,28 @@ public enum QdrantQuantization
 }
 
 /// <summary>
+/// The Qdrant store's circuit breaker (<c>Store:Qdrant:CircuitBreaker</c>): it counts every gRPC attempt that fails
+/// transiently in a sliding window and, past the ratio, fails calls at once for <see cref="BreakDuration"/>; then one
+/// call is let through as a probe. Ranges are Polly's own limits.
+/// </summary>
+public sealed record QdrantCircuitBreakerOptions
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Share of failed attempts in the window that opens the circuit (0 &lt; ratio ≤ 1).</summary>
+    public double FailureRatio { get; init; } = 0.5;
+
+    /// <summary>The sliding window the ratio is measured over (at least 500 ms).</summary>
+    public TimeSpan SamplingDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts the window must hold before the ratio counts (at least 2).</summary>
+    public int MinimumThroughput { get; init; } = 4;
+
+    /// <summary>How long calls fail at once before one probe call is let through (at least 500 ms).</summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
 /// Settings of the Qdrant reference store (configuration section <c>Store:Qdrant</c>). Property names
 /// are the configuration keys; the API key comes only from the environment
 /// (<c>G3_Store__Qdrant__ApiKey</c>). Collection-shape settings (distance, on-disk storage, HNSW
@@ -70,6 +92,12 @@ public sealed partial record QdrantStoreOptions
 
     /// <summary>Upper bound of one retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Polly's circuit breaker around every gRPC attempt: while Qdrant keeps failing transiently, calls fail at once
+    /// (<see cref="QdrantUnavailableException"/> with the time left) instead of each waiting for its own timeouts.
+    /// </summary>
+    public QdrantCircuitBreakerOptions CircuitBreaker { get; init; } = new();
 
     /// <summary>Points per upsert, lookup and delete request.</summary>
     public int UpsertBatchSize { get; init; } = 256;
@@ -152,6 +180,15 @@ public sealed partial record QdrantStoreOptions
             nameof(MaxRetryDelay), $"must lie between RetryBaseDelay and 1.00:00:00 (got {MaxRetryDelay})");
         Check(UpsertBatchSize is > 0 and <= 100_000, nameof(UpsertBatchSize),
             string.Create(CultureInfo.InvariantCulture, $"must lie in 1..100000 (got {UpsertBatchSize})"));
+        var breaker = CircuitBreaker ?? new();
+        Check(breaker.FailureRatio is > 0 and <= 1, "CircuitBreaker:FailureRatio",
+            string.Create(CultureInfo.InvariantCulture, $"must lie in (0, 1] (got {breaker.FailureRatio})"));
+        Check(breaker.SamplingDuration >= TimeSpan.FromMilliseconds(500) && breaker.SamplingDuration <= TimeSpan.FromDays(1),
+            "CircuitBreaker:SamplingDuration", $"must lie between 00:00:00.5 and 1.00:00:00 (got {breaker.SamplingDuration})");
+        Check(breaker.MinimumThroughput is >= 2 and <= 10_000, "CircuitBreaker:MinimumThroughput",
+            string.Create(CultureInfo.InvariantCulture, $"must lie in 2..10000 (got {breaker.MinimumThroughput})"));
+        Check(breaker.BreakDuration >= TimeSpan.FromMilliseconds(500) && breaker.BreakDuration <= TimeSpan.FromDays(1),
+            "CircuitBreaker:BreakDuration", $"must lie between 00:00:00.5 and 1.00:00:00 (got {breaker.BreakDuration})");
         var unknown = (PayloadIndexes ?? []).Where(k => !IndexablePayloadKeys.Contains(k, StringComparer.Ordinal)).ToList();
         Check(unknown.Count == 0, nameof(PayloadIndexes),
             $"names unknown payload keys ({string.Join(", ", unknown.Select(k => $"'{k}'"))}); the keys are {string.Join(", ", IndexablePayloadKeys)}");

@@ -14,6 +14,20 @@ public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
     private readonly ServiceFixture _files = new();
     private WebApplication? _app;
 
+    /// <summary>
+    /// The suite's settings beside the store's: keys required, rate limits off, a short slow-body limit. Shared with
+    /// <see cref="QdrantDownServiceFixture"/>, which runs the suite against a service whose Qdrant is down.
+    /// </summary>
+    internal static readonly string[] SuiteSettings =
+    [
+        "--Security:RequireApiKey=true",
+        $"--Security:ApiKeys:0={Key}",
+        "--RateLimits:PermitsPerMinute=0",
+        "--RateLimits:FailedKeyAttemptsPerMinute=100000",
+        "--Requests:MinBodyBytesPerSecond=100",
+        "--Requests:BodyGracePeriodSeconds=1.5",
+    ];
+
     public Uri BaseAddress { get; private set; } = null!;
     public int Port => BaseAddress.Port;
 
@@ -27,12 +41,7 @@ public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
             "--FirstStart:BuildEmbeddedStore=false",
             "--Cache:Mode=Off",
             "--Pipeline:RetrievedCandidates=5",
-            "--Security:RequireApiKey=true",
-            $"--Security:ApiKeys:0={Key}",
-            "--RateLimits:PermitsPerMinute=0",
-            "--RateLimits:FailedKeyAttemptsPerMinute=100000",
-            "--Requests:MinBodyBytesPerSecond=100",
-            "--Requests:BodyGracePeriodSeconds=1.5",
+            .. SuiteSettings,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
