@@ -196,7 +196,7 @@ public static class FanOutComparison
             long last;
             while ((last = Interlocked.Read(ref _lastStart)) < now && Interlocked.CompareExchange(ref _lastStart, now, last) != last) { }
             await Task.Delay(latency, cancellationToken);
-            var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : 1;
+            var n = LmmCallSettings.Of(options).Choices;
             var response = new ChatResponse(Enumerable.Range(0, n).Select(_ => new ChatMessage(ChatRole.Assistant, "{\"latitude\": 45.76, \"longitude\": 4.84}")).ToList());
             var ticks = sw.Elapsed.Ticks;
             long current;

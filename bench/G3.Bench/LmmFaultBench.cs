@@ -83,7 +83,7 @@ public static class LmmFaultBench
                 throw LmmProviderException.FromStatus("stub", 503, "injected fault", retryAfter: null);
             }
             await Task.Delay(latency, cancellationToken);
-            var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : 1;
+            var n = LmmCallSettings.Of(options).Choices;
             return new ChatResponse(Enumerable.Range(0, n).Select(_ => new ChatMessage(ChatRole.Assistant, "{\"latitude\": 45.76, \"longitude\": 4.84}")).ToList());
         }
 

@@ -1,6 +1,7 @@
 using G3.Core.Candidates;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
+using G3.Diversification.Orchestration;
 using G3.Diversification.Parsing;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
@@ -28,8 +29,9 @@ namespace G3.Diversification.Generation;
 /// </summary>
 public sealed class LmmCandidateGenerator : ICandidateGenerator
 {
-    private readonly Kernel _kernel;
     private readonly LmmProviderInfo _provider;
+    // One kernel per chain member (chain order), holding that member's pipeline as resolved at construction.
+    private readonly List<Kernel> _members;
     private readonly PromptTemplates _prompts;
     private readonly ResponseCache _cache;
     private readonly GenerationSettings _settings;
@@ -38,20 +40,24 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
     // The cache key's prompt templates, parsed once per prompt (one-call-per-sample providers make K×N calls per request).
     private readonly Dictionary<string, IPromptTemplate> _keyTemplates;
 
-    /// <param name="kernel">A kernel holding the chat client of <paramref name="provider"/> and of each of its fallbacks as keyed services (see LmmProviderRegistry.Kernel).</param>
+    /// <param name="kernel">
+    /// A kernel holding the chat client of <paramref name="provider"/> and of each of its fallbacks as keyed services
+    /// (see LmmProviderRegistry.Kernel). Each is looked up by name here, once: every call goes to the client found now.
+    /// </param>
     public LmmCandidateGenerator(Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, ResponseCache cache, GenerationSettings? settings = null)
     {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(provider);
         _settings = settings ?? new GenerationSettings();
         _settings.EnsureValid(prompts);
-        foreach (var member in provider.Chain)
-            if (kernel.Services.GetKeyedService<IChatClient>(member.Name) is null)
-                throw new ArgumentException($"the kernel has no chat client for LMM provider '{member.Name}'.", nameof(kernel));
-        _kernel = kernel;
+        _members = [.. provider.Chain.Select(member => LmmKernel.ForProvider(kernel, member.Name,
+            kernel.Services.GetKeyedService<IChatClient>(member.Name)
+                ?? throw new ArgumentException($"the kernel has no chat client for LMM provider '{member.Name}'.", nameof(kernel))))];
         _provider = provider;
         _prompts = prompts;
         _cache = cache;
         _context = kernel.Services.GetService<LmmChainContext>() ?? LmmChainContext.Default;
-        _chain = new ProviderChain(kernel, cache, _context);
+        _chain = new ProviderChain(cache, _context);
         var factory = new KernelPromptTemplateFactory();
         _keyTemplates = prompts.Configs.ToDictionary(kv => kv.Key, kv => factory.Create(kv.Value), StringComparer.Ordinal);
     }
@@ -66,8 +72,8 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         // With the cache off no key is looked up or stored, so the key's render is skipped.
         var keyTemplate = _cache.Mode == CacheMode.Off ? null : _keyTemplates[promptName];
         var chain = new List<ProviderRequest>();
-        foreach (var member in _provider.Chain)
-            chain.Add(await ProviderRequest.BuildAsync(_kernel, member, _prompts, promptName, _settings.PromptSettings, keyTemplate, request, cancellationToken).ConfigureAwait(false));
+        foreach (var (member, kernel) in _provider.Chain.Zip(_members))
+            chain.Add(await ProviderRequest.BuildAsync(kernel, member, _prompts, promptName, _settings.PromptSettings, keyTemplate, request, cancellationToken).ConfigureAwait(false));
 
         var samples = Enumerable.Range(request.FirstSampleIndex, request.SampleCount).ToList();
         var texts = new Dictionary<int, string>();

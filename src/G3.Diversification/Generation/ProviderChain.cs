@@ -20,7 +20,7 @@ namespace G3.Diversification.Generation;
 /// samples.</item>
 /// </list>
 /// </summary>
-internal sealed class ProviderChain(Kernel kernel, ResponseCache cache, LmmChainContext context)
+internal sealed class ProviderChain(ResponseCache cache, LmmChainContext context)
 {
     /// <summary>The winner's answers, or (no provider gave a valid one) the first provider in chain order that gave any, else the primary's failures.</summary>
     public async Task<ProviderAnswers> RunAsync(IReadOnlyList<ProviderRequest> chain, IReadOnlyList<int> samples, TimeSpan budget, CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ internal sealed class ProviderChain(Kernel kernel, ResponseCache cache, LmmChain
     {
         try
         {
-            var result = await kernel.InvokeAsync(request.Function, request.ArgumentsFor(samples.Length), cancellationToken).ConfigureAwait(false);
+            var result = await request.Kernel.InvokeAsync(request.Function, request.ArgumentsFor(samples.Length), cancellationToken).ConfigureAwait(false);
             var response = result.GetValue<ChatResponse>()
                 ?? throw new LmmProviderException(request.Provider.Name, "the prompt function returned no chat response", null, isTransient: false);
             var texts = response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text).Take(samples.Length).ToList();

@@ -31,9 +31,10 @@ internal sealed class ProviderRequest
     private readonly string _imagesKey;
     private readonly Sampling _sampling;
 
-    private ProviderRequest(LmmProviderInfo provider, KernelFunction function, PromptExecutionSettings settings, KernelArguments arguments,
+    private ProviderRequest(Kernel kernel, LmmProviderInfo provider, KernelFunction function, PromptExecutionSettings settings, KernelArguments arguments,
         string keyPrompt, string imagesKey, Sampling sampling)
     {
+        Kernel = kernel;
         Provider = provider;
         Function = function;
         _settings = settings;
@@ -43,10 +44,14 @@ internal sealed class ProviderRequest
         _sampling = sampling;
     }
 
+    /// <summary>The kernel whose only chat service is this provider's pipeline.</summary>
+    public Kernel Kernel { get; }
+
     public LmmProviderInfo Provider { get; }
 
     public KernelFunction Function { get; }
 
+    /// <param name="kernel">The kernel whose only chat service is <paramref name="provider"/>'s pipeline.</param>
     /// <param name="profile">The experiment's sampling profile; null = the provider's own.</param>
     /// <param name="keyTemplate">The prompt's template, rendered (photos left out) into the cache key; null with the cache off.</param>
     public static async Task<ProviderRequest> BuildAsync(Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, string promptName, string? profile,
@@ -68,7 +73,7 @@ internal sealed class ProviderRequest
         arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(_ => "(image)"));
         var keyPrompt = keyTemplate is null ? string.Empty : await keyTemplate.RenderAsync(kernel, arguments, cancellationToken).ConfigureAwait(false);
         arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(DataUri));
-        return new ProviderRequest(provider, prompts.Function(promptName), settings, arguments, keyPrompt, imagesKey, Sampling.From(settings, profile ?? provider.PromptSettings, provider.StructuredOutput));
+        return new ProviderRequest(kernel, provider, prompts.Function(promptName), settings, arguments, keyPrompt, imagesKey, Sampling.From(settings, profile ?? provider.PromptSettings, provider.StructuredOutput));
     }
 
     /// <summary>The cache key of sample <paramref name="sampleIndex"/> as this provider answers it.</summary>
@@ -82,8 +87,7 @@ internal sealed class ProviderRequest
     /// <summary>The kernel arguments of one call asking for <paramref name="choices"/> samples, routed to this provider.</summary>
     public KernelArguments ArgumentsFor(int choices)
     {
-        var perCall = _settings.Clone();
-        perCall.ExtensionData![ChatConventions.ChoiceCount] = choices;
+        var perCall = (LmmCallSettings.Of(_settings) with { Choices = choices }).ApplyTo(_settings.Clone());
         return new KernelArguments(_arguments, new Dictionary<string, PromptExecutionSettings> { [Provider.Name] = perCall });
     }
 
@@ -118,8 +122,7 @@ internal sealed class ProviderRequest
         public static Sampling From(PromptExecutionSettings settings, string profile, string structuredOutput)
         {
             var options = settings.ToChatOptions(null);
-            var detail = options.AdditionalProperties?.GetValueOrDefault(ChatConventions.DefaultImageDetail)?.ToString() ?? "auto";
-            return new(options.Temperature, options.MaxOutputTokens ?? 0, detail, profile, structuredOutput);
+            return new(options.Temperature, options.MaxOutputTokens ?? 0, LmmCallSettings.Of(options).ImageDetail ?? "auto", profile, structuredOutput);
         }
     }
 }

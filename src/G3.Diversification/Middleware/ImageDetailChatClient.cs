@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace G3.Diversification.Middleware;
 
 /// <summary>
-/// Applies the request's default image detail (<see cref="ChatConventions.DefaultImageDetail"/>, from the prompt's
+/// Applies the request's default image detail (<see cref="LmmCallSettings.ImageDetail"/>, from the prompt's
 /// execution settings: G3 uses "low") to every image that carries no detail of its own, in the key
 /// Microsoft.Extensions.AI.OpenAI maps onto OpenAI's <c>image_url.detail</c>. Servers without the notion ignore it.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class ImageDetailChatClient(IChatClient inner) : DelegatingChatCli
 
     private static IEnumerable<ChatMessage> Apply(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        if (options?.AdditionalProperties?.TryGetValue(ChatConventions.DefaultImageDetail, out var value) != true || value?.ToString() is not { Length: > 0 } detail)
+        if (LmmCallSettings.Of(options).ImageDetail is not { } detail)
             return messages;
         // Copies, so the caller's messages (which may be replayed to a fallback provider) are left as they were.
         return messages.Select(m => m.Contents.Any(NeedsDetail)

@@ -29,6 +29,25 @@ public static class LmmKernel
         builder.Services.AddSingleton<IFunctionInvocationFilter, FunctionInvocationTelemetryFilter>();
         return builder.Build();
     }
+
+    /// <summary>
+    /// A kernel whose only chat service is <paramref name="client"/> (one provider's pipeline, resolved once by the
+    /// caller), with <paramref name="source"/>'s filters and chain context. Semantic Kernel's prompt functions pick
+    /// their chat client by the execution settings' service id, so the client stays keyed under
+    /// <paramref name="name"/>; in this kernel that id can reach no other provider.
+    /// </summary>
+    public static Kernel ForProvider(Kernel source, string name, IChatClient client)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var builder = Kernel.CreateBuilder();
+        builder.Services.AddKeyedSingleton(name, client);
+        builder.Services.AddSingleton(source.Services.GetService<LmmChainContext>() ?? LmmChainContext.Default);
+        foreach (var filter in source.PromptRenderFilters)
+            builder.Services.AddSingleton(filter);
+        foreach (var filter in source.FunctionInvocationFilters)
+            builder.Services.AddSingleton(filter);
+        return builder.Build();
+    }
 }
 
 /// <summary>

@@ -38,6 +38,7 @@ public static class FollowUpPrompt
         var config = PromptTemplateConfig.FromJson(Read("config.json"));
         config.Name = Name;
         config.Template = Read("skprompt.txt");
+        ExecutionSettingsReader.Convert(Name, config);
         return config;
     }
 

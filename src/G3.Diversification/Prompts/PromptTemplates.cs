@@ -103,6 +103,7 @@ public sealed class PromptTemplates
         config.Template = template;
         AllowImageTags(config);
         EnsureValid(name, config);
+        ExecutionSettingsReader.Convert(name, config);
         return config;
     }
 

@@ -1,6 +1,4 @@
 using System.ClientModel.Primitives;
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 
@@ -18,7 +16,7 @@ internal sealed class OpenAIChoicesChatClient(IChatClient inner, bool supportsN,
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var requested = ChoiceCount(options);
+        var requested = LmmCallSettings.Of(options).Choices;
         var n = supportsN ? Math.Min(requested, LmmProviderOptions.MaxChoicesPerCall) : 1;
         var response = await base.GetResponseAsync(messages, Shape(options, n), cancellationToken);
         if (response.RawRepresentation is ChatCompletion completion && n > 1)
@@ -46,23 +44,5 @@ internal sealed class OpenAIChoicesChatClient(IChatClient inner, bool supportsN,
             return request;
         };
         return copy;
-    }
-
-    /// <summary>The choice count asked for (<see cref="ChatConventions.ChoiceCount"/>), whatever numeric type carried it; 1 when absent.</summary>
-    internal static int ChoiceCount(ChatOptions? options)
-    {
-        if (options?.AdditionalProperties is not { } bag || !bag.TryGetValue(ChatConventions.ChoiceCount, out var raw) || raw is null)
-            return 1;
-        int? n = raw switch
-        {
-            int i => i,
-            long l when l is >= 1 and <= int.MaxValue => (int)l,
-            JsonElement { ValueKind: JsonValueKind.Number } e when e.TryGetInt32(out var j) => j,
-            string s when int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var k) => k,
-            _ => null,
-        };
-        return n is { } count && count >= 1
-            ? count
-            : throw new ArgumentException($"ChatOptions.AdditionalProperties[\"{ChatConventions.ChoiceCount}\"] must be a positive integer (was '{raw}').", nameof(options));
     }
 }

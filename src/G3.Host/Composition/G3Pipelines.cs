@@ -32,7 +32,7 @@ public sealed class G3Pipelines(
     public G3Pipeline For(string? provider = null)
     {
         var lmm = Provider(provider);
-        return _byProvider.GetOrAdd(lmm.Info.Name, _ => Create(lmm.Info.Name));
+        return _byProvider.GetOrAdd(lmm.Info.Name, _ => Create(lmm));
     }
 
     /// <summary>
@@ -40,9 +40,13 @@ public sealed class G3Pipelines(
     /// or store; <paramref name="prompts"/> chooses prompts and execution settings by name. Null keeps the registered one.
     /// </summary>
     public G3Pipeline Create(string? provider, IVerifier? selector = null, PromptTemplates? templates = null, IImageEncoder? encoder = null,
+        IReferenceStore? referenceStore = null, GenerationSettings? prompts = null) =>
+        Create(Provider(provider), selector, templates, encoder, referenceStore, prompts);
+
+    // The provider is resolved by name once, by the caller; its pipeline's generator takes it from here.
+    private G3Pipeline Create(ILmmProvider lmm, IVerifier? selector = null, PromptTemplates? templates = null, IImageEncoder? encoder = null,
         IReferenceStore? referenceStore = null, GenerationSettings? prompts = null)
     {
-        var lmm = Provider(provider);
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
             : new LmmCandidateGenerator(providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, cache, prompts);

@@ -7,6 +7,9 @@ using G3.Diversification.Orchestration;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace G3.Diversification.Tests.Generation;
 
@@ -35,11 +38,12 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         Assert.Equal([10.0, 11, 12], candidates.Select(c => c.Point!.Value.Latitude));
         Assert.All(candidates, c => Assert.Equal(new PromptVariant(1, 2), c.Variant));
         var (messages, options) = Assert.Single(client.Requests);
-        Assert.Equal(3, options!.AdditionalProperties![ChatConventions.ChoiceCount]);
+        Assert.NotNull(options);
+        Assert.Equal(3, LmmCallSettings.Of(options).Choices);
         Assert.Equal(0.7f, options.Temperature); // the request's temperature wins over the profile's 1.2
         Assert.Equal(200, options.MaxOutputTokens);
         Assert.Equal("vision-1", options.ModelId);
-        Assert.Equal("low", options.AdditionalProperties[ChatConventions.DefaultImageDetail]);
+        Assert.Equal("low", LmmCallSettings.Of(options).ImageDetail);
         var contents = Assert.Single(messages).Contents;
         var text = Assert.IsType<TextContent>(contents[0]).Text;
         Assert.Contains("(48.8566, 2.3522), (45.7640, 4.8357)", text, StringComparison.Ordinal);
@@ -55,7 +59,7 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         var client = new ScriptedChatClient(_ => "(40.0, -3.7)");
         var candidates = await Generator(client, maxPerCall: 1).GenerateAsync(Request(count: 3), default);
         Assert.Equal(3, client.Calls);
-        Assert.All(client.Requests, r => Assert.Equal(1, r.Options!.AdditionalProperties![ChatConventions.ChoiceCount]));
+        Assert.All(client.Requests, r => Assert.Equal(1, LmmCallSettings.Of(r.Options).Choices));
         Assert.All(candidates, c => Assert.True(c.IsValid));
     }
 
@@ -77,7 +81,7 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         await Generator(client, 10).GenerateAsync(Request(first: 0, count: 2), default);
         await Generator(client, 10).GenerateAsync(Request(first: 0, count: 5), default);
         Assert.Equal(2, client.Calls);
-        Assert.Equal(3, client.Requests.Last().Options!.AdditionalProperties![ChatConventions.ChoiceCount]);
+        Assert.Equal(3, LmmCallSettings.Of(client.Requests.Last().Options).Choices);
     }
 
     [Fact]
@@ -119,6 +123,34 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Generator(client, 10).GenerateAsync(Request(), cts.Token));
+    }
+
+    [Fact]
+    public async Task Each_provider_of_the_chain_is_looked_up_once_at_construction_and_then_called_directly()
+    {
+        // The primary fails every call, so both requests reach the fallback too.
+        var primary = new ScriptedChatClient(_ => "unused") { Fail = () => new InvalidOperationException("down") };
+        var fallback = new ScriptedChatClient(_ => "(40.0, -3.7)");
+        var ready = LmmKernel.Create([("primary", primary), ("fallback", fallback)]);
+        var lookups = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        var builder = Kernel.CreateBuilder();
+        foreach (var name in new[] { "primary", "fallback" })
+            builder.Services.AddKeyedTransient<IChatClient>(name, (services, key) =>
+            {
+                lookups.AddOrUpdate(name, 1, (_, n) => n + 1);
+                return ready.Services.GetRequiredKeyedService<IChatClient>(name);
+            });
+        var info = new LmmProviderInfo("primary", "openai", "vision-1", 10, "gpt4v") { Fallbacks = [new LmmProviderInfo("fallback", "ollama", "llava", 1, "llava")] };
+        var generator = new LmmCandidateGenerator(builder.Build(), info, PromptTemplates.Default, ResponseCache.Disabled);
+
+        var first = await generator.GenerateAsync(Request(count: 2), default);
+        var second = await generator.GenerateAsync(Request(count: 2), default);
+
+        Assert.All(first.Concat(second), c => Assert.True(c.IsValid));
+        Assert.Equal(2, primary.Calls);
+        Assert.Equal(4, fallback.Calls);
+        Assert.Equal(1, lookups["primary"]);
+        Assert.Equal(1, lookups["fallback"]);
     }
 
     public void Dispose() => Directory.Delete(_cacheDir, true);

@@ -25,7 +25,7 @@ internal sealed class ScriptedChatClient(Func<int, string> answer) : IChatClient
         FirstCall.TrySetResult();
         if (Gate is { } gate) await gate.WaitAsync(cancellationToken);
         if (Fail?.Invoke() is { } ex) throw ex;
-        var n = options?.AdditionalProperties?.TryGetValue(ChatConventions.ChoiceCount, out var v) == true ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        var n = LmmCallSettings.Of(options).Choices;
         var choices = Enumerable.Range(0, n).Select(i => new ChatMessage(ChatRole.Assistant, answer((call - 1) * 100 + i))).ToList();
         return new ChatResponse(choices);
     }

@@ -80,7 +80,7 @@ public class PromptTemplatesTests
 
         Assert.Equal(temperature, options.Temperature!.Value, 3);
         Assert.Equal(200, options.MaxOutputTokens);
-        Assert.Equal("low", options.AdditionalProperties![ChatConventions.DefaultImageDetail]);
+        Assert.Equal("low", LmmCallSettings.Of(options).ImageDetail);
     }
 
     [Fact]

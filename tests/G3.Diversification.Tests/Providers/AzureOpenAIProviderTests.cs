@@ -26,7 +26,7 @@ public sealed class AzureOpenAIProviderTests
         using var registry = StubProviders.Registry(("azure", Options(server.BaseUri)));
 
         var response = await registry.Default.Client.GetResponseAsync(TestImages.GeolocationPrompt(),
-            new ChatOptions { MaxOutputTokens = 200, AdditionalProperties = new() { [ChatConventions.ChoiceCount] = 2 } });
+            new LmmCallSettings { Choices = 2 }.ApplyTo(new ChatOptions { MaxOutputTokens = 200 }));
 
         var request = Assert.Single(server.Requests);
         Assert.Equal("/openai/deployments/g3-gpt4o/chat/completions", request.Path);

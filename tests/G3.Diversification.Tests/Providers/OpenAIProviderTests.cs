@@ -21,14 +21,13 @@ public sealed class OpenAIProviderTests
         Resilience = StubProviders.NoRetry(),
     };
 
-    private static ChatOptions Sampling(int n, string? detail = "low") => new()
+    private static ChatOptions Sampling(int n, string? detail = "low") => new LmmCallSettings { Choices = n, ImageDetail = detail }.ApplyTo(new ChatOptions
     {
         Temperature = 0.7f,
         MaxOutputTokens = 200,
         Seed = 42,
         ModelId = "some-other-model", // the provider pins its own model
-        AdditionalProperties = new() { [ChatConventions.ChoiceCount] = n, [ChatConventions.DefaultImageDetail] = detail },
-    };
+    });
 
     [Fact]
     public async Task Sends_one_request_with_n_the_image_as_a_data_url_and_the_prompt_settings()
