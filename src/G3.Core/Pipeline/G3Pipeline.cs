@@ -3,6 +3,7 @@ using G3.Core.Candidates;
 using G3.Core.Errors;
 using G3.Core.Options;
 using G3.Core.Ports;
+using G3.Core.Usage;
 using G3.Core.Views;
 
 namespace G3.Core.Pipeline;
@@ -86,7 +87,8 @@ public sealed class G3Pipeline
         var retrieveTime = sw.Elapsed;
 
         sw.Restart();
-        var lmm = await GenerateAsync(query, options, similar, dissimilar, events, cancellationToken).ConfigureAwait(false);
+        var calls = new LmmCallLog();
+        var lmm = await GenerateAsync(query, options, similar, dissimilar, calls, events, cancellationToken).ConfigureAwait(false);
         var generateTime = sw.Elapsed;
 
         var retrieved = similar.Take(options.RetrievedCandidates).Select(Candidate.FromReference).ToList();
@@ -128,6 +130,7 @@ public sealed class G3Pipeline
             Ranked = verification.Ranked,
             Probabilities = verification.Probabilities,
             LmmCandidates = lmm,
+            LmmCalls = calls.Calls,
             RetrievedCandidates = retrieved,
             Similar = similar,
             Dissimilar = dissimilar,
@@ -178,7 +181,7 @@ public sealed class G3Pipeline
 
     private async Task<IReadOnlyList<Candidate>> GenerateAsync(
         PlaceQuery query, G3Options options, IReadOnlyList<ReferencePhoto> similar, IReadOnlyList<ReferencePhoto> dissimilar,
-        EventSink events, CancellationToken cancellationToken)
+        LmmCallLog calls, EventSink events, CancellationToken cancellationToken)
     {
         if (_generator is null)
             return [];
@@ -194,7 +197,7 @@ public sealed class G3Pipeline
             var dis = dissimilar.Take(variant.ReferenceCount).ToList();
             for (var first = 0; first < samples; first += perCall)
                 requests.Add(new GenerationRequest(query.Images[0], variant, sim, dis, first, Math.Min(perCall, samples - first),
-                    options.Temperature, options.ReferencePlaceText) { Images = query.Images, Budget = options.GenerationDeadline });
+                    options.Temperature, options.ReferencePlaceText) { Images = query.Images, Budget = options.GenerationDeadline, Calls = calls });
         }
 
         events.Publish(new StageStarted(Stages.Generate));

@@ -3,6 +3,7 @@ using G3.Core.Geo;
 using G3.Core.Levels;
 using G3.Core.Options;
 using G3.Core.Ports;
+using G3.Core.Usage;
 using G3.Core.Views;
 
 namespace G3.Core.Pipeline;
@@ -26,6 +27,12 @@ public sealed record GeolocationResult
 
     /// <summary>Every LMM candidate in generation order (variant, then sample), failures included.</summary>
     public required IReadOnlyList<Candidate> LmmCandidates { get; init; }
+
+    /// <summary>Every LMM call the run made or answered from the cache, in the order they came back.</summary>
+    public IReadOnlyList<LmmCall> LmmCalls { get; init; } = [];
+
+    /// <summary>What the LMM stage cost: tokens in total and per provider and model, cached answers apart.</summary>
+    public LmmUsage Usage => LmmUsage.Of(LmmCalls);
 
     /// <summary>The retrieved candidates that entered verification (the S most similar photos).</summary>
     public required IReadOnlyList<Candidate> RetrievedCandidates { get; init; }

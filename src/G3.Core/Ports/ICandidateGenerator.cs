@@ -1,4 +1,5 @@
 using G3.Core.Candidates;
+using G3.Core.Usage;
 
 namespace G3.Core.Ports;
 
@@ -26,6 +27,9 @@ public sealed record GenerationRequest(
     /// a generator that tries several providers plans its hand-overs inside it. Null: the caller set no deadline.
     /// </summary>
     public TimeSpan? Budget { get; init; }
+
+    /// <summary>Where the generator records every provider call and cached answer of this request (what it cost); null: not recorded.</summary>
+    public LmmCallLog? Calls { get; init; }
 
     /// <summary>What caches key the photos by: <see cref="PlaceQuery.Sha256"/> of <see cref="Images"/>.</summary>
     public string ImagesSha256 => Images.Count == 1 ? Images[0].Sha256 : new PlaceQuery(Images).Sha256;

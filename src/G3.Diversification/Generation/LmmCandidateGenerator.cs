@@ -1,5 +1,6 @@
 using G3.Core.Candidates;
 using G3.Core.Ports;
+using G3.Core.Usage;
 using G3.Diversification.Caching;
 using G3.Diversification.Orchestration;
 using G3.Diversification.Parsing;
@@ -25,6 +26,11 @@ namespace G3.Diversification.Generation;
 /// <para>
 /// Cache reads: the primary's answers first. While the primary's circuit is open (an outage), answers its fallbacks
 /// gave earlier are replayed too, in chain order, before anyone is asked.
+/// </para>
+/// <para>
+/// What it cost goes to the request's call log (<see cref="GenerationRequest.Calls"/>): every provider call with the
+/// tokens it reported (<see cref="ProviderChain"/>), and the answers that cost no call (replayed from the cache, or
+/// shared with an identical request in flight) apart, at zero tokens.
 /// </para>
 /// </summary>
 public sealed class LmmCandidateGenerator : ICandidateGenerator
@@ -77,33 +83,47 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
 
         var samples = Enumerable.Range(request.FirstSampleIndex, request.SampleCount).ToList();
         var texts = new Dictionary<int, string>();
-        await ReplayAsync(chain[0], samples, texts, cancellationToken).ConfigureAwait(false);
+        await ReplayAsync(chain[0], samples, texts, request.Calls, cancellationToken).ConfigureAwait(false);
         if (_context.IsOutage(_provider.Name))
             foreach (var fallback in chain.Skip(1))
-                await ReplayAsync(fallback, samples, texts, cancellationToken).ConfigureAwait(false);
+                await ReplayAsync(fallback, samples, texts, request.Calls, cancellationToken).ConfigureAwait(false);
 
         var missing = samples.Where(i => !texts.ContainsKey(i)).ToList();
         ProviderAnswers? fetched = null;
         if (missing.Count > 0)
         {
             var budget = request.Budget ?? _context.Budget.Stage;
-            Task<ProviderAnswers> Fetch(CancellationToken ct) => _chain.RunAsync(chain, missing, budget, ct);
+            var asked = false;
+            Task<ProviderAnswers> Fetch(CancellationToken ct)
+            {
+                asked = true;
+                return _chain.RunAsync(chain, missing, budget, request.Calls, ct);
+            }
             // With the cache off the keys carry no prompt, so they cannot tell requests apart: no sharing then.
             fetched = _cache.Mode == CacheMode.Off
                 ? await Fetch(cancellationToken).ConfigureAwait(false)
                 : await _cache.InFlight.RunAsync(string.Join('|', missing.Select(i => chain[0].Key(i).Hash())), Fetch, cancellationToken).ConfigureAwait(false);
             foreach (var (i, text) in fetched.Texts)
                 texts[i] = text;
+            // Answers shared with an identical request in flight: that request's calls paid for them, not this one's.
+            if (!asked && fetched.Texts.Count > 0)
+                request.Calls?.Record(LmmCall.Cached(fetched.Request.Provider.Name, fetched.Request.Provider.Model, fetched.Texts.Count));
         }
 
         return samples.Select(i => ToCandidate(request.Variant, i, texts.GetValueOrDefault(i), fetched?.FailureOf(i))).ToList();
     }
 
-    private async Task ReplayAsync(ProviderRequest request, List<int> samples, Dictionary<int, string> texts, CancellationToken cancellationToken)
+    private async Task ReplayAsync(ProviderRequest request, List<int> samples, Dictionary<int, string> texts, LmmCallLog? log, CancellationToken cancellationToken)
     {
+        var replayed = 0;
         foreach (var i in samples.Where(i => !texts.ContainsKey(i)))
             if (await _cache.TryGetAsync(request.Key(i), cancellationToken).ConfigureAwait(false) is { } text)
+            {
                 texts[i] = text;
+                replayed++;
+            }
+        if (replayed > 0)
+            log?.Record(LmmCall.Cached(request.Provider.Name, request.Provider.Model, replayed));
     }
 
     private static Candidate ToCandidate(PromptVariant variant, int sampleIndex, string? text, string? failure)

@@ -1,3 +1,4 @@
+using G3.Core.Usage;
 using G3.Diversification.Caching;
 using G3.Diversification.Providers;
 using G3.Diversification.Resilience;
@@ -18,12 +19,15 @@ namespace G3.Diversification.Generation;
 /// theirs with them;</item>
 /// <item>a provider's N samples are its own calls (one call with <c>n</c>, or N calls): a failed call costs only its
 /// samples.</item>
+/// <item>every call that comes back is recorded with the tokens its provider reported, whether its answers win or not
+/// (each was billed).</item>
 /// </list>
 /// </summary>
 internal sealed class ProviderChain(ResponseCache cache, LmmChainContext context)
 {
     /// <summary>The winner's answers, or (no provider gave a valid one) the first provider in chain order that gave any, else the primary's failures.</summary>
-    public async Task<ProviderAnswers> RunAsync(IReadOnlyList<ProviderRequest> chain, IReadOnlyList<int> samples, TimeSpan budget, CancellationToken cancellationToken)
+    public async Task<ProviderAnswers> RunAsync(IReadOnlyList<ProviderRequest> chain, IReadOnlyList<int> samples, TimeSpan budget, LmmCallLog? log,
+        CancellationToken cancellationToken)
     {
         var time = context.Time;
         var started = time.GetUtcNow();
@@ -37,7 +41,7 @@ internal sealed class ProviderChain(ResponseCache cache, LmmChainContext context
         var finished = new List<ProviderAnswers>();
         for (var i = 0; i < chain.Count; i++)
         {
-            running.Add(AskAsync(chain[i], samples, calls.Token));
+            running.Add(AskAsync(chain[i], samples, log, calls.Token));
             if (i == chain.Count - 1)
                 break;
             var handoverAt = started + budget * (context.Budget.HandoverAfter * (i + 1));
@@ -82,14 +86,14 @@ internal sealed class ProviderChain(ResponseCache cache, LmmChainContext context
     }
 
     /// <summary>Every call of one provider, all in flight together; never throws (failures are recorded per sample).</summary>
-    private async Task<ProviderAnswers> AskAsync(ProviderRequest request, IReadOnlyList<int> samples, CancellationToken cancellationToken)
+    private async Task<ProviderAnswers> AskAsync(ProviderRequest request, IReadOnlyList<int> samples, LmmCallLog? log, CancellationToken cancellationToken)
     {
         var answers = new ProviderAnswers(request);
-        await Task.WhenAll(request.Calls(samples).Select(call => CallAsync(request, call, answers, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(request.Calls(samples).Select(call => CallAsync(request, call, answers, log, cancellationToken))).ConfigureAwait(false);
         return answers;
     }
 
-    private async Task CallAsync(ProviderRequest request, int[] samples, ProviderAnswers answers, CancellationToken cancellationToken)
+    private async Task CallAsync(ProviderRequest request, int[] samples, ProviderAnswers answers, LmmCallLog? log, CancellationToken cancellationToken)
     {
         try
         {
@@ -97,6 +101,7 @@ internal sealed class ProviderChain(ResponseCache cache, LmmChainContext context
             var response = result.GetValue<ChatResponse>()
                 ?? throw new LmmProviderException(request.Provider.Name, "the prompt function returned no chat response", null, isTransient: false);
             var texts = response.Messages.Where(m => m.Role == ChatRole.Assistant).Select(m => m.Text).Take(samples.Length).ToList();
+            log?.Record(new LmmCall(request.Provider.Name, request.Provider.Model, false, texts.Count, ReportedUsage.Of(response)));
             for (var j = 0; j < texts.Count; j++)
             {
                 answers.Add(samples[j], texts[j]);

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using G3.Core.Usage;
 using G3.Diversification.Orchestration;
 using G3.Diversification.Providers;
+using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
 namespace G3.Diversification.Prompts;
@@ -21,17 +23,29 @@ public static class FollowUpPrompt
     public static KernelFunction Function { get; } = KernelFunctionFactory.CreateFromPrompt(Config());
 
     /// <summary>The provider's answer, or null when it gave only white space. Provider failures throw (the caller degrades).</summary>
-    public static async Task<string?> AskAsync(ILmmProvider provider, string context, string question, CancellationToken cancellationToken)
+    public static Task<string?> AskAsync(ILmmProvider provider, string context, string question, CancellationToken cancellationToken) =>
+        AskAsync(provider, context, question, null, cancellationToken);
+
+    /// <summary>As above, recording the call and the tokens it reported in <paramref name="calls"/> (as the provider that answered it).</summary>
+    public static async Task<string?> AskAsync(ILmmProvider provider, string context, string question, LmmCallLog? calls, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(provider);
         var kernel = s_kernels.GetValue(provider, static p => LmmKernel.Create([(p.Info.Name, p.Client)]));
         var settings = Function.ExecutionSettings![PromptExecutionSettings.DefaultServiceId].Clone();
         settings.ServiceId = provider.Info.Name;
         settings.ModelId = provider.Info.Model;
         var arguments = new KernelArguments(settings) { ["context"] = context, ["question"] = question };
         var result = await kernel.InvokeAsync(Function, arguments, cancellationToken).ConfigureAwait(false);
-        var text = result.GetValue<Microsoft.Extensions.AI.ChatResponse>()?.Text;
+        var response = result.GetValue<ChatResponse>();
+        if (response is not null)
+            calls?.Record(new LmmCall(Stamp(response, LmmResponseProperties.Provider) ?? provider.Info.Name, Stamp(response, LmmResponseProperties.Model) ?? provider.Info.Model,
+                false, 1, ReportedUsage.Of(response)));
+        var text = response?.Text;
         return string.IsNullOrWhiteSpace(text) ? null : text.Trim();
     }
+
+    /// <summary>Which provider and model answered: a fallback's answer is stamped with its own.</summary>
+    private static string? Stamp(ChatResponse response, string key) => response.AdditionalProperties?.GetValueOrDefault(key) as string;
 
     private static PromptTemplateConfig Config()
     {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
+using G3.Core.Usage;
 using G3.Host.Composition;
 using G3.Host.Contracts;
 using G3.Host.Conversations;
@@ -23,7 +24,9 @@ namespace G3.Host.Apis;
 /// that image's cached result. `model` picks the pipeline ("g3" = default LMM provider, "g3-{provider}"
 /// another); an extra "g3" object overrides options. The answer carries the full result in an extra
 /// "g3" field. With stream: true, progress chunks (references found, candidates arriving) precede the
-/// answer, then [DONE].
+/// answer, then [DONE]. "usage" is the sum of what the providers reported for this request's calls (answers replayed
+/// from the response cache count zero; a count a provider did not report is null); a stream carries it in a last chunk
+/// when stream_options.include_usage asks for it.
 /// </summary>
 internal static class ChatCompletionsApi
 {
@@ -57,23 +60,28 @@ internal static class ChatCompletionsApi
 
             if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
             {
-                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known.Result, pipelines.Provider(turn.Provider), geocoder, ct);
+                // Only the follow-up's own LMM call (if any) is this request's: the photo was placed by an earlier one.
+                var followUp = new LmmCallLog();
+                var reply = await FollowUpResponder.AnswerAsync(turn.Question, known.Result, pipelines.Provider(turn.Provider), geocoder, followUp, ct);
                 var knownDto = GeolocationDto.From(known.Result, known.ModelId, geocoder);
-                if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, knownDto));
-                return Completion(id, created, turn.Model, reply, knownDto);
+                var usage = LmmUsage.Of(followUp.Calls).Total;
+                if (turn.Stream) return new SseResult(id, created, turn.Model, Single(reply, knownDto, usage), turn.IncludeUsage);
+                return Completion(id, created, turn.Model, reply, knownDto, usage);
             }
 
             if (turn.Stream)
-                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, answers, turn, options, results, log, requestAborted));
+                return new SseResult(id, created, turn.Model, StreamAsync(pipeline, answers, turn, options, results, log, requestAborted), turn.IncludeUsage);
 
             using var activity = G3Telemetry.Start("chat", turn.Provider);
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
             G3Telemetry.Succeeded(activity, "chat", result);
             GeolocationDto.LogFailedCandidates(result, log);
             results.Put(result, answers.ModelId);
+            var followUpCalls = new LmmCallLog();
             var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder)
-                : await FollowUpResponder.AnswerAsync(turn.Question, result, pipelines.Provider(turn.Provider), geocoder, ct);
-            return Completion(id, created, turn.Model, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder));
+                : await FollowUpResponder.AnswerAsync(turn.Question, result, pipelines.Provider(turn.Provider), geocoder, followUpCalls, ct);
+            var tokens = LmmUsage.Of(result.LmmCalls.Concat(followUpCalls.Calls)).Total;
+            return Completion(id, created, turn.Model, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder), tokens);
         }
         catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
         {
@@ -90,20 +98,21 @@ internal static class ChatCompletionsApi
         var result = await texts.LocateAsync(turn.TextQuery, turn.TextQueryParam!, ct);
         var text = TextAnswerWriter.Answer(result, geocoder);
         var dto = texts.Dto(result);
-        if (turn.Stream) return new SseResult(id, created, turn.Model, SingleText(text, dto));
-        return Completion(id, created, turn.Model, text, dto);
+        // The text tower answers without an LMM: nothing was spent.
+        if (turn.Stream) return new SseResult(id, created, turn.Model, SingleText(text, dto), turn.IncludeUsage);
+        return Completion(id, created, turn.Model, text, dto, TokenUsage.Zero);
     }
 
     private static async IAsyncEnumerable<StreamItem> SingleText(string text, TextGeolocationDto dto)
     {
         await Task.CompletedTask;
-        yield return new StreamItem(null, text, dto);
+        yield return new StreamItem(null, text, dto, TokenUsage.Zero);
     }
 
     /// <summary>What turning a result into an answer needs: the model's id and, when present, the geocoder for place names.</summary>
     private sealed record Answering(string ModelId, ReverseGeocoder? Geocoder);
 
-    private static Ok<JsonObject> Completion(string id, long created, string model, string text, object dto)
+    private static Ok<JsonObject> Completion(string id, long created, string model, string text, object dto, TokenUsage usage)
     {
         var body = new JsonObject
         {
@@ -118,16 +127,16 @@ internal static class ChatCompletionsApi
                 ["logprobs"] = null,
                 ["finish_reason"] = "stop",
             }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 0, ["completion_tokens"] = 0, ["total_tokens"] = 0 },
+            ["usage"] = UsageDto.OpenAI(usage),
             ["g3"] = JsonSerializer.SerializeToNode(dto, dto.GetType(), ApiJson.Options),
         };
         return TypedResults.Ok(body);
     }
 
-    private static async IAsyncEnumerable<StreamItem> Single(string text, GeolocationDto dto)
+    private static async IAsyncEnumerable<StreamItem> Single(string text, GeolocationDto dto, TokenUsage usage)
     {
         await Task.CompletedTask;
-        yield return new StreamItem(null, text, dto);
+        yield return new StreamItem(null, text, dto, usage);
     }
 
     /// <summary>Runs the pipeline, yielding progress as it happens, then the answer.</summary>
@@ -158,11 +167,11 @@ internal static class ChatCompletionsApi
         }, ct);
 
         await foreach (var progress in events.Reader.ReadAllAsync(ct))
-            yield return new StreamItem(progress, null, null);
+            yield return new StreamItem(progress, null, null, null);
         var result = await run;
         GeolocationDto.LogFailedCandidates(result, log);
         results.Put(result, answers.ModelId);
         var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder) : AnswerWriter.FollowUp(turn.Question, result, answers.Geocoder);
-        yield return new StreamItem(null, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder));
+        yield return new StreamItem(null, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder), result.Usage.Total);
     }
 }

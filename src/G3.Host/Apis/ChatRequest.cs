@@ -18,6 +18,9 @@ internal sealed record ChatTurn(string Model, string? Provider, PlaceQuery? Imag
 
     /// <summary>Where the text query came from, for errors ("messages[2].content").</summary>
     public string? TextQueryParam { get; init; }
+
+    /// <summary>A streamed answer ends with a chunk holding the request's usage (OpenAI's <c>stream_options.include_usage</c>).</summary>
+    public bool IncludeUsage { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,7 @@ internal static class ChatRequest
         }
 
         var stream = JsonFields.OptionalBool(body, "stream", "stream") ?? false;
+        var includeUsage = ReadStreamOptions(body, stream);
         // One answer per request: OpenAI's n is accepted only as 1.
         if (JsonFields.OptionalInteger(body, "n", "n", 1, 128) is > 1)
             throw new ApiRequestException("'n' must be 1: the service returns one answer per request", "n");
@@ -80,6 +84,7 @@ internal static class ChatRequest
         if (lastUserTurn >= 0 && turns[lastUserTurn].ImageUrls.Count == 0 && TextQuestion.IsTextQuery(turns[lastUserTurn].Text))
             return new ChatTurn(model, provider, null, false, turns[lastUserTurn].Text, stream, overrides)
             {
+                IncludeUsage = includeUsage,
                 TextQuery = TextQuestion.Description(turns[lastUserTurn].Text),
                 TextQueryParam = $"messages[{lastUserTurn}].content",
             };
@@ -98,7 +103,26 @@ internal static class ChatRequest
         }
 
         var lastUser = turns.FindLastIndex(t => t.Role == "user");
-        return new ChatTurn(model, provider, new PlaceQuery(images), imageIndex == lastUser, question, stream, overrides);
+        return new ChatTurn(model, provider, new PlaceQuery(images), imageIndex == lastUser, question, stream, overrides) { IncludeUsage = includeUsage };
+    }
+
+    private static readonly string[] s_streamOptions = ["include_usage", "include_obfuscation"];
+
+    /// <summary>
+    /// OpenAI's stream_options: include_usage asks for a last chunk with the usage; include_obfuscation is accepted and
+    /// ignored (no obfuscation field is sent). Like OpenAI, the options are refused on a request that does not stream.
+    /// </summary>
+    private static bool ReadStreamOptions(JsonElement body, bool stream)
+    {
+        if (JsonFields.Optional(body, "stream_options") is not { } options)
+            return false;
+        if (options.ValueKind != JsonValueKind.Object)
+            throw new ApiRequestException($"'stream_options' must be an object, not {JsonFields.Kind(options)}", "stream_options");
+        if (!stream)
+            throw new ApiRequestException("'stream_options' is only allowed when 'stream' is true", "stream_options");
+        JsonFields.RefuseUnknownKeys(options, s_streamOptions, "stream_options");
+        JsonFields.OptionalBool(options, "include_obfuscation", "stream_options.include_obfuscation");
+        return JsonFields.OptionalBool(options, "include_usage", "stream_options.include_usage") ?? false;
     }
 
     private static (string Role, string Text, IReadOnlyList<string> ImageUrls) ReadMessage(JsonElement message, int i)

@@ -1,18 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using G3.Core.Usage;
 using G3.Host.Contracts;
 
 namespace G3.Host.Apis;
 
-/// <summary>One item of a streamed answer: a progress event, or the final text with the full result.</summary>
-internal sealed record StreamItem(JsonObject? Progress, string? Text, object? Result);
+/// <summary>One item of a streamed answer: a progress event, or the final text with the full result and what the request's LMM calls cost.</summary>
+internal sealed record StreamItem(JsonObject? Progress, string? Text, object? Result, TokenUsage? Usage);
 
 /// <summary>
 /// Server-sent events in OpenAI's chat.completion.chunk format. Progress travels in an extra "g3" field
 /// of chunks with an empty delta (clients that ignore it see only the answer); the answer is the content
-/// delta; the last chunk has finish_reason "stop" and the full result; then "data: [DONE]".
+/// delta; the chunk with finish_reason "stop" carries the full result. With <paramref name="includeUsage"/> (OpenAI's
+/// stream_options.include_usage) every chunk has "usage": null and one more chunk follows, with empty choices and the
+/// request's usage, as OpenAI sends it. Then "data: [DONE]".
 /// </summary>
-internal sealed class SseResult(string id, long created, string model, IAsyncEnumerable<StreamItem> items) : IResult
+internal sealed class SseResult(string id, long created, string model, IAsyncEnumerable<StreamItem> items, bool includeUsage = false) : IResult
 {
     public async Task ExecuteAsync(HttpContext http)
     {
@@ -31,6 +34,8 @@ internal sealed class SseResult(string id, long created, string model, IAsyncEnu
                 }
                 await WriteAsync(http, Chunk(new JsonObject { ["content"] = item.Text }, null, null), ct);
                 await WriteAsync(http, Chunk(new JsonObject(), "stop", JsonSerializer.SerializeToNode(item.Result, ApiJson.Options)), ct);
+                if (includeUsage)
+                    await WriteAsync(http, UsageChunk(item.Usage ?? TokenUsage.Unknown), ct);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -66,8 +71,20 @@ internal sealed class SseResult(string id, long created, string model, IAsyncEnu
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }),
         };
         if (g3 is not null) chunk["g3"] = g3;
+        if (includeUsage) chunk["usage"] = null;
         return chunk;
     }
+
+    /// <summary>The last chunk OpenAI sends for include_usage: no choices, the whole request's usage.</summary>
+    private JsonObject UsageChunk(TokenUsage usage) => new()
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = created,
+        ["model"] = model,
+        ["choices"] = new JsonArray(),
+        ["usage"] = UsageDto.OpenAI(usage),
+    };
 
     private static async Task WriteAsync(HttpContext http, JsonObject chunk, CancellationToken ct)
     {

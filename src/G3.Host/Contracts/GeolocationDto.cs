@@ -23,7 +23,8 @@ internal sealed record GeolocationDto(
     IReadOnlyList<CandidateDto> FailedCandidates,
     ReferencesDto References,
     TimingsDto TimingsMs,
-    ViewsDto? Views = null)
+    ViewsDto? Views = null,
+    UsageDto? Usage = null)
 {
     public static GeolocationDto From(GeolocationResult r, string model, ReverseGeocoder? geocoder) => new(
         model,
@@ -43,7 +44,8 @@ internal sealed record GeolocationDto(
         new ReferencesDto(r.Similar.Select(ReferenceDto.From).ToList(), r.Dissimilar.Select(ReferenceDto.From).ToList()),
         new TimingsDto(r.Timings.Encode.TotalMilliseconds, r.Timings.Retrieve.TotalMilliseconds, r.Timings.Generate.TotalMilliseconds,
             r.Timings.Verify.TotalMilliseconds, r.Timings.Total.TotalMilliseconds),
-        r.Views is { } v ? ViewsDto.From(v) : null);
+        r.Views is { } v ? ViewsDto.From(v) : null,
+        UsageDto.From(r.Usage));
 
     /// <summary>
     /// The failed LMM candidates' details (provider endpoints, upstream error bodies) go to the log only;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using G3.Core.Pipeline;
+using G3.Core.Usage;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using G3.Geography;
@@ -14,13 +15,15 @@ namespace G3.Host.Conversations;
 /// </summary>
 internal static class FollowUpResponder
 {
-    public static async Task<string> AnswerAsync(string question, GeolocationResult result, ILmmProvider? lmm, ReverseGeocoder? geocoder, CancellationToken ct)
+    /// <param name="calls">Receives the LMM call, with the tokens it reported, when one is made.</param>
+    public static async Task<string> AnswerAsync(string question, GeolocationResult result, ILmmProvider? lmm, ReverseGeocoder? geocoder, LmmCallLog? calls,
+        CancellationToken ct)
     {
         if (lmm is null || lmm.Info.Kind == LmmProviderKinds.None)
             return AnswerWriter.FollowUp(question, result, geocoder);
         try
         {
-            var text = await FollowUpPrompt.AskAsync(lmm, Context(result, geocoder), question, ct);
+            var text = await FollowUpPrompt.AskAsync(lmm, Context(result, geocoder), question, calls, ct);
             return text ?? AnswerWriter.FollowUp(question, result, geocoder);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -41,6 +41,17 @@ internal static class StubProviders
         Resilience = resilience,
     };
 
+    public static LmmProviderOptions AzureOpenAI(StubLmmServer server, LmmResilienceOptions resilience) => new()
+    {
+        Kind = LmmProviderKinds.AzureOpenAI,
+        Model = "gpt-4o",
+        Deployment = "g3-gpt4o",
+        ApiVersion = "2024-10-21",
+        Endpoint = server.BaseUri,
+        ApiKey = "azure-key",
+        Resilience = resilience,
+    };
+
     /// <summary>A registry whose default is the first provider given.</summary>
     public static LmmProviderRegistry Registry(int maxConcurrentCalls, params (string Name, LmmProviderOptions Options)[] providers) =>
         LmmProviderRegistry.Create(new LmmOptions

@@ -3,34 +3,57 @@ using Microsoft.AspNetCore.Http;
 
 namespace G3.Diversification.Tests.Stubs;
 
+/// <summary>The tokens a stub reports for one answer: input (prompt) and output (completion).</summary>
+internal readonly record struct StubUsage(int Input, int Output);
+
 /// <summary>Protocol-correct answers and faults for <see cref="StubLmmServer"/> handlers.</summary>
 internal static class StubReplies
 {
     /// <summary>An OpenAI chat.completion (openai-openapi.json CreateChatCompletionResponse) with one choice per text.</summary>
     public static Task OpenAIChoices(HttpContext context, string model, params string[] texts) =>
-        Json(context, 200, new
+        OpenAIChoices(context, model, new StubUsage(85, 12 * texts.Length), texts);
+
+    /// <summary>
+    /// As above, with the <c>usage</c> object (CompletionUsage: prompt, completion and total tokens) the real API and
+    /// Azure OpenAI send; <paramref name="usage"/> null leaves it out, as some OpenAI-compatible servers do.
+    /// </summary>
+    public static Task OpenAIChoices(HttpContext context, string model, StubUsage? usage, params string[] texts)
+    {
+        var completion = new Dictionary<string, object?>
         {
-            id = "chatcmpl-stub",
-            @object = "chat.completion",
-            created = 1_700_000_000,
-            model,
-            choices = texts.Select((t, i) => new { index = i, message = new { role = "assistant", content = t, refusal = (string?)null }, logprobs = (object?)null, finish_reason = "stop" }),
-            usage = new { prompt_tokens = 85, completion_tokens = 12 * texts.Length, total_tokens = 85 + 12 * texts.Length },
-        });
+            ["id"] = "chatcmpl-stub",
+            ["object"] = "chat.completion",
+            ["created"] = 1_700_000_000,
+            ["model"] = model,
+            ["choices"] = texts.Select((t, i) => new { index = i, message = new { role = "assistant", content = t, refusal = (string?)null }, logprobs = (object?)null, finish_reason = "stop" }),
+        };
+        if (usage is { } u)
+            completion["usage"] = new { prompt_tokens = u.Input, completion_tokens = u.Output, total_tokens = u.Input + u.Output };
+        return Json(context, 200, completion);
+    }
 
     /// <summary>An Ollama /api/chat non-streaming answer.</summary>
-    public static Task OllamaMessage(HttpContext context, string model, string text) =>
-        Json(context, 200, new
+    public static Task OllamaMessage(HttpContext context, string model, string text) => OllamaMessage(context, model, text, new StubUsage(26, 298));
+
+    /// <summary>As above, reporting <paramref name="usage"/> as Ollama does (<c>prompt_eval_count</c>, <c>eval_count</c>); null leaves both out.</summary>
+    public static Task OllamaMessage(HttpContext context, string model, string text, StubUsage? usage)
+    {
+        var answer = new Dictionary<string, object?>
         {
-            model,
-            created_at = "2023-12-12T14:13:43.416799Z",
-            message = new { role = "assistant", content = text },
-            done_reason = "stop",
-            done = true,
-            total_duration = 5191566416,
-            prompt_eval_count = 26,
-            eval_count = 298,
-        });
+            ["model"] = model,
+            ["created_at"] = "2023-12-12T14:13:43.416799Z",
+            ["message"] = new { role = "assistant", content = text },
+            ["done_reason"] = "stop",
+            ["done"] = true,
+            ["total_duration"] = 5191566416,
+        };
+        if (usage is { } u)
+        {
+            answer["prompt_eval_count"] = u.Input;
+            answer["eval_count"] = u.Output;
+        }
+        return Json(context, 200, answer);
+    }
 
     /// <summary>An error in the OpenAI error shape, optionally with Retry-After.</summary>
     public static Task Error(HttpContext context, int status, string message, string? retryAfter = null)

@@ -26,7 +26,7 @@ internal sealed class OllamaKind : ILmmProviderKind
     public (IChatClient Client, HttpClient Http) CreateClient(string name, LmmProviderOptions options, TimeProvider time)
     {
         var http = ProviderHttp.Create(name, options.Endpoint, time);
-        IChatClient ollama = new OllamaApiClient(http, options.Model);
+        IChatClient ollama = new OllamaUsageChatClient(new OllamaApiClient(http, options.Model));
         return (options.KeepAlive is { } keepAlive ? new OllamaKeepAliveChatClient(ollama, keepAlive) : ollama, http);
     }
 }
