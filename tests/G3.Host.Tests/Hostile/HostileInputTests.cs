@@ -26,8 +26,14 @@ public class HostileInputTests(KestrelServiceFixture service) : IClassFixture<Ke
     [MemberData(nameof(Names))]
     public async Task Each_hostile_request_gets_its_4xx_in_the_OpenAI_error_shape(string name)
     {
-        var c = Cases[name];
         using var client = service.Client();
+        await AnswersItsCaseAsync(client, name);
+    }
+
+    /// <summary>Sends the hostile case <paramref name="name"/> and checks its status and the OpenAI error shape.</summary>
+    internal static async Task AnswersItsCaseAsync(HttpClient client, string name)
+    {
+        var c = Cases[name];
         using var content = new ByteArrayContent(c.Body);
         if (c.ContentType is not null) content.Headers.ContentType = MediaTypeHeaderValue.Parse(c.ContentType);
         using var response = await client.PostAsync(new Uri(c.Path, UriKind.Relative), content);
