@@ -10,7 +10,6 @@ namespace G3.Host.Tests.Hostile;
 /// </summary>
 public class HostileInputWhileQdrantIsDownTests(QdrantDownServiceFixture service) : IClassFixture<QdrantDownServiceFixture>
 {
-    private static readonly Dictionary<string, HostileCase> Cases = HostileCases.All().ToDictionary(c => c.Name);
 
     public static TheoryData<string> Names() => HostileInputTests.Names();
 
