@@ -68,14 +68,14 @@ internal static class EvalCommand
             var cache = services.GetRequiredService<G3Pipelines>().Cache;
             async Task<G3.Core.Ports.IReferenceStore> OpenStore(StoreOverride spec, CancellationToken token)
             {
-                var settings = new StoreSettings { Kind = "embedded", Embedded = new() { Directory = spec.Directory, ElementType = spec.ElementType } };
-                // A row with its own store (float16) retrieves from the whole database, as the other rows do: --limit
+                var settings = spec.Settings(store.Embedded.Hnsw);
+                // A row with its own store (float16, or an HNSW index) retrieves from the whole database, as the other rows do: --limit
                 // shrinks the query images, not this store, since a store of fewer photos would measure another
                 // retrieval. Built once (the same photos re-encoded, a few minutes here) and reused by later runs.
                 await StoreBuildNotice.WriteAsync(first, settings, model, world, stderr, "eval",
                     "for the rows that name it; --limit does not shrink it, as those rows retrieve from the whole database");
                 await FirstStart.EnsureStoreAsync(first, settings, model, world, _ => { }, log, token);
-                return ReferenceStores.Open(settings, G3Paths.Resolve, manifest.Id, manifest.RequireImage().Retrieval.Dimension, create: false, readOnly: true);
+                return await EvalStoreIndex.OpenAsync(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, stderr, token);
             }
             ConsoleProgress? bar = null;
             var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>

@@ -1,6 +1,9 @@
 using G3.Diversification.Generation;
 using G3.Diversification.Prompts;
 using G3.Core.Options;
+using G3.Retrieval;
+using G3.Retrieval.Embedded;
+using G3.Retrieval.Embedded.Hnsw;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -133,5 +136,17 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
 
 /// <param name="Directory">The store's folder; relative to the repository root (the folder holding appsettings.json), like Store:Embedded:Directory.</param>
 /// <param name="ElementType">Float32 or Float16, used when the store is built.</param>
+/// <param name="Index">exact (scan every row) or hnsw (the USearch index beside the vectors, built by eval when missing).</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record StoreOverride(string Directory, G3.Retrieval.Embedded.StoreElementType ElementType = G3.Retrieval.Embedded.StoreElementType.Float32);
+internal sealed record StoreOverride(string Directory, StoreElementType ElementType = StoreElementType.Float32, EmbeddedIndex Index = EmbeddedIndex.Exact)
+{
+    /// <summary>
+    /// The settings the store is built and opened with: this override's folder, element type and index, with the
+    /// service's HNSW parameters (Store:Embedded:Hnsw), so an hnsw row measures the index the service would serve.
+    /// </summary>
+    public StoreSettings Settings(HnswSettings hnsw) => new()
+    {
+        Kind = ReferenceStores.Name(StoreKind.Embedded),
+        Embedded = new() { Directory = Directory, ElementType = ElementType, Index = Index.ToString().ToLowerInvariant(), Hnsw = hnsw },
+    };
+}

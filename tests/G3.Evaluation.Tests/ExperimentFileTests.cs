@@ -4,7 +4,7 @@ namespace G3.Evaluation.Tests;
 public class ExperimentFileTests
 {
     [Theory]
-    [InlineData("synthetic-ablation.json", 9, "synthetic")]
+    [InlineData("synthetic-ablation.json", 10, "synthetic")]
     [InlineData("im2gps3k-g3.json", 4, "IM2GPS3K")]
     public void Shipped_experiments_load_and_validate(string file, int configurations, string kind)
     {
