@@ -125,6 +125,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 Candidates = result.Ranked.Select(s => Candidate(s.Candidate, s.Score, s.Rank))
                     .Concat(result.LmmCandidates.Where(c => !c.IsValid).Select(c => Candidate(c, null, null))).ToList(),
                 Levels = result.Levels is { } levels && runtime.Levels is { } geocoded ? Levels(levels, geocoded.UnitsAt(row.Point)) : null,
+                Usage = LmmCost.Of(result.LmmCalls, photos.Count, runtime.Lmm),
                 ViewPairSimilarities = result.Views?.Pairs.Select(p => Math.Round(p.Similarity, 5)).ToList(),
             };
         }
