@@ -31,6 +31,10 @@ public static class ReportWriter
     public static string UsageMarkdown(IReadOnlyList<ConfigurationMetrics> metrics)
     {
         var sb = new StringBuilder();
+        sb.AppendLine("## LMM usage");
+        sb.AppendLine();
+        sb.AppendLine("Cached answers cost no call. Costs are estimated at the configured prices (Lmm:Providers:NAME:Price).");
+        sb.AppendLine();
         sb.AppendLine("| Configuration | LMM calls | Cached answers | Input tokens | Output tokens | Images sent | Estimated cost |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var m in metrics)
