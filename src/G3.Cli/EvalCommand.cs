@@ -11,7 +11,7 @@ namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 eval experiment.json [--limit N] [--out DIR]</c> runs a prompt-ablation experiment (resumable,
-/// LMM answers cached); <c>g3 eval --report RUN_DIR</c> re-renders its reports from the JSON lines.
+/// LMM answers cached; <c>--max-cost</c> stops it at a cost cap, resumably); <c>g3 eval --report RUN_DIR</c> re-renders its reports from the JSON lines.
 /// </summary>
 internal static class EvalCommand
 {
@@ -21,17 +21,24 @@ internal static class EvalCommand
         var limit = new Option<int?>("--limit") { Description = "Evaluate only the first N images (N ≥ 1)." };
         limit.Check(n => n < 1 ? $"--limit must be a positive number of images (got {n})." : null);
         var output = new Option<DirectoryInfo?>("--out") { Description = "Run folder (default: runs/<experiment name> in the repository root); a rerun resumes in it." };
+        var maxCost = new Option<decimal?>("--max-cost")
+        {
+            Description = "Cost cap over the run folder's results, at the providers' configured prices (Lmm:Providers:NAME:Price): no image starts that would pass it; a rerun resumes.",
+        };
+        maxCost.Check(c => c < 0 ? $"--max-cost must not be negative (got {c})." : null);
         var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
         var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
         {
-            experiment, limit, output, report,
+            experiment, limit, output, maxCost, report,
         };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiment), parse.GetValue(limit), parse.GetValue(output), parse.GetValue(report), parse, ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiment), parse.GetValue(limit), parse.GetValue(output), parse.GetValue(maxCost),
+            parse.GetValue(report), parse, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo? file, int? limit, DirectoryInfo? outDir, DirectoryInfo? reportDir, ParseResult parse, CancellationToken ct)
+    private static async Task<int> RunAsync(FileInfo? file, int? limit, DirectoryInfo? outDir, decimal? maxCost, DirectoryInfo? reportDir, ParseResult parse,
+        CancellationToken ct)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var stderr = parse.InvocationConfiguration.Error;
@@ -40,7 +47,7 @@ internal static class EvalCommand
             if (reportDir is not null)
             {
                 var meta = ReadRunInfo(reportDir.FullName);
-                await stdout.WriteLineAsync(Reports.Write(reportDir.FullName, meta.Name, meta.Kind));
+                await stdout.WriteLineAsync(Reports.Write(reportDir.FullName, meta.Name, meta.Kind, meta.Stopped));
                 return 0;
             }
             if (file is null)
@@ -78,16 +85,21 @@ internal static class EvalCommand
                 return await EvalStoreIndex.OpenAsync(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, stderr, token);
             }
             ConsoleProgress? bar = null;
-            var (ran, resumed, encoderCalls, batched, batchRuns) = await new EvalRunner(runtime, OpenStore).RunAsync(experiment, run, limit, p =>
+            var (ran, resumed, encoderCalls, batched, batchRuns, stopped) = await new EvalRunner(runtime, OpenStore, maxCost: maxCost).RunAsync(experiment, run, limit, p =>
             {
                 bar ??= new ConsoleProgress("eval", p.Total);
                 bar.Report(p.Done, string.Create(CultureInfo.InvariantCulture, $"acc@25km {p.AccuracyAt25Km:0.0}%  acc@750km {p.AccuracyAt750Km:0.0}%"));
             }, ct);
             bar?.Complete(ran + resumed);
             await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {cache.Hits} hits / {cache.Writes} new answers / {cache.InFlight.Shared} shared in flight");
-            await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind));
+            if (stopped is not null)
+                File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind, stopped.Describe())));
+            await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind, stopped?.Describe()));
             await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
-            return 0;
+            if (stopped is null) return 0;
+            // Like Ctrl-C: every finished result is kept and a rerun resumes.
+            await stderr.WriteLineAsync("eval: " + stopped.Describe());
+            return ExitCodes.Interrupted;
         }
         catch (OperationCanceledException)
         {
@@ -101,7 +113,8 @@ internal static class EvalCommand
         }
     }
 
-    private sealed record RunInfo(string Name, string Kind);
+    /// <param name="Stopped">Where the last run stopped short of its end (the cost cap); null: it did not.</param>
+    private sealed record RunInfo(string Name, string Kind, string? Stopped = null);
 
     private static RunInfo ReadRunInfo(string run)
     {

@@ -11,10 +11,10 @@ internal static class ExitCodes
     /// <summary>The command line or configuration is wrong: unknown verb, option or key, or a bad value. Nothing was done.</summary>
     public const int Usage = 2;
 
-    /// <summary>Stopped by Ctrl-C; finished work is kept.</summary>
+    /// <summary>Stopped by Ctrl-C (or eval at its cost cap); finished work is kept and a rerun resumes.</summary>
     public const int Interrupted = 130;
 
     public const string Help =
         "Exit codes: 0 success; 1 failure (a model, store, file or photo could not be used; the port is in use); " +
-        "2 usage error (unknown verb, option or configuration key, or a bad value: nothing was done); 130 interrupted (Ctrl-C).";
+        "2 usage error (unknown verb, option or configuration key, or a bad value: nothing was done); 130 interrupted (Ctrl-C, or eval at its --max-cost: finished results are kept, a rerun resumes).";
 }

@@ -4,6 +4,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Generation;
+using G3.Diversification.Providers;
 using G3.Diversification.Prompts;
 using G3.Evaluation;
 using G3.Host.Composition;
@@ -23,6 +24,8 @@ internal sealed class ExperimentRuntime(IServiceProvider services) : IExperiment
     public IImageBatchEncoder? ImageBatchEncoder => _model;
 
     public G3Options Defaults => services.GetRequiredService<RequestDefaults>().Options;
+
+    public LmmOptions? Lmm => G3Settings.Value<LmmOptions>(services);
 
     public IPlaceLevels? Levels => services.GetService<IPlaceLevels>();
 

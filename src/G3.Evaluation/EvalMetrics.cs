@@ -16,7 +16,11 @@ public sealed record ConfigurationMetrics(
     int InvalidCoordinates,
     int ProviderErrors,
     int Degraded,
-    int Failed);
+    int Failed)
+{
+    /// <summary>The configuration's LMM calls, tokens and estimated cost; a total with an unknown part is unknown.</summary>
+    public EvalUsage Usage { get; init; } = EvalUsage.None;
+}
 
 public static class EvalMetrics
 {
@@ -42,8 +46,15 @@ public static class EvalMetrics
             rows.Sum(r => r.InvalidCoordinates),
             rows.Sum(r => r.ProviderErrors),
             rows.Count(r => r.Degraded),
-            rows.Count(r => r.ErrorKm is null));
+            rows.Count(r => r.ErrorKm is null))
+        {
+            // A line without usage (a failed request, a line from before usage was recorded) leaves its calls uncounted,
+            // so its tokens and cost are unknown rather than read as free.
+            Usage = rows.Aggregate(EvalUsage.None, (sum, r) => sum + (r.Usage ?? Unrecorded)),
+        };
     }
+
+    private static readonly EvalUsage Unrecorded = new(0, 0, null, null, 0, null);
 
     private static double? Median(List<double> sorted) => sorted.Count switch
     {

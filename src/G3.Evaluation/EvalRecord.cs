@@ -27,6 +27,9 @@ public sealed record EvalRecord
     /// <summary>Country, region and city answers against the truth's units; null when the run had no per-level answers.</summary>
     public IReadOnlyList<EvalLevel>? Levels { get; init; }
 
+    /// <summary>The image's LMM calls, tokens and estimated cost; null in lines written before usage was recorded, or when the request failed.</summary>
+    public EvalUsage? Usage { get; init; }
+
     /// <summary>Photos the query was asked with (several views of one place; 1 for a plain query).</summary>
     public int Views { get; init; } = 1;
 

@@ -6,6 +6,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Prompts;
+using G3.Diversification.Providers;
 using G3.Retrieval.Mp16;
 using G3.Verification.Selectors;
 
@@ -15,19 +16,20 @@ namespace G3.Evaluation;
 internal sealed record EvalProgress(int Done, int Total, int Resumed, double AccuracyAt25Km, double AccuracyAt750Km);
 
 /// <summary>What a run did: results written now, results found from an earlier run, images encoded, and how
-/// many of them went through batched model runs (and how many runs that took).</summary>
-internal readonly record struct EvalSummary(int Ran, int Resumed, int EncoderCalls, int Batched, int BatchRuns);
+/// many of them went through batched model runs (and how many runs that took), and where the cost cap stopped it (null: it did not).</summary>
+internal readonly record struct EvalSummary(int Ran, int Resumed, int EncoderCalls, int Batched, int BatchRuns, BudgetStop? Stopped = null);
 
 /// <summary>
 /// Runs every image × configuration of an experiment with bounded concurrency through the service's
 /// own pipeline (LMM response cache included), appending one JSON line per result as it goes. A rerun
-/// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written.
+/// resumes: finished (configuration, image) pairs are skipped. Cancelling keeps every line written; so does the cost cap
+/// (<paramref name="maxCost"/>, see <see cref="CostBudget"/>), which starts no further image and lets those in flight finish.
 /// When the runtime has a batch interface, the images still to evaluate are first encoded in full
 /// batches (<paramref name="batching"/>; default <see cref="BatchEncodingOptions"/>) into the run's
 /// embedding cache, so the per-image pipelines do not send them to the model one at a time.
 /// </summary>
 internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride, CancellationToken, Task<IReferenceStore>>? openStore = null,
-    BatchEncodingOptions? batching = null)
+    BatchEncodingOptions? batching = null, decimal? maxCost = null)
 {
     public async Task<EvalSummary> RunAsync(Experiment experiment, string outDir, int? limit,
         Action<EvalProgress>? onProgress, CancellationToken cancellationToken)
@@ -39,6 +41,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var encoder = new CachingImageEncoder(runtime.ImageEncoder);
 
         var configurations = experiment.Configurations.Select(c => c.Over(experiment.Defaults)).ToList();
+        if ((maxCost ?? experiment.MaxCost) is not null) EnsurePriced(configurations);
         var stores = new Dictionary<StoreOverride, IReferenceStore>();
         foreach (var spec in configurations.Select(c => c.Store).OfType<StoreOverride>().Distinct())
             stores[spec] = openStore is null
@@ -74,12 +77,19 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var finished = total - work.Count;
         int within25 = results.Existing.Count(r => r.ErrorKm <= 25), within750 = results.Existing.Count(r => r.ErrorKm <= 750), counted = results.Existing.Count;
         var gate = new Lock();
+        var cap = maxCost ?? experiment.MaxCost;
+        var budget = cap is { } c ? new CostBudget(c, results.Existing) : null;
+        var ran = 0;
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = experiment.Concurrency, CancellationToken = cancellationToken }, async (w, ct) =>
         {
+            var reservation = 0m;
+            if (budget is not null && !budget.TryReserve(w.Config.Name, out reservation)) return;
             var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, views, experiment.Dataset.Images, ct);
             results.Append(record);
+            budget?.Settle(w.Config.Name, reservation, record.Usage?.Cost);
             lock (gate)
             {
+                ran++;
                 finished++;
                 counted++;
                 if (record.ErrorKm <= 25) within25++;
@@ -87,7 +97,24 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 onProgress?.Invoke(new EvalProgress(finished, total, total - work.Count, 100.0 * within25 / counted, 100.0 * within750 / counted));
             }
         });
-        return new EvalSummary(work.Count, total - work.Count, encoder.EncoderCalls, batched, batchRuns);
+        var stopped = budget is { Stopped: true } ? new BudgetStop(budget.Spent, cap!.Value, work.Count - ran) : null;
+        return new EvalSummary(ran, total - work.Count, encoder.EncoderCalls, batched, batchRuns, stopped);
+    }
+
+    /// <summary>A cost cap needs every provider a configuration may call (its fallbacks included) to have a price.</summary>
+    private void EnsurePriced(IEnumerable<ConfigurationSpec> configurations)
+    {
+        var lmm = runtime.Lmm ?? throw new InvalidDataException("a cost cap needs the LMM providers' prices, which this runner does not have");
+        var providers = lmm.Providers.ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+        var pending = new Queue<string>(configurations.Select(c => c.Provider ?? lmm.Default));
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (pending.TryDequeue(out var name))
+        {
+            if (!seen.Add(name) || !providers.TryGetValue(name, out var provider) || provider.Kind == LmmProviderKinds.None) continue;
+            if (provider.Price is null)
+                throw new InvalidDataException($"a cost cap needs the price of provider '{name}': set Lmm:Providers:{name}:Price (see appsettings.json)");
+            foreach (var fallback in provider.Fallbacks) pending.Enqueue(fallback);
+        }
     }
 
     /// <summary>The photos a configuration asks about a row with: the row's image, or the first N photos of its place.</summary>
@@ -125,6 +152,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
                 Candidates = result.Ranked.Select(s => Candidate(s.Candidate, s.Score, s.Rank))
                     .Concat(result.LmmCandidates.Where(c => !c.IsValid).Select(c => Candidate(c, null, null))).ToList(),
                 Levels = result.Levels is { } levels && runtime.Levels is { } geocoded ? Levels(levels, geocoded.UnitsAt(row.Point)) : null,
+                Usage = LmmCost.Of(result.LmmCalls, photos.Count, runtime.Lmm),
                 ViewPairSimilarities = result.Views?.Pairs.Select(p => Math.Round(p.Similarity, 5)).ToList(),
             };
         }

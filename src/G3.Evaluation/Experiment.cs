@@ -26,6 +26,9 @@ internal sealed record Experiment
     /// <summary>Images × configurations in flight at once.</summary>
     public int Concurrency { get; init; } = 4;
 
+    /// <summary>Cost cap over the run folder's results (see <see cref="CostBudget"/>); null: none. --max-cost overrides it.</summary>
+    public decimal? MaxCost { get; init; }
+
     /// <summary>Settings every configuration starts from (provider, G3 option overrides, configuration keys).</summary>
     public ConfigurationSpec? Defaults { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed record Experiment
         }
         if (Concurrency is < 1 or > 256) problems.Add("'concurrency' must be between 1 and 256.");
         if (Limit is < 1) problems.Add("'limit' must be positive.");
+        if (MaxCost is < 0) problems.Add("'maxCost' must not be negative.");
         return problems;
     }
 }

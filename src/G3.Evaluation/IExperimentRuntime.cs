@@ -2,6 +2,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Generation;
+using G3.Diversification.Providers;
 using G3.Diversification.Prompts;
 
 namespace G3.Evaluation;
@@ -21,6 +22,9 @@ public interface IExperimentRuntime
     IImageBatchEncoder? ImageBatchEncoder => null;
 
     G3Options Defaults { get; }
+
+    /// <summary>The LMM providers as configured (their prices and photo limits, for cost estimates); null: costs are unknown.</summary>
+    LmmOptions? Lmm => null;
 
     /// <summary>The selector <paramref name="name"/> (a name from <see cref="G3.Verification.Selectors.SelectorCatalog"/>) over this runtime's model.</summary>
     IVerifier Selector(string name);

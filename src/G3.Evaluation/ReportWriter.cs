@@ -27,10 +27,33 @@ public static class ReportWriter
         return sb.ToString();
     }
 
+    /// <summary>LMM calls, cached answers, tokens and estimated cost per configuration ("unknown" where a count was not reported or a price not configured).</summary>
+    public static string UsageMarkdown(IReadOnlyList<ConfigurationMetrics> metrics)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("## LMM usage");
+        sb.AppendLine();
+        sb.AppendLine("Cached answers cost no call. Costs are estimated at the configured prices (Lmm:Providers:NAME:Price).");
+        sb.AppendLine();
+        sb.AppendLine("| Configuration | LMM calls | Cached answers | Input tokens | Output tokens | Images sent | Estimated cost |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in metrics)
+        {
+            var u = m.Usage;
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {m.Configuration} | {u.Calls} | {u.CachedAnswers} | {Known(u.InputTokens)} | {Known(u.OutputTokens)} | {u.Images} | {Known(u.Cost)} |");
+        }
+        return sb.ToString();
+    }
+
+    private static string Known(long? count) => count?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
+
+    private static string Known(decimal? cost) => cost?.ToString("0.######", CultureInfo.InvariantCulture) ?? "unknown";
+
     public static string Csv(IReadOnlyList<ConfigurationMetrics> metrics)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("configuration,acc_1km,acc_25km,acc_200km,acc_750km,acc_2500km,median_km,mean_km,images,answered,unparsable,invalid,provider_errors,degraded,failed");
+        sb.AppendLine("configuration,acc_1km,acc_25km,acc_200km,acc_750km,acc_2500km,median_km,mean_km,images,answered,unparsable,invalid,provider_errors,degraded,failed,lmm_calls,cached_answers,input_tokens,output_tokens,images_sent,estimated_cost");
         foreach (var m in metrics)
         {
             var fields = new List<string> { Quote(m.Configuration) };
@@ -39,6 +62,11 @@ public static class ReportWriter
             fields.Add(m.MeanErrorKm?.ToString("0.###", CultureInfo.InvariantCulture) ?? "");
             fields.AddRange(new[] { m.Images, m.Answered, m.Unparsable, m.InvalidCoordinates, m.ProviderErrors, m.Degraded, m.Failed }
                 .Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            // Unknown counts and costs are empty fields, never 0.
+            var u = m.Usage;
+            fields.AddRange([u.Calls.ToString(CultureInfo.InvariantCulture), u.CachedAnswers.ToString(CultureInfo.InvariantCulture),
+                u.InputTokens?.ToString(CultureInfo.InvariantCulture) ?? "", u.OutputTokens?.ToString(CultureInfo.InvariantCulture) ?? "",
+                u.Images.ToString(CultureInfo.InvariantCulture), u.Cost?.ToString(CultureInfo.InvariantCulture) ?? ""]);
             sb.AppendLine(string.Join(",", fields));
         }
         return sb.ToString();

@@ -3,12 +3,14 @@ namespace G3.Evaluation;
 /// <summary>Writes a run's reports from its JSON lines alone: report.md, report.csv, report.json, accuracy.svg, and levels.json when the run has answers per level.</summary>
 internal static class Reports
 {
-    public static string Write(string runDirectory, string title, string? datasetKind)
+    /// <param name="stopped">Where the run stopped short of its end (the cost cap), said at the top of report.md; null: it did not.</param>
+    public static string Write(string runDirectory, string title, string? datasetKind, string? stopped = null)
     {
         var records = ResultsFile.Read(runDirectory);
         var metrics = EvalMetrics.Compute(records);
         var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
-        var markdown = ReportWriter.Markdown(metrics, published) + MultiViewReport.Markdown(records, metrics);
+        var markdown = (stopped is null ? "" : $"**Incomplete run: {stopped}.**\n\n") + ReportWriter.Markdown(metrics, published) + MultiViewReport.Markdown(records, metrics)
+            + "\n" + ReportWriter.UsageMarkdown(metrics);
         // Answers per level (country, region, city), when the run recorded them.
         var levels = LevelMetrics.Compute(records);
         if (levels.Count > 0)

@@ -38,6 +38,7 @@ public class ConfigurationKeysTests
     [InlineData("Store:Embeded:Directory", "'Store:Embeded' (did you mean 'Store:Embedded'?)")]
     [InlineData("Store:Embedded:Directry", "'Store:Embedded:Directry' (did you mean 'Store:Embedded:Directory'?)")]
     [InlineData("Lmm:Providers:gpt4o:Modle", "'Lmm:Providers:gpt4o:Modle' (did you mean 'Lmm:Providers:gpt4o:Model'?)")]
+    [InlineData("Lmm:Providers:gpt4o:Price:InputPerMilionTokens", "'Lmm:Providers:gpt4o:Price:InputPerMilionTokens' (did you mean 'Lmm:Providers:gpt4o:Price:InputPerMillionTokens'?)")]
     [InlineData("Pipeline:SamplesPerPromt", "'Pipeline:SamplesPerPromt' (did you mean 'Pipeline:SamplesPerPrompt'?)")]
     [InlineData("Images:UrlTimeout", "'Images:UrlTimeout' (did you mean 'Images:UrlTimeoutSeconds'?)")]
     [InlineData("Hosting:ShutdownTimeout", "'Hosting:ShutdownTimeout' (did you mean 'Hosting:ShutdownTimeoutSeconds'?)")]

@@ -105,6 +105,9 @@ public sealed record LmmProviderOptions
     /// <summary>Providers (by name, in order) that answer when this one fails after its retries or while its breaker is open.</summary>
     public IReadOnlyList<string> Fallbacks { get; init; } = [];
 
+    /// <summary>What the model bills, for experiments' cost estimates and budgets; null: unknown (costs are reported as unknown).</summary>
+    public LmmPrice? Price { get; init; }
+
     /// <summary>Timeout, retries, circuit breaker and hedging for calls to this provider.</summary>
     public LmmResilienceOptions Resilience { get; init; } = new();
 
@@ -122,7 +125,7 @@ public sealed record LmmProviderOptions
     {
         builder.Append($"Kind = {Kind}, Model = {Model}, Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ");
         builder.Append($"Deployment = {Deployment}, ApiVersion = {ApiVersion}, PromptSettings = {PromptSettings}, StructuredOutput = {StructuredOutput}, ");
-        builder.Append($"TokenLimitField = {TokenLimitField}, MaxImages = {MaxImages}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Resilience = {Resilience}");
+        builder.Append($"TokenLimitField = {TokenLimitField}, MaxImages = {MaxImages}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Price = {Price}, Resilience = {Resilience}");
         return true;
     }
 }

@@ -86,6 +86,12 @@ public static class LmmOptionsValidator
             if (!seen.Add(fallback))
                 errors.Add($"{at}:Fallbacks names '{fallback}' twice.");
         }
+        if (p.Price is { } price)
+        {
+            if (price.InputPerMillionTokens < 0) errors.Add($"{at}:Price:InputPerMillionTokens must not be negative (was {price.InputPerMillionTokens}).");
+            if (price.OutputPerMillionTokens < 0) errors.Add($"{at}:Price:OutputPerMillionTokens must not be negative (was {price.OutputPerMillionTokens}).");
+            if (price.PerImage < 0) errors.Add($"{at}:Price:PerImage must not be negative (was {price.PerImage}).");
+        }
         ValidateResilience($"{at}:Resilience", p.Resilience, errors);
     }
 

@@ -105,4 +105,28 @@ public sealed class LmmProviderRegistryTests
 
     [Fact]
     public void Valid_options_have_no_errors() => Assert.Empty(LmmOptionsValidator.Validate(TwoProviders()));
+
+    [Fact]
+    public void A_negative_price_is_refused_by_name()
+    {
+        var options = TwoProviders();
+        var (name, provider) = options.Providers.First();
+        var priced = options with
+        {
+            Providers = new Dictionary<string, LmmProviderOptions>(options.Providers)
+            {
+                [name] = provider with { Price = new LmmPrice { InputPerMillionTokens = 2.5m, OutputPerMillionTokens = -1m, PerImage = -0.01m } },
+            },
+        };
+
+        var errors = LmmOptionsValidator.Validate(priced);
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith($"Lmm:Providers:{name}:Price:OutputPerMillionTokens must not be negative", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"Lmm:Providers:{name}:Price:PerImage must not be negative", StringComparison.Ordinal));
+        Assert.Empty(LmmOptionsValidator.Validate(priced with
+        {
+            Providers = new Dictionary<string, LmmProviderOptions>(options.Providers) { [name] = provider with { Price = new LmmPrice { InputPerMillionTokens = 2.5m } } },
+        }));
+    }
 }
