@@ -6,8 +6,8 @@ namespace G3.Evaluation;
 
 /// <summary>
 /// The multi-view section of a report: accuracy by photos per query with the gain over one photo, in points at each
-/// threshold, and the distribution of same-place pair similarities the runs measured (what the model manifest's
-/// "viewAgreement" threshold is read from).
+/// threshold, and the distribution of the similarities between the photos asked together (on the multi-view split's
+/// same-place rows, what the model manifest's "viewAgreement" threshold is read from).
 /// </summary>
 public static class MultiViewReport
 {
@@ -50,7 +50,9 @@ public static class MultiViewReport
         if (pairs.Count > 0)
         {
             sb.AppendLine();
-            sb.AppendLine(string.Create(inv, $"Same-place pair similarity (cosine of retrieval embeddings, {pairs.Count} pairs of photos of one landmark):"));
+            // Whether the photos asked together show one place is the views file's business (the synthetic multi-view
+            // split's rows do; a control such as view-agreement's far-apart rows does not), so the label says neither.
+            sb.AppendLine(string.Create(inv, $"Similarity of the photos asked together, pair by pair (cosine of retrieval embeddings, {pairs.Count} pairs of photos asked together; which photos go together is the views file's):"));
             sb.AppendLine();
             sb.AppendLine("| min | " + string.Join(" | ", Quantiles.Select(q => $"q{q * 100:0.##}")) + " | max |");
             sb.AppendLine("|---:|" + string.Concat(Enumerable.Repeat("---:|", Quantiles.Length + 1)));

@@ -29,7 +29,7 @@ public sealed class MultiViewReportTests : IDisposable
         // 25 km: 0 % → 50 % → 100 %; 200 km: 50 % → 100 % → 100 %.
         Assert.Contains("| 2 views | 2 | 0.00 | 50.00 | 100.00 | 100.00 | 100.00 | 0.00 | +50.00 | +50.00 | +50.00 | +50.00 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| 4 views | 4 | 0.00 | 100.00 | 100.00 | 100.00 | 100.00 | 0.00 | +100.00 | +50.00 | +50.00 | +50.00 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("12 pairs of photos of one landmark", markdown, StringComparison.Ordinal); // the 4-view records' pairs only
+        Assert.Contains("12 pairs of photos asked together", markdown, StringComparison.Ordinal); // the 4-view records' pairs only
         Assert.Equal("", MultiViewReport.Markdown([Record("1 view", "a", 1, 1)], EvalMetrics.Compute([Record("1 view", "a", 1, 1)])));
     }
 
