@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Opt-in: fetches the real non-place images of data/ood-real/manifest.csv (icons, screenshots, document scans,
+# Fetches (scripts/test.sh runs it before the tests; the service never needs it) the real non-place images of data/ood-real/manifest.csv (icons, screenshots, document scans,
 # real photographs; none of them ever seen in training) out of the pinned Debian packages the manifest names,
 # and checks every file against its SHA-256. Idempotent: files already present with the right checksum are kept.
 #

@@ -8,6 +8,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 scripts/bootstrap.sh || { echo "test: bootstrap failed" >&2; exit 1; }
+# The real non-place images of the OOD test (tests/G3.Evaluation.Tests/OutOfDistribution), from pinned Debian
+# packages with checksums. Not part of bootstrap: the service never needs them. If the archive cannot serve
+# them, the test that needs them skips with its reason.
+scripts/fetch-ood-images.sh || echo "test: real non-place images unavailable; their test will skip" >&2
 
 results="$root/TestResults"
 rm -rf "$results"
