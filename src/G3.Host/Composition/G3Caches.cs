@@ -1,0 +1,55 @@
+using G3.Core.Options;
+using G3.Diversification.Caching;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+
+namespace G3.Host.Composition;
+
+/// <summary>
+/// The process's one cache (section <c>Cache</c>): a HybridCache whose L2 is the on-disk store or, for replicas, a
+/// Redis-protocol server behind <see cref="DegradingDistributedCache"/> (the server is optional: down, it costs misses,
+/// never errors). LMM answers (<see cref="ResponseCache"/>) and follow-up results (Conversations/FollowUpResults) both live here.
+/// </summary>
+public sealed class G3Caches : IDisposable
+{
+    private readonly RedisCache? _redis;
+    private readonly DegradingDistributedCache? _server;
+
+    public G3Caches(CacheSettings settings, string? connectionString, ILoggerFactory loggers)
+    {
+        Kind = settings.Distributed.Kind;
+        IDistributedCache l2;
+        if (Kind == DistributedCacheKind.Redis)
+        {
+            if (CacheServers.Problem(connectionString) is { } problem) throw new G3OptionsException([problem]);
+            var options = CacheServers.Options(connectionString!, settings.Distributed.Timeout);
+            _redis = new RedisCache(Microsoft.Extensions.Options.Options.Create(new RedisCacheOptions { ConfigurationOptions = options }));
+            _server = new DegradingDistributedCache(_redis, CacheServers.Describe(options), settings.Distributed.RetryAfter,
+                logger: loggers.CreateLogger("G3.Cache"));
+            l2 = _server;
+        }
+        else
+        {
+            l2 = new DiskDistributedCache(G3Paths.Resolve(settings.Directory), logger: loggers.CreateLogger("G3.Cache"));
+        }
+        Store = HybridCaches.Create(l2, settings.Local.Limits, loggers);
+        Answers = new ResponseCache(Store, settings.Mode, logger: loggers.CreateLogger("G3.Cache"))
+        {
+            AnswerLifetime = settings.AnswerLifetime,
+            UnusableAnswerLifetime = settings.UnusableAnswerLifetime,
+            LocalLifetime = settings.Local.Lifetime,
+        };
+    }
+
+    public DistributedCacheKind Kind { get; }
+
+    public HybridCache Store { get; }
+
+    public ResponseCache Answers { get; }
+
+    /// <summary>The cache server's state; null for the on-disk store (nothing to be down).</summary>
+    public DistributedCacheState? Server => _server?.State;
+
+    public void Dispose() => _redis?.Dispose();
+}
