@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,8 @@ public sealed record LocalCacheLimits(long SizeLimitBytes = 64L << 20, TimeSpan?
 /// </summary>
 public static class HybridCaches
 {
-    public static HybridCache Create(IDistributedCache? distributed, LocalCacheLimits limits, ILoggerFactory? loggers = null)
+    /// <param name="json">How cached values are written (see <see cref="CacheEnvelopeSerializerFactory"/>); null: System.Text.Json's defaults.</param>
+    public static HybridCache Create(IDistributedCache? distributed, LocalCacheLimits limits, ILoggerFactory? loggers = null, JsonSerializerOptions? json = null)
     {
         var services = new ServiceCollection();
         if (loggers is not null) services.AddSingleton(loggers).AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -30,7 +32,7 @@ public static class HybridCaches
                 o.MaximumPayloadBytes = limits.MaximumEntryBytes;
                 o.DefaultEntryOptions = new HybridCacheEntryOptions { LocalCacheExpiration = limits.LocalLifetime };
             })
-            .AddSerializerFactory(new CacheEnvelopeSerializerFactory());
+            .AddSerializerFactory(new CacheEnvelopeSerializerFactory(json));
         return services.BuildServiceProvider().GetRequiredService<HybridCache>();
     }
 }

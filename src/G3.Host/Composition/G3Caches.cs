@@ -33,7 +33,7 @@ public sealed class G3Caches : IDisposable
         {
             l2 = new DiskDistributedCache(G3Paths.Resolve(settings.Directory), logger: loggers.CreateLogger("G3.Cache"));
         }
-        Store = HybridCaches.Create(l2, settings.Local.Limits, loggers);
+        Store = HybridCaches.Create(l2, settings.Local.Limits, loggers, CacheJson.Options);
         Answers = new ResponseCache(Store, settings.Mode, logger: loggers.CreateLogger("G3.Cache"))
         {
             AnswerLifetime = settings.AnswerLifetime,
