@@ -91,9 +91,12 @@ public sealed class ResponseCache
     /// Identical requests in flight at once in this process share one provider call (used whenever the cache is not off).
     /// HybridCache's own stampede protection does not do this job: one provider call answers several samples, possibly under
     /// a fallback's keys, and a cancelled first caller must not leave its followers waiting on a call nobody wants
-    /// (see <see cref="InFlightRequests"/>). Across replicas nothing is shared in flight: replicas share what was stored.
+    /// (see <see cref="InFlightRequests"/>). Across replicas, <see cref="Lease"/> does it.
     /// </summary>
     public InFlightRequests InFlight { get; } = new();
+
+    /// <summary>Stampede protection across replicas sharing this cache's L2; null for a cache of one process.</summary>
+    public IAnswerLease? Lease { get; init; }
 
     public async Task<string?> TryGetAsync(ResponseCacheKey key, CancellationToken cancellationToken)
     {

@@ -86,8 +86,16 @@ public sealed class DistributedCacheSettings
     /// <summary>After a failure, how long the cache server is not asked (every read a miss, every write skipped).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// redis only: how long a replica's lease on answers it is asking for lives; another replica that wants the same answers
+    /// waits for them at most this long, then asks itself. About the LMM stage's time budget.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
+        if (LeaseTime < TimeSpan.FromMilliseconds(100) || LeaseTime > TimeSpan.FromMinutes(10))
+            yield return $"Cache:Distributed:LeaseTime must lie between 00:00:00.100 and 00:10:00 (got {LeaseTime}).";
         if (!Enum.IsDefined(Kind)) yield return $"Cache:Distributed:Kind must be disk or redis (got {Kind}).";
         if (Timeout < TimeSpan.FromMilliseconds(10) || Timeout > TimeSpan.FromMinutes(1))
             yield return $"Cache:Distributed:Timeout must lie between 00:00:00.010 and 00:01:00 (got {Timeout}).";
