@@ -25,6 +25,9 @@ log() { printf 'bootstrap: %s\n' "$*"; }
 # --- Debian packages -------------------------------------------------------------------------
 # Image codecs are called through P/Invoke, for Pillow parity and speed (docs/architecture.md, Dependencies).
 debs=(libturbojpeg0 libspng0 libwebp7)
+# The shared-cache tests (tests/G3.Host.Tests/Caching) start a real Redis-protocol server on a loopback port and kill it
+# by pid; Debian's redis-server is the one they start (the service itself never needs it: its default cache is on disk).
+debs+=(redis-server)
 tool_debs=(python3-torch python3-torchvision python3-pil python3-onnx python3-numpy python3-faiss python3-regex libopenblas0-pthread)
 [ "$with_tools" = 1 ] && debs+=("${tool_debs[@]}")
 # The chat page's browser tests (tests/G3.Browser.Tests) drive Debian's chromium: browser downloads are

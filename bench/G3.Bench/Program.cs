@@ -20,6 +20,9 @@ if (args.Length > 0 && args[0] == "load")
 // `lmm-faults` sends 200 requests through a primary with injected faults and hangs and a healthy fallback.
 if (args.Length > 0 && args[0] == "lmm-faults")
     return await G3.Bench.LmmFaultBench.RunAsync(args[1..]);
+// `replica-cache` runs three service replicas with a shared Redis L2, then with per-replica disk caches (bench/README.md).
+if (args.Length > 0 && args[0] == "replica-cache")
+    return await G3.Bench.ReplicaCacheBench.RunAsync(args[1..]);
 // `fanout` measures the LMM stage's fan-out overhead against a fixed-latency provider stub.
 if (args.Length > 0 && args[0] == "fanout")
     return await G3.Bench.FanOutComparison.RunAsync(args[1..]);

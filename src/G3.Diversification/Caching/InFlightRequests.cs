@@ -5,10 +5,13 @@ namespace G3.Diversification.Caching;
 /// <summary>
 /// Single flight: identical requests that arrive while the first is still being answered wait for
 /// its answer instead of asking the provider again (a double-clicked question, a client's retry,
-/// an experiment with the same photo twice). The on-disk cache serves identical requests that come
-/// later; this covers the window before the first answer is stored. Hand-written because .NET has no
-/// keyed single-flight primitive and the rule for a cancelled first caller is ours: its followers
-/// are not cancelled with it, the next one asks again.
+/// an experiment with the same photo twice). The cache (HybridCache, <see cref="ResponseCache"/>) serves
+/// identical requests that come later; this covers the window before the first answer is stored.
+/// Kept beside HybridCache, whose own stampede protection does not fit: it guards one value per key,
+/// while one provider call answers several samples (possibly under a fallback's keys), and it keeps
+/// the call running for the followers when the first caller is cancelled, where the rule here is that
+/// the followers are not cancelled with it and the next one asks again. It covers one process; across
+/// replicas the lease on the cache server does (<see cref="IAnswerLease"/>).
 /// </summary>
 public sealed class InFlightRequests
 {

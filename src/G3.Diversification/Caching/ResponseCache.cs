@@ -1,5 +1,7 @@
-using System.Text.Json;
 using G3.Diversification.Parsing;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace G3.Diversification.Caching;
 
@@ -12,36 +14,66 @@ public enum CacheMode
 }
 
 /// <summary>
-/// Content-addressed on-disk cache of LMM answers (one small JSON file per answer, fanned out into
-/// 256 sub-folders). Writers publish by atomic rename, so concurrent writers and readers never see a
-/// partial entry; an entry that does not parse or whose stored key differs from the one asked for is
-/// treated as a miss and rewritten by the next store.
+/// LMM answers by <see cref="ResponseCacheKey"/>, through <see cref="HybridCache"/>: L1 in process, L2 the on-disk store
+/// (<see cref="DiskDistributedCache"/>, the embedded default) or a Redis-protocol server shared by replicas. An entry is an
+/// <see cref="AnswerEntry"/> in a versioned envelope; an entry of another format or version, a damaged one, or one whose
+/// stored key differs from the one asked for is a miss, counted in <see cref="Corrupt"/>, logged, and rewritten by the
+/// next store. Nothing the store does is thrown to a caller: an unreachable store is a miss.
 /// <para>
-/// What is kept, and for how long: an answer that holds a valid coordinate is kept until the folder is cleared. An empty,
-/// refused or unparsable answer (no valid coordinate: "I cannot tell", "", a broken JSON) is kept for
-/// <see cref="UnusableAnswerLifetime"/> only, then it is a miss and the provider is asked again: replaying it soon after
-/// saves a bill, but a refusal or an empty answer from a bad moment must not stand in for that sample for ever.
+/// What is kept, and for how long: an answer that holds a valid coordinate for <see cref="AnswerLifetime"/> (ten years by
+/// default: until the folder is cleared). An empty, refused or unparsable answer (no valid coordinate: "I cannot tell", "",
+/// a broken JSON) for <see cref="UnusableAnswerLifetime"/> only, then it is a miss and the provider is asked again:
+/// replaying it soon after saves a bill, but a refusal from a bad moment must not stand in for that sample for ever.
 /// </para>
 /// </summary>
 public sealed class ResponseCache
 {
-    private long _hits, _misses, _corrupt, _writes;
+    // Reads never create: a miss is the provider's business (ProviderChain), so nothing is written on the way.
+    private const HybridCacheEntryFlags ReadOnlyFlags = HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
 
+    private long _hits, _misses, _refused, _writes;
+    private readonly HybridCache _store;
+    private readonly HybridCacheEntryFlags _local;
+    private readonly DiskDistributedCache? _disk;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
 
+    /// <summary>
+    /// The embedded cache of one process (the CLI, tests): answers on disk under <paramref name="directory"/>, no L1, so
+    /// every read sees the disk as it is.
+    /// </summary>
     public ResponseCache(string directory, CacheMode mode, TimeProvider? timeProvider = null)
+        : this(new DiskDistributedCache(directory, timeProvider), mode, timeProvider)
     {
+    }
+
+    private ResponseCache(DiskDistributedCache disk, CacheMode mode, TimeProvider? timeProvider)
+        : this(HybridCaches.Create(disk, new LocalCacheLimits()), mode, timeProvider, localCache: false)
+    {
+        _disk = disk;
+        Directory = disk.Directory;
+        if (mode != CacheMode.Off) System.IO.Directory.CreateDirectory(Directory);
+    }
+
+    /// <param name="store">The process's HybridCache (see <see cref="HybridCaches"/>).</param>
+    /// <param name="localCache">False: every read and write skips L1 and goes to L2.</param>
+    public ResponseCache(HybridCache store, CacheMode mode, TimeProvider? timeProvider = null, ILogger? logger = null, bool localCache = true)
+    {
+        _store = store;
+        _local = localCache ? HybridCacheEntryFlags.None : HybridCacheEntryFlags.DisableLocalCache;
         _time = timeProvider ?? TimeProvider.System;
-        Directory = Path.GetFullPath(directory);
+        _log = logger ?? NullLogger.Instance;
         Mode = mode;
-        if (mode != CacheMode.Off)
-            System.IO.Directory.CreateDirectory(Directory);
     }
 
     /// <summary>A cache that never hits and never stores.</summary>
     public static ResponseCache Disabled { get; } = new(Path.GetTempPath(), CacheMode.Off);
 
-    public string Directory { get; }
+    /// <summary>The folder of the embedded on-disk store; null when L2 is elsewhere.</summary>
+    public string? Directory { get; }
+
+    /// <summary>How long an answer with a valid coordinate is kept.</summary>
+    public TimeSpan AnswerLifetime { get; init; } = TimeSpan.FromDays(3650);
 
     /// <summary>How long an answer without a valid coordinate is replayed before the provider is asked again.</summary>
     public TimeSpan UnusableAnswerLifetime { get; init; } = TimeSpan.FromHours(1);
@@ -49,73 +81,88 @@ public sealed class ResponseCache
     public CacheMode Mode { get; }
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
-    public long Corrupt => Interlocked.Read(ref _corrupt);
+
+    /// <summary>Entries read back and refused: damaged, foreign, of another version, or stored under another key.</summary>
+    public long Corrupt => Interlocked.Read(ref _refused) + (_disk?.Damaged ?? 0);
+
     public long Writes => Interlocked.Read(ref _writes);
 
-    /// <summary>Identical requests in flight at once share one provider call (used whenever the cache is not off).</summary>
+    /// <summary>
+    /// Identical requests in flight at once in this process share one provider call (used whenever the cache is not off).
+    /// HybridCache's own stampede protection does not do this job: one provider call answers several samples, possibly under
+    /// a fallback's keys, and a cancelled first caller must not leave its followers waiting on a call nobody wants
+    /// (see <see cref="InFlightRequests"/>). Across replicas, <see cref="Lease"/> does it.
+    /// </summary>
     public InFlightRequests InFlight { get; } = new();
+
+    /// <summary>Stampede protection across replicas sharing this cache's L2; null for a cache of one process.</summary>
+    public IAnswerLease? Lease { get; init; }
 
     public async Task<string?> TryGetAsync(ResponseCacheKey key, CancellationToken cancellationToken)
     {
         if (Mode == CacheMode.Off) return null;
-        var path = PathFor(key.Hash());
-        if (!File.Exists(path))
+        var cacheKey = CacheKeyOf(key);
+        CacheEnvelope<AnswerEntry>? found;
+        try
+        {
+            found = await _store.GetOrCreateAsync(cacheKey, static _ => ValueTask.FromResult<CacheEnvelope<AnswerEntry>?>(null),
+                new HybridCacheEntryOptions { Flags = ReadOnlyFlags | _local }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogWarning(e, "LMM answer cache read failed for {Key}; treated as a miss", cacheKey);
+            found = null;
+        }
+
+        var entry = found?.Value;
+        if (found is not null && (entry is null || entry.Key != key))
+        {
+            Interlocked.Increment(ref _refused);
+            _log.LogWarning("LMM answer cache entry {Key} ignored: {Why}", cacheKey, found.Refused ?? "stored under another key");
+            entry = null;
+        }
+        else if (entry?.Expires is { } expires && expires <= _time.GetUtcNow())
+        {
+            entry = null; // an unusable answer whose time is up: a miss (not corrupt), and the next store replaces it
+        }
+
+        if (entry is null)
         {
             Interlocked.Increment(ref _misses);
             return null;
         }
-        try
-        {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
-            var entry = await JsonSerializer.DeserializeAsync<Entry>(stream, CacheJson.Options, cancellationToken).ConfigureAwait(false);
-            if (entry?.Key == key && entry.Text is not null && entry.Expires is { } expires && expires <= _time.GetUtcNow())
-            {
-                // An unusable answer whose time is up: a miss (not corrupt), and the next store replaces it.
-                Interlocked.Increment(ref _misses);
-                return null;
-            }
-            if (entry?.Key == key && entry.Text is not null)
-            {
-                Interlocked.Increment(ref _hits);
-                return entry.Text;
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // Fall through: a damaged entry is a miss, and the next store replaces it.
-        }
-        Interlocked.Increment(ref _corrupt);
-        Interlocked.Increment(ref _misses);
-        return null;
+        Interlocked.Increment(ref _hits);
+        return entry.Text;
     }
 
     public async Task SetAsync(ResponseCacheKey key, string text, CancellationToken cancellationToken)
     {
         if (Mode != CacheMode.ReadWrite) return;
-        var path = PathFor(key.Hash());
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         var now = _time.GetUtcNow();
+        var lifetime = Usable(text) ? AnswerLifetime : UnusableAnswerLifetime;
+        var entry = new AnswerEntry(key, text, now, Usable(text) ? null : now + UnusableAnswerLifetime);
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
-            {
-                await JsonSerializer.SerializeAsync(stream, new Entry(key, text, now, Usable(text) ? null : now + UnusableAnswerLifetime), CacheJson.Options, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            File.Move(temp, path, overwrite: true);
+            await _store.SetAsync(CacheKeyOf(key), CacheEnvelope.Of(entry),
+                new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime < LocalLifetime ? lifetime : LocalLifetime, Flags = _local },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _writes);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            _log.LogWarning(e, "LMM answer cache write failed for {Key}; the answer is not cached", CacheKeyOf(key));
         }
     }
 
-    private string PathFor(string hash) => Path.Combine(Directory, hash[..2], hash + ".json");
+    /// <summary>How long L1 keeps an answer (never longer than the answer itself lives).</summary>
+    public TimeSpan LocalLifetime { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The store's key: the content address of <paramref name="key"/> under the answers' prefix.</summary>
+    public static string CacheKeyOf(ResponseCacheKey key) => "g3:lmm-answer:" + key.Hash();
 
     private static bool Usable(string text) => CoordinateParser.Parse(text).Point is not null;
-
-    /// <param name="Expires">Null: kept until the folder is cleared (answers with a valid coordinate).</param>
-    private sealed record Entry(ResponseCacheKey Key, string Text, DateTimeOffset Created, DateTimeOffset? Expires = null);
 }
+
+/// <summary>One stored LMM answer. <see cref="Expires"/>: null for answers with a valid coordinate (kept for the answer lifetime).</summary>
+[CacheFormat("g3.lmm-answer", 1)]
+public sealed record AnswerEntry(ResponseCacheKey Key, string Text, DateTimeOffset Created, DateTimeOffset? Expires = null);

@@ -97,7 +97,9 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
             Task<ProviderAnswers> Fetch(CancellationToken ct)
             {
                 asked = true;
-                return _chain.RunAsync(chain, missing, budget, request.Calls, ct);
+                return _cache.Lease is { } lease && _cache.Mode == CacheMode.ReadWrite
+                    ? FetchUnderLeaseAsync(lease, chain, missing, budget, request.Calls, ct)
+                    : _chain.RunAsync(chain, missing, budget, request.Calls, ct);
             }
             // With the cache off the keys carry no prompt, so they cannot tell requests apart: no sharing then.
             fetched = _cache.Mode == CacheMode.Off
@@ -111,6 +113,22 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
         }
 
         return samples.Select(i => ToCandidate(request.Variant, i, texts.GetValueOrDefault(i), fetched?.FailureOf(i))).ToList();
+    }
+
+    /// <summary>
+    /// The missing samples, asked under the replicas' lease for them. With the lease held, the shared cache is read again
+    /// first: another replica that held it a moment ago has stored its answers, and only what it did not store is asked.
+    /// </summary>
+    private async Task<ProviderAnswers> FetchUnderLeaseAsync(IAnswerLease lease, List<ProviderRequest> chain, List<int> missing, TimeSpan budget,
+        LmmCallLog? log, CancellationToken cancellationToken)
+    {
+        await using var held = await lease.AcquireAsync("g3:lmm-lease:" + string.Join('|', missing.Select(i => chain[0].Key(i).Hash())), cancellationToken).ConfigureAwait(false);
+        var replayed = new Dictionary<int, string>();
+        await ReplayAsync(chain[0], missing, replayed, log, cancellationToken).ConfigureAwait(false);
+        var still = missing.Where(i => !replayed.ContainsKey(i)).ToList();
+        var answers = still.Count == 0 ? new ProviderAnswers(chain[0]) : await _chain.RunAsync(chain, still, budget, log, cancellationToken).ConfigureAwait(false);
+        foreach (var (i, text) in replayed) answers.Add(i, text);
+        return answers;
     }
 
     private async Task ReplayAsync(ProviderRequest request, List<int> samples, Dictionary<int, string> texts, LmmCallLog? log, CancellationToken cancellationToken)

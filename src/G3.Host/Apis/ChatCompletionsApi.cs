@@ -38,7 +38,7 @@ internal static class ChatCompletionsApi
     }
 
     private static async Task<Results<Ok<JsonObject>, SseResult, JsonHttpResult<ErrorBody>>> Complete(
-        HttpContext http, G3Pipelines pipelines, RequestDefaults defaults, ModelManifest model, TextQueries texts, ResultCache results,
+        HttpContext http, G3Pipelines pipelines, RequestDefaults defaults, ModelManifest model, TextQueries texts, FollowUpResults results,
         ImageFetcher fetcher, ILogger<ChatTurn> log, CancellationToken ct, ReverseGeocoder? geocoder = null)
     {
         var answers = new Answering(model.Id, geocoder);
@@ -58,7 +58,7 @@ internal static class ChatCompletionsApi
             var id = "chatcmpl-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
             var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-            if (!turn.ImageIsNew && results.TryGet(turn.Image!.Sha256, out var known))
+            if (!turn.ImageIsNew && await results.TryGetAsync(turn.Image!.Sha256, ct) is { } known)
             {
                 // Only the follow-up's own LMM call (if any) is this request's: the photo was placed by an earlier one.
                 var followUp = new LmmCallLog();
@@ -76,7 +76,7 @@ internal static class ChatCompletionsApi
             var result = await pipeline.RunAsync(turn.Image!, options, cancellationToken: ct);
             G3Telemetry.Succeeded(activity, "chat", result);
             GeolocationDto.LogFailedCandidates(result, log);
-            results.Put(result, answers.ModelId);
+            await results.PutAsync(result, answers.ModelId, ct);
             var followUpCalls = new LmmCallLog();
             var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder)
                 : await FollowUpResponder.AnswerAsync(turn.Question, result, pipelines.Provider(turn.Provider), geocoder, followUpCalls, ct);
@@ -141,7 +141,7 @@ internal static class ChatCompletionsApi
 
     /// <summary>Runs the pipeline, yielding progress as it happens, then the answer.</summary>
     private static async IAsyncEnumerable<StreamItem> StreamAsync(G3.Core.Pipeline.G3Pipeline pipeline, Answering answers, ChatTurn turn,
-        G3.Core.Options.G3Options options, ResultCache results, ILogger log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        G3.Core.Options.G3Options options, FollowUpResults results, ILogger log, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var events = Channel.CreateUnbounded<JsonObject>();
         var run = Task.Run(async () =>
@@ -170,7 +170,7 @@ internal static class ChatCompletionsApi
             yield return new StreamItem(progress, null, null, null);
         var result = await run;
         GeolocationDto.LogFailedCandidates(result, log);
-        results.Put(result, answers.ModelId);
+        await results.PutAsync(result, answers.ModelId, ct);
         var text = turn.ImageIsNew ? AnswerWriter.Answer(result, answers.Geocoder) : AnswerWriter.FollowUp(turn.Question, result, answers.Geocoder);
         yield return new StreamItem(null, text, GeolocationDto.From(result, answers.ModelId, answers.Geocoder), result.Usage.Total);
     }

@@ -6,8 +6,9 @@ namespace G3.Host.Apis;
 /// <summary>
 /// Which failures mean "a server could not be reached" (waiting may cure them), and which server: the one place that
 /// knows each server kind's exception. The start-up waits such failures out, the API answers them 503 with Retry-After;
-/// every other failure is final (a missing model, invalid settings, a collection of the wrong dimension). A server kind
-/// added later (the Redis-protocol cache) adds its arm here.
+/// every other failure is final (a missing model, invalid settings, a collection of the wrong dimension). The
+/// Redis-protocol cache server has no arm: it is optional, and its failures never leave the cache
+/// (Diversification/Caching/DegradingDistributedCache.cs).
 /// </summary>
 internal static class ServerOutage
 {

@@ -30,7 +30,8 @@ internal static class V1Apis
         builder.Services.AddSingleton(sp => new ImageFetcher(sp.GetRequiredService<IOptions<ImageLimits>>().Value,
             TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ImageFetchSettings>>().Value.UrlTimeoutSeconds)));
         builder.Services.AddSingleton<TextQueries>();
-        builder.Services.AddSingleton(sp => new ResultCache(sp.GetRequiredService<IOptions<ConversationSettings>>().Value.MaxResults));
+        builder.Services.AddSingleton(sp => new FollowUpResults(sp.GetRequiredService<G3Caches>().Store,
+            sp.GetRequiredService<IOptions<ConversationSettings>>().Value.ResultLifetime, sp.GetRequiredService<ILogger<FollowUpResults>>()));
     }
 
     public static WebApplication MapG3Apis(this WebApplication app)

@@ -26,6 +26,7 @@ public static class ConfigurationSchema
         [ConversationSettings.SectionName] = [typeof(ConversationSettings)],
         [TelemetrySettings.SectionName] = [typeof(TelemetrySettings)],
         [CacheSettings.SectionName] = [typeof(CacheSettings)],
+        [ConnectionStringSettings.SectionName] = [typeof(ConnectionStringSettings)],
         ["Images"] = [typeof(ImageLimits), typeof(ImageFetchSettings)],
         [RequestLimitSettings.SectionName] = [typeof(RequestLimitSettings)],
         [FirstStartSettings.SectionName] = [typeof(FirstStartSettings)],
@@ -39,6 +40,7 @@ public static class ConfigurationSchema
     {
         ["Model:OnnxRuntimePath"] = "Model:OnnxRuntimePath was removed: ONNX Runtime comes from its NuGet package; build with -p:G3Gpu=true for CUDA, see docs/gpu.md",
         ["Pipeline:Verifier"] = "Pipeline:Verifier was renamed Pipeline:Selector (the same names: consensus or argmax)",
+        ["Conversations:MaxResults"] = "Conversations:MaxResults was removed: results live in the cache, bounded by Cache:Local:SizeLimitBytes in process and by Conversations:ResultLifetime",
     };
 
     /// <summary>Top-level keys ASP.NET Core and .NET themselves read, accepted beside the project's sections.</summary>

@@ -5,11 +5,15 @@ public sealed class ConversationSettings
 {
     public const string SectionName = "Conversations";
 
-    /// <summary>How many recent results (by image hash) follow-ups can refer to.</summary>
-    public int MaxResults { get; set; } = 1024;
+    /// <summary>
+    /// How long a follow-up can refer to a photo's result (by image hash). Results live in the cache (section
+    /// <c>Cache</c>): L1 in process, L2 on disk or on the shared cache server, so any replica can answer.
+    /// </summary>
+    public TimeSpan ResultLifetime { get; set; } = TimeSpan.FromDays(1);
 
     public IEnumerable<string> Validate()
     {
-        if (MaxResults < 1) yield return $"Conversations:MaxResults must be at least 1 (got {MaxResults}).";
+        if (ResultLifetime < TimeSpan.FromSeconds(1) || ResultLifetime > TimeSpan.FromDays(365))
+            yield return $"Conversations:ResultLifetime must lie between 00:00:01 and 365.00:00:00 (got {ResultLifetime}).";
     }
 }

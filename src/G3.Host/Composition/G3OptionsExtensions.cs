@@ -25,7 +25,8 @@ public static class G3OptionsExtensions
         Add<ConversationSettings>(services, configuration, ConversationSettings.SectionName, c => c.Validate());
         Add<TelemetrySettings>(services, configuration, TelemetrySettings.SectionName, t => t.Validate());
         Add<CacheSettings>(services, configuration, CacheSettings.SectionName,
-            c => string.IsNullOrWhiteSpace(c.Directory) ? ["Cache:Directory must name a folder."] : []);
+            c => c.Validate(configuration.GetSection(ConnectionStringSettings.SectionName)[nameof(ConnectionStringSettings.Cache)]));
+        Add<ConnectionStringSettings>(services, configuration, ConnectionStringSettings.SectionName, _ => []);
         Add<ImageLimits>(services, configuration, "Images", l => l.Validate().Select(e => "Images: " + e));
         Add<ImageFetchSettings>(services, configuration, ImageFetchSettings.SectionName, f => f.Validate());
         Add<FirstStartSettings>(services, configuration, FirstStartSettings.SectionName, f => f.Validate());

@@ -60,11 +60,9 @@ public static class G3ServiceCollectionExtensions
         services.AddSingleton(sp => TextGeolocatorFor(sp)!);
 
         services.AddSingleton(sp => LmmProviderRegistry.Create(sp.GetRequiredService<IOptions<LmmOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp =>
-        {
-            var cache = sp.GetRequiredService<IOptions<CacheSettings>>().Value;
-            return new ResponseCache(G3Paths.Resolve(cache.Directory), cache.Mode);
-        });
+        services.AddSingleton(sp => new G3Caches(sp.GetRequiredService<IOptions<CacheSettings>>().Value,
+            sp.GetRequiredService<IOptions<ConnectionStringSettings>>().Value.Cache, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<G3Caches>().Answers);
         services.AddSingleton(sp => new RequestDefaults(sp.GetRequiredService<IOptions<PipelineSettings>>().Value));
         services.AddSingleton<G3Pipelines>();
         return services;

@@ -41,7 +41,7 @@ public sealed class ResponseCacheTests : IDisposable
     {
         var cache = new ResponseCache(_dir, CacheMode.ReadWrite);
         await cache.SetAsync(Key(), "good", default);
-        var file = Directory.GetFiles(_dir, "*.json", SearchOption.AllDirectories).Single();
+        var file = Directory.GetFiles(_dir, "*.entry", SearchOption.AllDirectories).Single();
         await File.WriteAllTextAsync(file, "{ not json");
         Assert.Null(await cache.TryGetAsync(Key(), default));
         Assert.Equal(1, cache.Corrupt);
@@ -59,7 +59,7 @@ public sealed class ResponseCacheTests : IDisposable
         var seen = await Task.WhenAll(readers);
         Assert.All(seen, s => Assert.True(s is null or "answer 0" or "answer 1"));
         Assert.Contains(await cache.TryGetAsync(Key(), default), new[] { "answer 0", "answer 1" });
-        Assert.Single(Directory.GetFiles(_dir, "*.json", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(_dir, "*.entry", SearchOption.AllDirectories));
         Assert.Equal(0, cache.Corrupt);
     }
 

@@ -47,8 +47,8 @@ public sealed class FallbackThroughGeneratorTests : IDisposable
         Assert.All(degraded, c => Assert.Equal(FallbackAnswer, c.RawText));
 
         // The fallback's answers are on disk under the provider and model that gave them.
-        var entries = Directory.GetFiles(_cacheDir, "*.json", SearchOption.AllDirectories)
-            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("Key")).ToList();
+        var entries = Directory.GetFiles(_cacheDir, "*.entry", SearchOption.AllDirectories)
+            .Select(f => StoredAnswer(f).GetProperty("Key")).ToList();
         Assert.Equal(3, entries.Count);
         Assert.All(entries, k =>
         {
@@ -63,6 +63,22 @@ public sealed class FallbackThroughGeneratorTests : IDisposable
         Assert.Equal(2, openai.Requests.Count);
         Assert.Equal(3, ollama.Requests.Count);
         Assert.All(healthy, c => Assert.Equal(PrimaryAnswer, c.RawText));
+    }
+
+    /// <summary>
+    /// The answer a cache file holds: the on-disk store's header and HybridCache's own header come first, then the entry's
+    /// JSON envelope ({"format", "version", "value"}).
+    /// </summary>
+    private static JsonElement StoredAnswer(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        // The headers are binary (an expiry, lengths) and may hold a '{' byte: the envelope starts at its first field.
+        var start = bytes.AsSpan().IndexOf("{\"format\":"u8);
+        Assert.True(start >= 0, $"{file} holds no entry envelope");
+        var reader = new Utf8JsonReader(bytes.AsSpan(start));
+        var envelope = JsonElement.ParseValue(ref reader);
+        Assert.Equal("g3.lmm-answer", envelope.GetProperty("format").GetString());
+        return envelope.GetProperty("value");
     }
 
     public void Dispose() => Directory.Delete(_cacheDir, true);

@@ -103,7 +103,7 @@ public sealed class LmmCandidateGeneratorTests : IDisposable
             Assert.Equal(ParseOutcome.ProviderError, c.Outcome);
             Assert.Contains("connection reset", c.Error, StringComparison.Ordinal);
         });
-        Assert.Empty(Directory.GetFiles(_cacheDir, "*.json", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(_cacheDir, "*.entry", SearchOption.AllDirectories));
     }
 
     [Fact]

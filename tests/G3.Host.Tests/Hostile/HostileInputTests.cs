@@ -8,7 +8,31 @@ namespace G3.Host.Tests.Hostile;
 /// Kestrel. Each must get its 4xx in OpenAI's error shape, naming the field, with no .NET type names
 /// in the message, and never a 500.
 /// </summary>
-public class HostileInputTests(KestrelServiceFixture service) : IClassFixture<KestrelServiceFixture>
+public class HostileInputTests(KestrelServiceFixture service) : HostileInputSuite(service), IClassFixture<KestrelServiceFixture>;
+
+/// <summary>
+/// The hostile-input suite on a service whose LMM cache lives on a Redis-protocol server that is down
+/// (<see cref="CacheServerDownFixture"/>): the same answers, and the well-formed requests still succeed.
+/// </summary>
+public class HostileInputWhileTheCacheServerIsDownTests(CacheServerDownFixture service) : HostileInputSuite(service), IClassFixture<CacheServerDownFixture>
+{
+    [Fact]
+    public async Task The_service_stays_ready_and_readyz_reports_the_cache_server_down()
+    {
+        await The_unbroken_base_requests_succeed_so_each_failure_is_the_breakage(); // the cache has been tried by now
+        using var client = service.Client();
+        using var response = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.True(body.GetProperty("ready").GetBoolean());
+        Assert.Equal("redis", body.GetProperty("cache").GetProperty("kind").GetString());
+        Assert.False(body.GetProperty("cache").GetProperty("up").GetBoolean(), body.ToString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("cache").GetProperty("last_failure").GetString()));
+    }
+}
+
+/// <summary>The hostile-input suite's cases and checks, against the service its fixture starts.</summary>
+public abstract class HostileInputSuite(KestrelServiceFixture service)
 {
     private static readonly Dictionary<string, HostileCase> Cases = HostileCases.All().ToDictionary(c => c.Name);
 

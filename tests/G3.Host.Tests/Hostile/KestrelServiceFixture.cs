@@ -8,7 +8,7 @@ namespace G3.Host.Tests.Hostile;
 /// Keys are required (so every hostile request also proves the key check), rate limits are off (the
 /// suite sends hundreds of requests), and the slow-body limit is short so a 1 byte/s body fails fast.
 /// </summary>
-public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
+public class KestrelServiceFixture : IAsyncLifetime, IDisposable
 {
     public const string Key = "hostile-suite-key";
     private readonly ServiceFixture _files = new();
@@ -28,6 +28,9 @@ public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
         "--Requests:BodyGracePeriodSeconds=1.5",
     ];
 
+    /// <summary>Settings after the suite's, for a fixture that runs the same suites on another configuration.</summary>
+    protected virtual string[] MoreSettings => [];
+
     public Uri BaseAddress { get; private set; } = null!;
     public int Port => BaseAddress.Port;
 
@@ -42,6 +45,7 @@ public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
             "--Cache:Mode=Off",
             "--Pipeline:RetrievedCandidates=5",
             .. SuiteSettings,
+            .. MoreSettings,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri(_app.Urls.First());
@@ -72,5 +76,9 @@ public sealed class KestrelServiceFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    public void Dispose() => _files.Dispose();
+    public void Dispose()
+    {
+        _files.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

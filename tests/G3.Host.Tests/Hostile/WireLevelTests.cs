@@ -7,7 +7,13 @@ namespace G3.Host.Tests.Hostile;
 /// (announced or chunked), bodies trickling in at 1 byte/s. Kestrel's refusals must come back in
 /// OpenAI's error shape, and no spelling of a /v1 path may reach an endpoint without the key.
 /// </summary>
-public class WireLevelTests(KestrelServiceFixture service) : IClassFixture<KestrelServiceFixture>
+public class WireLevelTests(KestrelServiceFixture service) : WireLevelSuite(service), IClassFixture<KestrelServiceFixture>;
+
+/// <summary>The wire-level suite on a service whose LMM cache server is down (<see cref="CacheServerDownFixture"/>).</summary>
+public class WireLevelWhileTheCacheServerIsDownTests(CacheServerDownFixture service) : WireLevelSuite(service), IClassFixture<CacheServerDownFixture>;
+
+/// <summary>The wire-level suite's requests and checks, against the service its fixture starts.</summary>
+public abstract class WireLevelSuite(KestrelServiceFixture service)
 {
     public static TheoryData<string, string> Spellings() => new()
     {
