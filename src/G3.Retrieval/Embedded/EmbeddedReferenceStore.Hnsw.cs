@@ -4,7 +4,8 @@ using G3.Retrieval.Embedded.Hnsw;
 namespace G3.Retrieval.Embedded;
 
 /// <summary>
-/// The store's optional HNSW index (Store:Embedded:Index=hnsw). The index only proposes candidate rows; every
+/// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph proposes the most similar rows, its far-end
+/// cells the least similar (<see cref="FarCells"/>). The index only proposes candidate rows; every
 /// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
 /// deleted rows are skipped, so the store's contract is the same with or without it.
 /// </summary>
@@ -81,9 +82,15 @@ public sealed partial class EmbeddedReferenceStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var query = packed.AsSpan(q * dim, dim);
-            var candidates = new HashSet<int>();
-            if (kMost > 0) candidates.UnionWith(index.Search(query, kMost + extra, farthest: false));
-            if (kLeast > 0) candidates.UnionWith(index.Search(query, Math.Max(kLeast + extra, settings.FarCandidates), farthest: true));
+            // The near end from the graph, oversampled; the far end from the cells least similar to the query.
+            var near = kMost > 0 ? index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)) : [];
+            IEnumerable<int> candidates = near;
+            if (kLeast > 0)
+            {
+                var far = index.Cells.LeastSimilarMembers(query, settings.FarCells, kLeast + extra);
+                var nearSet = near.ToHashSet();
+                candidates = near.Concat(far.Where(row => !nearSet.Contains(row)));
+            }
             var single = query.ToArray();
             var scan = ExactScan.RunCandidates(snapshot, single, candidates, index.Rows, kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);
             results[q] = new ReferenceNeighbours(ToPhotos(snapshot, scan.Most?[0]), ToPhotos(snapshot, scan.Least?[0]));

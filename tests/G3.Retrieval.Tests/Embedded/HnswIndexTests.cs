@@ -18,7 +18,7 @@ public sealed class HnswIndexTests
     /// references may exceed the exact least similar ones' mean by at most this much (cosine units).</summary>
     private const double FarTolerance = 0.01;
 
-    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, FarCandidates = 256 };
+    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, FarCells = 8 };
 
     private static EmbeddedStoreOptions Options(string dir, HnswSettings? hnsw, bool readOnly = false) => new()
     {
