@@ -11,13 +11,13 @@ namespace G3.Bench;
 
 /// <summary>
 /// The .NET half of bench/ann.sh: the embedded store's exact scan against its HNSW index (USearch graph for the
-/// most similar, far-end cells for the least similar) on the same clustered unit vectors. Writes the vectors and
+/// most similar, optionally with the nearest cells, and the cells least similar for the least similar) on the same clustered unit vectors. Writes the vectors and
 /// queries for the FAISS half, builds a float16 store, builds the index at each thread count (timed), then answers
 /// the pipeline's request (10 most + 10 least similar, one query at a time, ONE thread) exactly and through the index
 /// at every point of the search grid: p50/p99 of both ends together and of each end alone, recall@10 at both ends,
 /// how much more similar the returned least similar references are than the exact ones, and the page faults taken.
 /// Usage: ann [--rows N] [--dim D] [--queries Q] [--threads 1,2 | --reuse] [--M 16] [--efc 128] [--storage Float16]
-///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--far-cells 8] [--note TEXT] [--artifacts DIR]
+///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 0] [--far-cells 8] [--note TEXT] [--artifacts DIR]
 /// --reuse times an index already built with the same --M/--efc/--storage/--cells (no build): the timing-only run.
 /// </summary>
 public static class AnnBench
@@ -41,6 +41,7 @@ public static class AnnBench
         };
         var efs = IntList(EmbeddedStoreComparison.StringOption(args, "--ef", "64,128,256,512"));
         var nears = IntList(EmbeddedStoreComparison.StringOption(args, "--near", settings.NearCandidates.ToString(CultureInfo.InvariantCulture)));
+        var nearCells = IntList(EmbeddedStoreComparison.StringOption(args, "--near-cells", settings.NearCells.ToString(CultureInfo.InvariantCulture)));
         var farCells = IntList(EmbeddedStoreComparison.StringOption(args, "--far-cells", settings.FarCells.ToString(CultureInfo.InvariantCulture)));
         var note = EmbeddedStoreComparison.StringOption(args, "--note", "");
         var artifacts = Path.GetFullPath(EmbeddedStoreComparison.StringOption(args, "--artifacts", Path.Combine("bench", "artifacts")));
@@ -100,12 +101,13 @@ public static class AnnBench
         var hnswRows = new List<Dictionary<string, object>>();
         foreach (var ef in efs)
         foreach (var near in nears)
+        foreach (var nearCellCount in nearCells)
         foreach (var far in farCells)
         {
             var search = new HnswSettings
             {
                 Connectivity = settings.Connectivity, EfConstruction = settings.EfConstruction, Storage = settings.Storage, Cells = settings.Cells,
-                EfSearch = ef, NearCandidates = near, FarCells = far,
+                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far,
             };
             using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, search, readOnly: true) with { MaxDegreeOfParallelism = 1 });
             // One untimed pass: the first touch of the mapped index pages is a start-up cost, not a query's.
@@ -114,6 +116,7 @@ public static class AnnBench
             var row = Row("usearch-hnsw+far-cells", ms, faults, got, truth);
             row["ef_search"] = ef;
             row["near_candidates"] = near;
+            row["near_cells"] = nearCellCount;
             row["far_cells"] = far;
             var (_, nearMs, _) = await TimeAsync(store, queries, K, 0);
             var (_, farMs, _) = await TimeAsync(store, queries, 0, K);

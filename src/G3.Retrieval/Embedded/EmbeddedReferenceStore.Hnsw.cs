@@ -5,7 +5,7 @@ namespace G3.Retrieval.Embedded;
 
 /// <summary>
 /// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph proposes the most similar rows, its far-end
-/// cells the least similar (<see cref="FarCells"/>). The index only proposes candidate rows; every
+/// cells the least similar (<see cref="CellIndex"/>). The index only proposes candidate rows; every
 /// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
 /// deleted rows are skipped, so the store's contract is the same with or without it.
 /// </summary>
@@ -82,14 +82,25 @@ public sealed partial class EmbeddedReferenceStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var query = packed.AsSpan(q * dim, dim);
-            // The near end from the graph, oversampled; the far end from the cells least similar to the query.
-            var near = kMost > 0 ? index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)) : [];
-            IEnumerable<int> candidates = near;
+            // The near end from the graph, oversampled (and the nearest cells' members when NearCells asks);
+            // the far end from the members of the cells least similar to the query.
+            var candidates = new List<int>();
+            var seen = new HashSet<int>();
+            var cells = kLeast > 0 || settings.NearCells > 0 ? index.Cells.Order(query) : [];
+            if (kMost > 0)
+            {
+                foreach (var row in index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)))
+                    if (seen.Add(row)) candidates.Add(row);
+                if (settings.NearCells > 0)
+                    foreach (var row in index.Cells.Members(cells, settings.NearCells, kMost + extra, fromEnd: true))
+                        if (seen.Add(row)) candidates.Add(row);
+            }
             if (kLeast > 0)
             {
-                var far = index.Cells.LeastSimilarMembers(query, settings.FarCells, kLeast + extra);
-                var nearSet = near.ToHashSet();
-                candidates = near.Concat(far.Where(row => !nearSet.Contains(row)));
+                // Cells are disjoint: the far rows need checking only against the near end's.
+                var checkNear = seen.Count > 0;
+                foreach (var row in index.Cells.Members(cells, settings.FarCells, kLeast + extra, fromEnd: false))
+                    if (!checkNear || !seen.Contains(row)) candidates.Add(row);
             }
             var single = query.ToArray();
             var scan = ExactScan.RunCandidates(snapshot, single, candidates, index.Rows, kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);

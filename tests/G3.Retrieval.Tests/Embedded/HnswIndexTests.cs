@@ -161,6 +161,55 @@ public sealed class HnswIndexTests
         Assert.Contains("does not match", reopened.IndexStatus, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_index_whose_cells_file_is_damaged_or_missing_is_not_used_and_the_next_build_repairs_it()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 1500);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings)))
+            store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        var cells = Directory.EnumerateFiles(dir.Path, "hnsw-*.cells").Single();
+        var bytes = File.ReadAllBytes(cells);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(cells, bytes);
+
+        using (var damaged = EmbeddedReferenceStore.Open(Options(dir.Path, Settings)))
+        {
+            Assert.Equal(0, damaged.HnswRows);
+            Assert.Contains("cells", damaged.IndexStatus, StringComparison.Ordinal);
+            // Still answers, exactly.
+            Assert.Equal(records[5].Id, (await damaged.SearchAsync(records[5].Vector, 1, CancellationToken.None))[0].Id);
+            // The graph is reused (same rows, same checksum); only the cells are computed again.
+            Assert.Equal(1500, damaged.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None).ResumedFrom);
+            Assert.Equal(1500, damaged.HnswRows);
+        }
+        File.Delete(Directory.EnumerateFiles(dir.Path, "hnsw-*.cells").Single());
+        using var missing = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, readOnly: true));
+        Assert.Equal(0, missing.HnswRows);
+        Assert.Contains("cells", missing.IndexStatus, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Near_cells_add_the_nearest_cells_members_and_keep_the_exact_scores()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        // A deliberately weak graph (tiny beam, no oversampling): the nearest cells must carry the near end.
+        var weak = new HnswSettings { Connectivity = 4, EfConstruction = 8, EfSearch = 8, NearCandidates = 1 };
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, weak)))
+            store.BuildHnswIndex(new HnswBuildRun(weak), null, CancellationToken.None);
+        var withCells = new HnswSettings { Connectivity = 4, EfConstruction = 8, EfSearch = 8, NearCandidates = 1, NearCells = 64 };
+        using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true));
+        using var cells = EmbeddedReferenceStore.Open(Options(dir.Path, withCells, readOnly: true));
+        foreach (var q in HnswTestData.Queries(records, 20, seed: 3))
+        {
+            // 64 cells of the ~55 there are: every row is a candidate, so the answer is the exact one.
+            var truth = await exact.SearchNeighboursAsync(q, K, K, CancellationToken.None);
+            var got = await cells.SearchNeighboursAsync(q, K, K, CancellationToken.None);
+            Assert.Equal(truth.Similar.Select(p => (p.Id, p.Similarity)), got.Similar.Select(p => (p.Id, p.Similarity)));
+        }
+    }
+
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the test needs the callback on the building thread.</summary>
     private sealed class SyncProgress(Action<HnswBuildProgress> report) : IProgress<HnswBuildProgress>
     {

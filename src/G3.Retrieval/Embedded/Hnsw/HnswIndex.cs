@@ -5,7 +5,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 
 /// <summary>
 /// A finished USearch index served as a memory-mapped view of its file (nothing is copied into the heap;
-/// the pages are shared page cache like the store's vectors), with its far-end cells (<see cref="FarCells"/>,
+/// the pages are shared page cache like the store's vectors), with its far-end cells (<see cref="CellIndex"/>,
 /// a few MB, loaded). It only proposes candidate rows: the store rescores them exactly from its own vectors,
 /// so scores and order are the exact scan's on those rows.
 /// </summary>
@@ -18,7 +18,7 @@ internal sealed class HnswIndex : IDisposable
     private readonly int _contextCount;
     private bool _disposed;
 
-    private HnswIndex(USearchIndex index, HnswRecord record, FarCells cells, int contexts)
+    private HnswIndex(USearchIndex index, HnswRecord record, CellIndex cells, int contexts)
     {
         _index = index;
         Record = record;
@@ -30,7 +30,7 @@ internal sealed class HnswIndex : IDisposable
     public HnswRecord Record { get; }
 
     /// <summary>The far end's cells of the same rows.</summary>
-    public FarCells Cells { get; }
+    public CellIndex Cells { get; }
 
     /// <summary>Rows [0, Rows) are indexed; later rows are scanned exactly.</summary>
     public int Rows => Record.Rows;
@@ -57,7 +57,7 @@ internal sealed class HnswIndex : IDisposable
             status = "hnsw index does not match this store's vectors (run g3 index to rebuild it): exact scan";
             return null;
         }
-        var cells = record.CellsFile.Length == 0 ? null : FarCells.TryLoad(files.PathOf(record.CellsFile), record.Dimension, record.Rows);
+        var cells = record.CellsFile.Length == 0 ? null : CellIndex.TryLoad(files.PathOf(record.CellsFile), record.Dimension, record.Rows);
         if (cells is null)
         {
             status = "hnsw index has no usable far-end cells file (run g3 index to rebuild it): exact scan";
@@ -85,7 +85,7 @@ internal sealed class HnswIndex : IDisposable
             throw;
         }
         status = string.Create(CultureInfo.InvariantCulture,
-            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} far-end cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, far cells {settings.FarCells})");
+            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells})");
         return new HnswIndex(index, record, cells, contexts);
     }
 

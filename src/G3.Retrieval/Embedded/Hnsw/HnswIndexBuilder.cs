@@ -9,7 +9,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// batch by batch; between batches (at most every <see cref="HnswBuildRun.CheckpointEvery"/>) the index is
 /// saved aside and renamed over hnsw.partial.usearch, so a killed build loses at most that much work and the
 /// next build continues from the checkpoint. Once every row is in the graph, the far end's cells are computed
-/// (<see cref="FarCells"/>; cancelling then checkpoints the whole graph). The finished index and its cells are saved
+/// (<see cref="CellIndex"/>; cancelling then checkpoints the whole graph). The finished index and its cells are saved
 /// under fresh names, flushed, renamed, and only then published by replacing hnsw.json, which is the single commit point.
 /// </summary>
 internal static unsafe class HnswIndexBuilder
@@ -27,7 +27,8 @@ internal static unsafe class HnswIndexBuilder
         var current = HnswRecord.TryRead(files.Record);
         if (current is not null && current.Rows == manifest.Rows && current.VectorsCrc32C == manifest.VectorsCrc32C &&
             current.SameShape(manifest.ModelId, manifest.Dimension, settings) && File.Exists(files.PathOf(current.File)) &&
-            current.Cells == settings.CellCount(manifest.Rows) && current.CellsFile.Length > 0 && File.Exists(files.PathOf(current.CellsFile)))
+            current.Cells == settings.CellCount(manifest.Rows) && current.CellsFile.Length > 0 &&
+            CellIndex.TryLoad(files.PathOf(current.CellsFile), manifest.Dimension, manifest.Rows) is not null)
             return new HnswBuildResult(manifest.Rows, manifest.Rows, threads, clock.Elapsed, current.File, Cancelled: false);
 
         var shape = new HnswRecord
@@ -62,12 +63,12 @@ internal static unsafe class HnswIndexBuilder
             }
             progress?.Report(new HnswBuildProgress(done, manifest.Rows, checkpoint));
         }
-        FarCells? cells = null;
+        CellIndex? cells = null;
         if (!cancelled)
         {
             try
             {
-                cells = FarCells.Build(snapshot, manifest.Rows, settings.CellCount(manifest.Rows), threads, cancellationToken);
+                cells = CellIndex.Build(snapshot, manifest.Rows, settings.CellCount(manifest.Rows), threads, cancellationToken);
             }
             catch (OperationCanceledException)
             {

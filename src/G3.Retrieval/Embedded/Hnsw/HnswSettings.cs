@@ -6,7 +6,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Configuration section <c>Store:Embedded:Hnsw</c>: the USearch HNSW index that <c>Store:Embedded:Index=hnsw</c>
 /// puts beside the store's vectors. The defaults are the ones bench/ann.sh measured (docs/scale.md, "HNSW").
 /// Connectivity, EfConstruction and Storage shape the file and take effect at the next build (<c>g3 index</c>);
-/// Cells is used by the next build too; EfSearch, NearCandidates and FarCells are read when the store opens.
+/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells and FarCells are read when the store opens.
 /// </summary>
 public sealed class HnswSettings
 {
@@ -26,7 +26,13 @@ public sealed class HnswSettings
     public int NearCandidates { get; set; } = 40;
 
     /// <summary>
-    /// Cells the build groups the rows into for the far end (<see cref="FarCells"/>); 0 means the square root of
+    /// Cells whose members join the graph's candidates for the most similar references: those with the most similar
+    /// means (0: the graph alone). A safety net where the data falls into tight groups the graph links poorly inside.
+    /// </summary>
+    public int NearCells { get; set; }
+
+    /// <summary>
+    /// Cells the build groups the rows into for the far end (<see cref="CellIndex"/>); 0 means the square root of
     /// the row count, so a cell holds about as many rows as there are cells.
     /// </summary>
     public int Cells { get; set; }
@@ -48,6 +54,7 @@ public sealed class HnswSettings
         Check(problems, nameof(EfConstruction), EfConstruction, 8, 4096);
         Check(problems, nameof(EfSearch), EfSearch, 8, 4096);
         Check(problems, nameof(NearCandidates), NearCandidates, 1, 4096);
+        Check(problems, nameof(NearCells), NearCells, 0, 1 << 20);
         Check(problems, nameof(Cells), Cells, 0, 1 << 20);
         Check(problems, nameof(FarCells), FarCells, 1, 1 << 20);
         Check(problems, nameof(BuildThreads), BuildThreads, 0, 1024);

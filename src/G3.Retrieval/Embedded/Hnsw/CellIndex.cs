@@ -6,14 +6,15 @@ using System.Text;
 namespace G3.Retrieval.Embedded.Hnsw;
 
 /// <summary>
-/// The far end's index, an inverted file on the far side: at build time the rows are grouped into cells by spherical
-/// k-means, and each cell keeps its members and their mean. A member's similarity to a query is its cell mean's
-/// similarity plus its own offset, so the least similar rows lie among the members of the cells whose means are
-/// least similar to the query; the store scans those members exactly. The HNSW graph cannot answer this end well:
-/// the least similar rows are the nearest to the negated query, which lies outside the data, where the graph's
-/// greedy search gets lost (recall@10 0.15 at 1 M rows, docs/scale.md).
+/// The rows grouped into cells (an inverted file): at build time spherical k-means groups the rows, and each cell
+/// keeps its members and their mean. A member's similarity to a query is its cell mean's similarity plus its own
+/// offset, so the least similar rows lie among the members of the cells whose means are least similar to the query
+/// (and the most similar among those of the most similar cells); the store scans those members exactly. This is
+/// how the far end is answered: the HNSW graph cannot answer it well, since the least similar rows are the nearest
+/// to the negated query, which lies outside the data, where the graph's greedy search gets lost (recall@10 0.15 at
+/// 1 M rows, docs/scale.md). The near end may add the nearest cells to the graph's candidates (NearCells).
 /// </summary>
-internal sealed class FarCells
+internal sealed class CellIndex
 {
     private const string Magic = "G3CELLS1";
 
@@ -32,7 +33,7 @@ internal sealed class FarCells
     private readonly int[] _offsets;
     private readonly int[] _members;
 
-    private FarCells(int dimension, float[] means, int[] offsets, int[] members)
+    private CellIndex(int dimension, float[] means, int[] offsets, int[] members)
     {
         Dimension = dimension;
         _means = means;
@@ -48,12 +49,8 @@ internal sealed class FarCells
     /// <summary>Rows [0, Rows) are in some cell.</summary>
     public int Rows => _members.Length;
 
-    /// <summary>
-    /// The rows of the cells whose means are least similar to <paramref name="query"/>: the <paramref name="cells"/>
-    /// least similar cells, and more while fewer than <paramref name="minRows"/> rows are gathered. Rows are
-    /// ascending within each cell, so the exact pass reads the vectors file forwards.
-    /// </summary>
-    public List<int> LeastSimilarMembers(ReadOnlySpan<float> query, int cells, int minRows)
+    /// <summary>The cells ordered from the least to the most similar mean to <paramref name="query"/> (scored once per query, for both ends).</summary>
+    public int[] Order(ReadOnlySpan<float> query)
     {
         var dim = Dimension;
         var scores = new float[Count];
@@ -61,11 +58,21 @@ internal sealed class FarCells
         var order = new int[Count];
         for (var c = 0; c < order.Length; c++) order[c] = c;
         Array.Sort(scores, order);
+        return order;
+    }
+
+    /// <summary>
+    /// The rows of the first <paramref name="cells"/> non-empty cells of <paramref name="order"/> (from its end when
+    /// <paramref name="fromEnd"/>: the most similar), and of more cells while fewer than <paramref name="minRows"/> rows
+    /// are gathered. Rows are ascending within each cell, so the exact pass reads the vectors file forwards.
+    /// </summary>
+    public List<int> Members(int[] order, int cells, int minRows, bool fromEnd)
+    {
         var rows = new List<int>();
         var taken = 0;
-        foreach (var c in order)
+        for (var i = 0; i < order.Length && (taken < cells || rows.Count < minRows); i++)
         {
-            if (taken >= cells && rows.Count >= minRows) break;
+            var c = fromEnd ? order[^(i + 1)] : order[i];
             var members = _offsets[c + 1] - _offsets[c];
             if (members == 0) continue;
             rows.AddRange(new ReadOnlySpan<int>(_members, _offsets[c], members));
@@ -79,7 +86,7 @@ internal sealed class FarCells
     /// <paramref name="threads"/> threads: k-means on a sample (deterministic), then every row assigned to its
     /// nearest centre, then each cell's mean taken over its members.
     /// </summary>
-    public static FarCells Build(StoreSnapshot snapshot, int rows, int cells, int threads, CancellationToken cancellationToken)
+    public static CellIndex Build(StoreSnapshot snapshot, int rows, int cells, int threads, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cells, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cells, rows);
@@ -123,7 +130,7 @@ internal sealed class FarCells
         var means = SumMembers(cells, dim, assignment, row => { ReadRow(snapshot, row, buffer); return buffer; }, out var sizes);
         for (var c = 0; c < cells; c++)
             if (sizes[c] > 0) TensorPrimitives.Divide(means.AsSpan(c * dim, dim), sizes[c], means.AsSpan(c * dim, dim));
-        return new FarCells(dim, means, offsets, members);
+        return new CellIndex(dim, means, offsets, members);
     }
 
     private static int[] Sample(int rows, int count, Random random)
@@ -220,7 +227,7 @@ internal sealed class FarCells
     }
 
     /// <summary>The cells saved at <paramref name="path"/>, or null when the file is absent, damaged, or not of this shape.</summary>
-    public static FarCells? TryLoad(string path, int dimension, int rows)
+    public static CellIndex? TryLoad(string path, int dimension, int rows)
     {
         if (!BitConverter.IsLittleEndian || !File.Exists(path)) return null;
         var bytes = File.ReadAllBytes(path);
@@ -245,6 +252,6 @@ internal sealed class FarCells
             if (offsets[c + 1] < offsets[c]) return null;
         foreach (var row in members)
             if ((uint)row >= (uint)rows) return null;
-        return new FarCells(dim, means, offsets, members);
+        return new CellIndex(dim, means, offsets, members);
     }
 }
