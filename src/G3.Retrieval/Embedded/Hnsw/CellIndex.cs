@@ -230,7 +230,15 @@ internal sealed class CellIndex
     public static CellIndex? TryLoad(string path, int dimension, int rows)
     {
         if (!BitConverter.IsLittleEndian || !File.Exists(path)) return null;
-        var bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
         var headerLength = Magic.Length + 3 * sizeof(int);
         if (bytes.Length < headerLength + sizeof(uint) || Encoding.ASCII.GetString(bytes, 0, Magic.Length) != Magic) return null;
         var dim = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));

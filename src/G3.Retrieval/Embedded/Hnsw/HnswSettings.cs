@@ -29,7 +29,7 @@ public sealed class HnswSettings
     /// Cells whose members join the graph's candidates for the most similar references: those with the most similar
     /// means (0: the graph alone). A safety net where the data falls into tight groups the graph links poorly inside.
     /// </summary>
-    public int NearCells { get; set; }
+    public int NearCells { get; set; } = 2;
 
     /// <summary>
     /// Cells the build groups the rows into for the far end (<see cref="CellIndex"/>); 0 means the square root of
@@ -38,7 +38,7 @@ public sealed class HnswSettings
     public int Cells { get; set; }
 
     /// <summary>Cells whose members are scanned exactly for the least similar references: those with the least similar means.</summary>
-    public int FarCells { get; set; } = 8;
+    public int FarCells { get; set; } = 4;
 
     /// <summary>How the index stores its own copy of the vectors; results are always rescored from the store's vectors.</summary>
     public HnswStorage Storage { get; set; } = HnswStorage.Float16;
