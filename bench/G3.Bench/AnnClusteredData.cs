@@ -2,7 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace G3.Bench;
 
-/// <summary>Clustered unit vectors: image embeddings have neighbourhoods, uniform random directions do not.</summary>
+/// <summary>
+/// Clustered unit vectors: image embeddings have neighbourhoods, uniform random directions do not. Inside one cluster
+/// every member is about equally similar to every other (no finer neighbourhoods), the hardest case for a graph's
+/// near end and the easiest for cells; docs/scale.md ("One machine, HNSW") says how representative that is.
+/// </summary>
 internal static class Clustered
 {
     public const double RowNoise = 1.0;

@@ -4,8 +4,8 @@ using G3.Retrieval.Embedded.Hnsw;
 namespace G3.Retrieval.Embedded;
 
 /// <summary>
-/// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph proposes the most similar rows, its far-end
-/// cells the least similar (<see cref="CellIndex"/>). The index only proposes candidate rows; every
+/// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph (with the nearest cells) proposes the most
+/// similar rows, the cells least similar to the query the least similar (<see cref="CellIndex"/>). The index only proposes candidate rows; every
 /// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
 /// deleted rows are skipped, so the store's contract is the same with or without it.
 /// </summary>

@@ -88,8 +88,9 @@ internal sealed class CellIndex
     /// </summary>
     public static CellIndex Build(StoreSnapshot snapshot, int rows, int cells, int threads, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(cells, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(cells, rows);
+        if (cells == 0) return new CellIndex(snapshot.Dimension, [], [0], []);
+        ArgumentOutOfRangeException.ThrowIfLessThan(cells, 1);
         var dim = snapshot.Dimension;
         var random = new Random(1729);
         var sampleRows = Sample(rows, Math.Min(rows, cells * SamplePerCell), random);
@@ -244,7 +245,7 @@ internal sealed class CellIndex
         var dim = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length));
         var cells = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length + 4));
         var count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length + 8));
-        if (dim != dimension || count != rows || cells < 1 || cells > rows) return null;
+        if (dim != dimension || count != rows || cells < Math.Min(1, rows) || cells > rows) return null;
         var expected = headerLength + ((long)cells * dim + cells + 1 + rows) * sizeof(int) + sizeof(uint);
         if (bytes.Length != expected) return null;
         var body = bytes.AsSpan(0, bytes.Length - sizeof(uint));

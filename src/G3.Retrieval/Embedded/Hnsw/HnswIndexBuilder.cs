@@ -8,7 +8,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Builds the USearch index of a store's committed rows on every core. Crash-safe and resumable: rows go in
 /// batch by batch; between batches (at most every <see cref="HnswBuildRun.CheckpointEvery"/>) the index is
 /// saved aside and renamed over hnsw.partial.usearch, so a killed build loses at most that much work and the
-/// next build continues from the checkpoint. Once every row is in the graph, the far end's cells are computed
+/// next build continues from the checkpoint. Once every row is in the graph, the cells are computed
 /// (<see cref="CellIndex"/>; cancelling then checkpoints the whole graph). The finished index and its cells are saved
 /// under fresh names, flushed, renamed, and only then published by replacing hnsw.json, which is the single commit point.
 /// </summary>

@@ -65,8 +65,8 @@ public sealed class HnswSettings
 
     internal int Threads => BuildThreads > 0 ? BuildThreads : Environment.ProcessorCount;
 
-    /// <summary>The cells a build of <paramref name="rows"/> rows makes (at least one, at most one per row).</summary>
-    internal int CellCount(int rows) => Math.Clamp(Cells > 0 ? Cells : (int)Math.Round(Math.Sqrt(rows)), 1, Math.Max(1, rows));
+    /// <summary>The cells a build of <paramref name="rows"/> rows makes (at least one, at most one per row; none for no rows).</summary>
+    internal int CellCount(int rows) => rows == 0 ? 0 : Math.Clamp(Cells > 0 ? Cells : (int)Math.Round(Math.Sqrt(rows)), 1, rows);
 
     private static void Check(List<string> problems, string key, int value, int min, int max)
     {
