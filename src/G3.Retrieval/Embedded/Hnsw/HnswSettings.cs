@@ -32,7 +32,7 @@ public sealed class HnswSettings
     public int NearCells { get; set; } = 2;
 
     /// <summary>
-    /// Cells the build groups the rows into for the far end (<see cref="CellIndex"/>); 0 means the square root of
+    /// Cells the build groups the rows into (<see cref="CellIndex"/>, for the far end and NearCells); 0 means the square root of
     /// the row count, so a cell holds about as many rows as there are cells.
     /// </summary>
     public int Cells { get; set; }
