@@ -147,6 +147,28 @@ public sealed class HnswIndexTests
     }
 
     [Fact]
+    public async Task A_build_cancelled_while_computing_the_cells_checkpoints_the_whole_graph_and_resumes_from_it()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        using var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings));
+        using var cancel = new CancellationTokenSource();
+        // The last progress report comes when every row is in the graph, just before the cells are computed.
+        var first = store.BuildHnswIndex(new HnswBuildRun(Settings), new SyncProgress(p => { if (p.Indexed == p.Total) cancel.Cancel(); }), cancel.Token);
+        Assert.True(first.Cancelled);
+        Assert.Equal(3000, first.Rows);
+        Assert.Equal(0, store.HnswRows);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "hnsw.partial.usearch")));
+        Assert.Empty(Directory.EnumerateFiles(dir.Path, "hnsw-*"));
+
+        var second = store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        Assert.Equal(3000, second.ResumedFrom);
+        Assert.Equal(3000, store.HnswRows);
+        Assert.Single(Directory.EnumerateFiles(dir.Path, "hnsw-*.cells"));
+        Assert.Equal(records[9].Id, (await store.SearchAsync(records[9].Vector, 1, CancellationToken.None))[0].Id);
+    }
+
+    [Fact]
     public async Task An_index_of_another_store_is_not_used()
     {
         using var dir = new TempDirectory();
