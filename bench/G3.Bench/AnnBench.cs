@@ -80,7 +80,9 @@ public static class AnnBench
         using (var check = EmbeddedReferenceStore.Open(Options(storeDir, dim, settings, readOnly: true)))
         {
             indexStatus = check.IndexStatus;
-            if (check.HnswRows != rows)
+            // --reuse must time the index of the asked shape, not whatever an earlier run left.
+            var record = HnswRecord.TryRead(Path.Combine(storeDir, "hnsw.json"));
+            if (check.HnswRows != rows || record is null || !record.SameShape("bench-clustered", dim, settings) || record.Cells != settings.CellCount(rows))
             {
                 Console.Error.WriteLine($"ann: no index of this shape to time in {storeDir} ({indexStatus}); build it first (drop --reuse)");
                 return 2;
