@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Exact scan vs USearch HNSW (the embedded store's Store:Embedded:Index=hnsw) vs FAISS IndexHNSWFlat, side by side
+# Exact scan vs the embedded store's HNSW index (Store:Embedded:Index=hnsw: USearch graph + cells) vs FAISS
+# IndexHNSWFlat, side by side
 # on the same clustered unit vectors. Usage: bench/ann.sh [ROWS] [FAISS_ROWS] [DIM]   (default 200000 20000 768)
 # FAISS indexes only the first FAISS_ROWS vectors: Debian builds it generic (no AVX2), so at full size its build
 # takes hours. Needs the .NET SDK and Debian's python3-faiss (scripts/bootstrap.sh --tools); uses /usr/bin/python3.

@@ -10,12 +10,15 @@ using G3.Retrieval.Embedded.Hnsw;
 namespace G3.Bench;
 
 /// <summary>
-/// The .NET half of bench/ann.sh: the embedded store's exact scan against its USearch HNSW index on the same
-/// clustered unit vectors. Writes the vectors and queries for the FAISS half, builds a float16 store, builds the
-/// index at each thread count (timed), then measures the pipeline's request (10 most + 10 least similar, one query
-/// at a time) exactly and through HNSW at each efSearch: p50/p99, recall@10 at both ends, and how much more
-/// similar the returned least similar references are than the exact ones. Load average before/after is recorded.
-/// Usage: ann [--rows N] [--dim D] [--queries Q] [--threads 1,2] [--artifacts DIR]
+/// The .NET half of bench/ann.sh: the embedded store's exact scan against its HNSW index (USearch graph for the
+/// most similar, optionally with the nearest cells, and the cells least similar for the least similar) on the same clustered unit vectors. Writes the vectors and
+/// queries for the FAISS half, builds a float16 store, builds the index at each thread count (timed), then answers
+/// the pipeline's request (10 most + 10 least similar, one query at a time, ONE thread) exactly and through the index
+/// at every point of the search grid: p50/p99 of both ends together and of each end alone, recall@10 at both ends,
+/// how much more similar the returned least similar references are than the exact ones, and the page faults taken.
+/// Usage: ann [--rows N] [--dim D] [--queries Q] [--threads 1,2 | --reuse] [--M 16] [--efc 128] [--storage Float16]
+///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 0] [--far-cells 8] [--note TEXT] [--artifacts DIR]
+/// --reuse times an index already built with the same --M/--efc/--storage/--cells (no build): the timing-only run.
 /// </summary>
 public static class AnnBench
 {
@@ -27,7 +30,20 @@ public static class AnnBench
         var rows = EmbeddedStoreComparison.IntOption(args, "--rows", 50_000);
         var dim = EmbeddedStoreComparison.IntOption(args, "--dim", 768);
         var queryCount = EmbeddedStoreComparison.IntOption(args, "--queries", 100);
-        var threadCounts = EmbeddedStoreComparison.StringOption(args, "--threads", "1,2").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+        var reuse = args.Contains("--reuse");
+        var threadCounts = reuse ? [] : IntList(EmbeddedStoreComparison.StringOption(args, "--threads", "1,2"));
+        var settings = new HnswSettings
+        {
+            Connectivity = EmbeddedStoreComparison.IntOption(args, "--M", 16),
+            EfConstruction = EmbeddedStoreComparison.IntOption(args, "--efc", 128),
+            Storage = Enum.Parse<HnswStorage>(EmbeddedStoreComparison.StringOption(args, "--storage", nameof(HnswStorage.Float16)), ignoreCase: true),
+            Cells = EmbeddedStoreComparison.IntOption(args, "--cells", 0),
+        };
+        var efs = IntList(EmbeddedStoreComparison.StringOption(args, "--ef", "64,128,256,512"));
+        var nears = IntList(EmbeddedStoreComparison.StringOption(args, "--near", settings.NearCandidates.ToString(CultureInfo.InvariantCulture)));
+        var nearCells = IntList(EmbeddedStoreComparison.StringOption(args, "--near-cells", settings.NearCells.ToString(CultureInfo.InvariantCulture)));
+        var farCells = IntList(EmbeddedStoreComparison.StringOption(args, "--far-cells", settings.FarCells.ToString(CultureInfo.InvariantCulture)));
+        var note = EmbeddedStoreComparison.StringOption(args, "--note", "");
         var artifacts = Path.GetFullPath(EmbeddedStoreComparison.StringOption(args, "--artifacts", Path.Combine("bench", "artifacts")));
         Directory.CreateDirectory(artifacts);
         var loadBefore = LoadAverage();
@@ -42,56 +58,82 @@ public static class AnnBench
         var storeDir = Path.Combine(artifacts, Inv($"ann-store-{rows}x{dim}"));
         await EnsureStoreAsync(storeDir, vectorsPath, rows, dim);
         var builds = new List<Dictionary<string, object>>();
-        var settings = new HnswSettings();
         foreach (var threads in threadCounts)
         {
             foreach (var f in Directory.EnumerateFiles(storeDir, "hnsw*")) File.Delete(f);
             settings.BuildThreads = threads;
             using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, settings, readOnly: false));
+            var cpuBefore = ProcessCpuClock.NowMs();
             var result = store.BuildHnswIndex(new HnswBuildRun(settings) { CheckpointEvery = TimeSpan.FromMinutes(5) }, null, CancellationToken.None);
             var file = Directory.EnumerateFiles(storeDir, "hnsw-*.usearch").Single();
             builds.Add(new()
             {
                 ["threads"] = threads, ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 1),
-                ["vectors_per_s"] = Math.Round(result.VectorsPerSecond, 0), ["file_mb"] = Math.Round(new FileInfo(file).Length / 1048576.0, 1),
+                ["vectors_per_s"] = Math.Round(result.VectorsPerSecond, 0),
+                ["cpu_seconds"] = Math.Round((ProcessCpuClock.NowMs() - cpuBefore) / 1000, 1), ["file_mb"] = Math.Round(new FileInfo(file).Length / 1048576.0, 1),
+                ["cells_mb"] = Math.Round(new FileInfo(Path.ChangeExtension(file, ".cells")).Length / 1048576.0, 1),
                 ["load_after"] = LoadAverage(),
             });
             Console.Error.WriteLine("build " + JsonSerializer.Serialize(builds[^1]));
         }
-
-        // The truth: the exact scan of the same store, and its latency on this machine now.
-        var truth = new ReferenceNeighbours[queryCount];
-        var exactMs = new double[queryCount];
-        using (var exact = EmbeddedReferenceStore.Open(Options(storeDir, dim, null, readOnly: true)))
+        string indexStatus;
+        using (var check = EmbeddedReferenceStore.Open(Options(storeDir, dim, settings, readOnly: true)))
         {
-            await exact.SearchNeighboursAsync(queries[0], K, K, CancellationToken.None);
-            for (var q = 0; q < queryCount; q++)
+            indexStatus = check.IndexStatus;
+            // --reuse must time the index of the asked shape, not whatever an earlier run left.
+            var record = HnswRecord.TryRead(Path.Combine(storeDir, "hnsw.json"));
+            if (check.HnswRows != rows || record is null || !record.SameShape("bench-clustered", dim, settings) || record.Cells != settings.CellCount(rows))
             {
-                var clock = Stopwatch.StartNew();
-                truth[q] = await exact.SearchNeighboursAsync(queries[q], K, K, CancellationToken.None);
-                exactMs[q] = clock.Elapsed.TotalMilliseconds;
+                Console.Error.WriteLine($"ann: no index of this shape to time in {storeDir} ({indexStatus}); build it first (drop --reuse)");
+                return 2;
             }
         }
-        var exactRow = Row("exact", 0, exactMs, truth, truth);
-        exactRow["single_thread"] = false;
 
-        // HNSW: one query at a time, single-threaded rescoring (the index search itself is one thread).
-        var hnswRows = new List<Dictionary<string, object>>();
-        foreach (var ef in new[] { 64, 128, 256, 512 })
+        // The truth: the exact scan of the same store on one thread, and its latency on this machine now.
+        ReferenceNeighbours[] truth;
+        Dictionary<string, object> exactRow;
+        using (var exact = EmbeddedReferenceStore.Open(Options(storeDir, dim, null, readOnly: true) with { MaxDegreeOfParallelism = 1 }))
         {
-            var search = new HnswSettings { EfSearch = ef, FarCandidates = Math.Max(ef, settings.FarCandidates) };
-            using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, search, readOnly: true) with { MaxDegreeOfParallelism = 1 });
-            for (var q = 0; q < 5; q++) await store.SearchNeighboursAsync(queries[q], K, K, CancellationToken.None);
-            var got = new ReferenceNeighbours[queryCount];
-            var ms = new double[queryCount];
-            for (var q = 0; q < queryCount; q++)
+            await exact.SearchNeighboursAsync(queries[0], K, K, CancellationToken.None);
+            var (answers, ms, faults, cpuMs) = await TimeAsync(exact, queries, K, K);
+            truth = answers;
+            exactRow = Row("exact", ms, faults, answers, answers);
+            exactRow["cpu_p50_ms"] = Percentile(cpuMs, 0.5);
+            exactRow["single_thread"] = true;
+            Console.Error.WriteLine("exact " + JsonSerializer.Serialize(exactRow));
+        }
+
+        var hnswRows = new List<Dictionary<string, object>>();
+        foreach (var ef in efs)
+        foreach (var near in nears)
+        foreach (var nearCellCount in nearCells)
+        foreach (var far in farCells)
+        {
+            var search = new HnswSettings
             {
-                var clock = Stopwatch.StartNew();
-                got[q] = await store.SearchNeighboursAsync(queries[q], K, K, CancellationToken.None);
-                ms[q] = clock.Elapsed.TotalMilliseconds;
-            }
-            var row = Row("usearch-hnsw", ef, ms, got, truth);
-            row["far_candidates"] = search.FarCandidates;
+                Connectivity = settings.Connectivity, EfConstruction = settings.EfConstruction, Storage = settings.Storage, Cells = settings.Cells,
+                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far,
+            };
+            using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, search, readOnly: true) with { MaxDegreeOfParallelism = 1 });
+            // One untimed pass: the first touch of the mapped index pages is a start-up cost, not a query's.
+            await TimeAsync(store, queries, K, K);
+            var (got, ms, faults, cpuMs) = await TimeAsync(store, queries, K, K);
+            var row = Row("usearch-hnsw+cells", ms, faults, got, truth);
+            row["cpu_p50_ms"] = Percentile(cpuMs, 0.5);
+            row["ef_search"] = ef;
+            row["near_candidates"] = near;
+            row["near_cells"] = nearCellCount;
+            row["far_cells"] = far;
+            var (_, nearMs, _, nearCpu) = await TimeAsync(store, queries, K, 0);
+            var (_, farMs, _, farCpu) = await TimeAsync(store, queries, 0, K);
+            row["near_only_p50_ms"] = Percentile(nearMs, 0.5);
+            row["near_only_p99_ms"] = Percentile(nearMs, 0.99);
+            row["far_only_p50_ms"] = Percentile(farMs, 0.5);
+            row["far_only_p99_ms"] = Percentile(farMs, 0.99);
+            row["near_only_cpu_p50_ms"] = Percentile(nearCpu, 0.5);
+            row["far_only_cpu_p50_ms"] = Percentile(farCpu, 0.5);
+            row["speedup_p50_vs_exact"] = Math.Round((double)exactRow["p50_ms"] / (double)row["p50_ms"], 1);
+            row["speedup_cpu_p50_vs_exact"] = Math.Round((double)exactRow["cpu_p50_ms"] / (double)row["cpu_p50_ms"], 1);
             using var self = Process.GetCurrentProcess();
             row["rss_mb"] = Math.Round(self.WorkingSet64 / 1048576.0, 1);
             hnswRows.Add(row);
@@ -102,8 +144,14 @@ public static class AnnBench
         {
             ["engine"] = "g3-embedded+usearch", ["usearch"] = Cloud.Unum.USearch.USearchCapabilities.Version(),
             ["rows"] = rows, ["dim"] = dim, ["k"] = K, ["queries"] = queryCount, ["store_element"] = "float16",
-            ["hnsw"] = new Dictionary<string, object> { ["M"] = settings.Connectivity, ["efConstruction"] = settings.EfConstruction, ["storage"] = settings.Storage.ToString() },
+            ["hnsw"] = new Dictionary<string, object>
+            {
+                ["M"] = settings.Connectivity, ["efConstruction"] = settings.EfConstruction, ["storage"] = settings.Storage.ToString(),
+                ["cells"] = settings.CellCount(rows), ["index"] = indexStatus,
+            },
             ["data"] = Inv($"{Clustered.Centres(dim, 11).Length} Gaussian clusters, row noise {Clustered.RowNoise}, query noise {Clustered.QueryNoise}, unit length"),
+            ["timing"] = "one query at a time on one thread (MaxDegreeOfParallelism 1), after one untimed pass over the queries",
+            ["reused_index"] = reuse, ["note"] = note,
             ["cores"] = Environment.ProcessorCount, ["load_before"] = loadBefore, ["load_after"] = LoadAverage(),
             ["builds"] = builds, ["exact"] = exactRow, ["hnsw_search"] = hnswRows,
         }, Indented);
@@ -112,9 +160,31 @@ public static class AnnBench
         return 0;
     }
 
-    private static Dictionary<string, object> Row(string engine, int ef, double[] ms, ReferenceNeighbours[] got, ReferenceNeighbours[] truth)
+    /// <summary>Each query's answer and latency (ms), one at a time, and the page faults (minor, major) the pass took.</summary>
+    /// <summary>
+    /// Each query's answer and latency (ms), one at a time, and the page faults (minor, major) the pass took.
+    /// Also each query's process CPU time: on a loaded machine wall time includes waiting for a core, CPU time does not.
+    /// </summary>
+    private static async Task<(ReferenceNeighbours[] Answers, double[] Ms, long[] Faults, double[] CpuMs)> TimeAsync(EmbeddedReferenceStore store, float[][] queries, int kMost, int kLeast)
     {
-        var sorted = ms.Order().ToArray();
+        var answers = new ReferenceNeighbours[queries.Length];
+        var ms = new double[queries.Length];
+        var cpuMs = new double[queries.Length];
+        var before = PageFaults();
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var cpu = ProcessCpuClock.NowMs();
+            var clock = Stopwatch.StartNew();
+            answers[q] = await store.SearchNeighboursAsync(queries[q], kMost, kLeast, CancellationToken.None);
+            ms[q] = clock.Elapsed.TotalMilliseconds;
+            cpuMs[q] = ProcessCpuClock.NowMs() - cpu;
+        }
+        var after = PageFaults();
+        return (answers, ms, [after[0] - before[0], after[1] - before[1]], cpuMs);
+    }
+
+    private static Dictionary<string, object> Row(string engine, double[] ms, long[] faults, ReferenceNeighbours[] got, ReferenceNeighbours[] truth)
+    {
         double near = 0, far = 0, gap = 0;
         for (var q = 0; q < got.Length; q++)
         {
@@ -124,12 +194,22 @@ public static class AnnBench
         }
         return new()
         {
-            ["engine"] = engine, ["ef_search"] = ef,
-            ["p50_ms"] = Math.Round(sorted[sorted.Length / 2], 3), ["p99_ms"] = Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(0.99 * sorted.Length) - 1)], 3),
+            ["engine"] = engine,
+            ["p50_ms"] = Percentile(ms, 0.5), ["p99_ms"] = Percentile(ms, 0.99),
             ["recall10_most"] = Math.Round(near / got.Length, 4), ["recall10_least"] = Math.Round(far / got.Length, 4),
             ["least_mean_similarity_gap"] = Math.Round(gap / got.Length, 5),
+            ["minor_faults"] = faults[0], ["major_faults"] = faults[1],
         };
     }
+
+    private static double Percentile(double[] ms, double p)
+    {
+        var sorted = ms.Order().ToArray();
+        return Math.Round(sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)], 3);
+    }
+
+    private static int[] IntList(string text) =>
+        text.Length == 0 ? [] : text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
 
     private static EmbeddedStoreOptions Options(string dir, int dim, HnswSettings? hnsw, bool readOnly) => new()
     {
@@ -158,6 +238,21 @@ public static class AnnBench
         }
     }
 
+    /// <summary>Minor and major page faults of this process so far (/proc/self/stat fields 10 and 12).</summary>
+    private static long[] PageFaults()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return [long.Parse(fields[7], CultureInfo.InvariantCulture), long.Parse(fields[9], CultureInfo.InvariantCulture)];
+        }
+        catch (IOException)
+        {
+            return [0, 0];
+        }
+    }
+
     private static double[] LoadAverage()
     {
         try
@@ -171,45 +266,4 @@ public static class AnnBench
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Clustered unit vectors: image embeddings have neighbourhoods, uniform random directions do not.</summary>
-    private static class Clustered
-    {
-        public const double RowNoise = 1.0;
-        public const double QueryNoise = 1.0;
-
-        public static float[][] Centres(int dim, int seed)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, 1000).Select(_ => Unit(Enumerable.Range(0, dim).Select(_ => (float)Gaussian(random)).ToArray())).ToArray();
-        }
-
-        /// <summary>Each vector: a random centre plus Gaussian noise of total norm about <paramref name="noise"/>, normalised.</summary>
-        public static void Write(string path, int count, int dim, float[][] centres, int seed, double noise)
-        {
-            if (File.Exists(path) && new FileInfo(path).Length == (long)count * dim * sizeof(float)) return;
-            var random = new Random(seed);
-            var row = new float[dim];
-            var scale = noise / Math.Sqrt(dim);
-            using var stream = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            for (var r = 0; r < count; r++)
-            {
-                var centre = centres[random.Next(centres.Length)];
-                for (var i = 0; i < dim; i++) row[i] = centre[i] + (float)(scale * Gaussian(random));
-                stream.Write(MemoryMarshal.AsBytes(Unit(row).AsSpan()));
-            }
-            stream.Close();
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-
-        private static float[] Unit(float[] v)
-        {
-            var norm = MathF.Sqrt(v.Sum(x => x * x));
-            for (var i = 0; i < v.Length; i++) v[i] /= norm;
-            return v;
-        }
-
-        private static double Gaussian(Random random) =>
-            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-    }
 }

@@ -42,7 +42,7 @@ public sealed class StoreOverrideTests
         try
         {
             var spec = Load(ExperimentWithStore($"{{\"directory\":{System.Text.Json.JsonSerializer.Serialize(directory)},\"element_type\":\"float16\",\"index\":\"{index}\"}}")).Configurations[0].Store!;
-            var settings = spec.Settings(new HnswSettings { Connectivity = 8, EfConstruction = 32, EfSearch = 32, FarCandidates = 64 });
+            var settings = spec.Settings(new HnswSettings { Connectivity = 8, EfConstruction = 32, EfSearch = 32, NearCandidates = 16, FarCells = 8 });
             Assert.Empty(ReferenceStores.Validate(settings));
             Assert.Equal(indexed, ReferenceStores.Describe(settings, p => p).EndsWith("with an hnsw index", StringComparison.Ordinal));
 

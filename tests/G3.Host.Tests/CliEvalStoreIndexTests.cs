@@ -19,7 +19,7 @@ public sealed class CliEvalStoreIndexTests : IDisposable
     private StoreSettings Settings(string index) => new()
     {
         Kind = "embedded",
-        Embedded = new() { Directory = _dir, Index = index, Hnsw = new() { Connectivity = 8, EfConstruction = 32, EfSearch = 32, FarCandidates = 64 } },
+        Embedded = new() { Directory = _dir, Index = index, Hnsw = new() { Connectivity = 8, EfConstruction = 32, EfSearch = 32, NearCandidates = 16, FarCells = 8 } },
     };
 
     private async Task FillAsync()

@@ -4,7 +4,8 @@ using G3.Retrieval.Embedded.Hnsw;
 namespace G3.Retrieval.Embedded;
 
 /// <summary>
-/// The store's optional HNSW index (Store:Embedded:Index=hnsw). The index only proposes candidate rows; every
+/// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph (with the nearest cells) proposes the most
+/// similar rows, the cells least similar to the query the least similar (<see cref="CellIndex"/>). The index only proposes candidate rows; every
 /// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
 /// deleted rows are skipped, so the store's contract is the same with or without it.
 /// </summary>
@@ -81,9 +82,26 @@ public sealed partial class EmbeddedReferenceStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var query = packed.AsSpan(q * dim, dim);
-            var candidates = new HashSet<int>();
-            if (kMost > 0) candidates.UnionWith(index.Search(query, kMost + extra, farthest: false));
-            if (kLeast > 0) candidates.UnionWith(index.Search(query, Math.Max(kLeast + extra, settings.FarCandidates), farthest: true));
+            // The near end from the graph, oversampled (and the nearest cells' members when NearCells asks);
+            // the far end from the members of the cells least similar to the query.
+            var candidates = new List<int>();
+            var seen = new HashSet<int>();
+            var cells = kLeast > 0 || settings.NearCells > 0 ? index.Cells.Order(query) : [];
+            if (kMost > 0)
+            {
+                foreach (var row in index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)))
+                    if (seen.Add(row)) candidates.Add(row);
+                if (settings.NearCells > 0)
+                    foreach (var row in index.Cells.Members(cells, settings.NearCells, kMost + extra, fromEnd: true))
+                        if (seen.Add(row)) candidates.Add(row);
+            }
+            if (kLeast > 0)
+            {
+                // Cells are disjoint: the far rows need checking only against the near end's.
+                var checkNear = seen.Count > 0;
+                foreach (var row in index.Cells.Members(cells, settings.FarCells, kLeast + extra, fromEnd: false))
+                    if (!checkNear || !seen.Contains(row)) candidates.Add(row);
+            }
             var single = query.ToArray();
             var scan = ExactScan.RunCandidates(snapshot, single, candidates, index.Rows, kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);
             results[q] = new ReferenceNeighbours(ToPhotos(snapshot, scan.Most?[0]), ToPhotos(snapshot, scan.Least?[0]));

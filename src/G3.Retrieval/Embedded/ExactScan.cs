@@ -69,15 +69,31 @@ internal static unsafe class ExactScan
     /// <paramref name="tailStart"/>) plus every row from <paramref name="tailStart"/> on. The rows are scored by
     /// the same kernels as a full scan, so a row's score is the one a full scan gives it.
     /// </summary>
-    public static Result RunCandidates(StoreSnapshot snapshot, float[] query, IEnumerable<int> rows, int tailStart, int kMost, int kLeast,
+    public static Result RunCandidates(StoreSnapshot snapshot, float[] query, IReadOnlyList<int> rows, int tailStart, int kMost, int kLeast,
         int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         var result = Run(snapshot, query, 1, kMost, kLeast, maxDegreeOfParallelism, cancellationToken, firstRow: tailStart);
         if (result.Most is null && result.Least is null) return result;
         var worker = new Worker(snapshot, query, 1, kMost, kLeast);
-        foreach (var row in rows) worker.Scan(row, row + 1);
+        var rowBytes = (long)snapshot.Dimension * (snapshot.Element == StoreElementType.Float16 ? sizeof(ushort) : sizeof(float));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            // Candidate rows are scattered over the file: ask for a row a few ahead while this one is scored, so
+            // several rows' memory reads are in flight at once rather than one row's latency after another's.
+            if (i + PrefetchAhead < rows.Count) Prefetch(snapshot.VectorPointer + rows[i + PrefetchAhead] * rowBytes, rowBytes);
+            worker.Scan(rows[i], rows[i] + 1);
+        }
         worker.MergeInto(result.Most, result.Least);
         return result;
+    }
+
+    /// <summary>How many candidate rows ahead <see cref="RunCandidates"/> prefetches.</summary>
+    private const int PrefetchAhead = 4;
+
+    private static void Prefetch(byte* start, long bytes)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        for (long offset = 0; offset < bytes; offset += 64) System.Runtime.Intrinsics.X86.Sse.Prefetch0(start + offset);
     }
 
     private static TopKCollector[] NewCollectors(int count, int k, bool leastSimilar)

@@ -18,7 +18,8 @@ public sealed class HnswIndexTests
     /// references may exceed the exact least similar ones' mean by at most this much (cosine units).</summary>
     private const double FarTolerance = 0.01;
 
-    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, FarCandidates = 256 };
+    /// <summary>No near cells: the most-similar recall asserted below is the graph's own. The far end runs at its default (FarCells).</summary>
+    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0 };
 
     private static EmbeddedStoreOptions Options(string dir, HnswSettings? hnsw, bool readOnly = false) => new()
     {
@@ -146,6 +147,28 @@ public sealed class HnswIndexTests
     }
 
     [Fact]
+    public async Task A_build_cancelled_while_computing_the_cells_checkpoints_the_whole_graph_and_resumes_from_it()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        using var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings));
+        using var cancel = new CancellationTokenSource();
+        // The last progress report comes when every row is in the graph, just before the cells are computed.
+        var first = store.BuildHnswIndex(new HnswBuildRun(Settings), new SyncProgress(p => { if (p.Indexed == p.Total) cancel.Cancel(); }), cancel.Token);
+        Assert.True(first.Cancelled);
+        Assert.Equal(3000, first.Rows);
+        Assert.Equal(0, store.HnswRows);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "hnsw.partial.usearch")));
+        Assert.Empty(Directory.EnumerateFiles(dir.Path, "hnsw-*"));
+
+        var second = store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        Assert.Equal(3000, second.ResumedFrom);
+        Assert.Equal(3000, store.HnswRows);
+        Assert.Single(Directory.EnumerateFiles(dir.Path, "hnsw-*.cells"));
+        Assert.Equal(records[9].Id, (await store.SearchAsync(records[9].Vector, 1, CancellationToken.None))[0].Id);
+    }
+
+    [Fact]
     public async Task An_index_of_another_store_is_not_used()
     {
         using var dir = new TempDirectory();
@@ -159,6 +182,55 @@ public sealed class HnswIndexTests
         using var reopened = EmbeddedReferenceStore.Open(Options(other.Path, Settings, readOnly: true));
         Assert.Equal(0, reopened.HnswRows);
         Assert.Contains("does not match", reopened.IndexStatus, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_whose_cells_file_is_damaged_or_missing_is_not_used_and_the_next_build_repairs_it()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 1500);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings)))
+            store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        var cells = Directory.EnumerateFiles(dir.Path, "hnsw-*.cells").Single();
+        var bytes = File.ReadAllBytes(cells);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(cells, bytes);
+
+        using (var damaged = EmbeddedReferenceStore.Open(Options(dir.Path, Settings)))
+        {
+            Assert.Equal(0, damaged.HnswRows);
+            Assert.Contains("cells", damaged.IndexStatus, StringComparison.Ordinal);
+            // Still answers, exactly.
+            Assert.Equal(records[5].Id, (await damaged.SearchAsync(records[5].Vector, 1, CancellationToken.None))[0].Id);
+            // The graph is reused (same rows, same checksum); only the cells are computed again.
+            Assert.Equal(1500, damaged.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None).ResumedFrom);
+            Assert.Equal(1500, damaged.HnswRows);
+        }
+        File.Delete(Directory.EnumerateFiles(dir.Path, "hnsw-*.cells").Single());
+        using var missing = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, readOnly: true));
+        Assert.Equal(0, missing.HnswRows);
+        Assert.Contains("cells", missing.IndexStatus, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Near_cells_add_the_nearest_cells_members_and_keep_the_exact_scores()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        // A deliberately weak graph (tiny beam, no oversampling): the nearest cells must carry the near end.
+        var weak = new HnswSettings { Connectivity = 4, EfConstruction = 8, EfSearch = 8, NearCandidates = 1 };
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, weak)))
+            store.BuildHnswIndex(new HnswBuildRun(weak), null, CancellationToken.None);
+        var withCells = new HnswSettings { Connectivity = 4, EfConstruction = 8, EfSearch = 8, NearCandidates = 1, NearCells = 64 };
+        using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true));
+        using var cells = EmbeddedReferenceStore.Open(Options(dir.Path, withCells, readOnly: true));
+        foreach (var q in HnswTestData.Queries(records, 20, seed: 3))
+        {
+            // 64 cells of the ~55 there are: every row is a candidate, so the answer is the exact one.
+            var truth = await exact.SearchNeighboursAsync(q, K, K, CancellationToken.None);
+            var got = await cells.SearchNeighboursAsync(q, K, K, CancellationToken.None);
+            Assert.Equal(truth.Similar.Select(p => (p.Id, p.Similarity)), got.Similar.Select(p => (p.Id, p.Similarity)));
+        }
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the test needs the callback on the building thread.</summary>

@@ -4,7 +4,8 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// The HNSW index's files inside a store directory. hnsw.json is the commit record: it names the one
 /// complete index file in use and is replaced atomically, so a build killed at any moment leaves either
 /// the previous index or none, never a half-written one. A build in progress checkpoints to
-/// hnsw.partial.usearch (described by hnsw.partial.json) and resumes from it.
+/// hnsw.partial.usearch (described by hnsw.partial.json) and resumes from it. Each finished index file
+/// hnsw-ROWS-STAMP.usearch has its far end's cells beside it in hnsw-ROWS-STAMP.cells.
 /// </summary>
 internal sealed class HnswFiles(string directory)
 {
@@ -25,8 +26,11 @@ internal sealed class HnswFiles(string directory)
 
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 
-    /// <summary>Index files (finished or temporary) other than the one named, left by earlier builds.</summary>
-    public IEnumerable<string> Stale(string? keep) =>
-        System.IO.Directory.EnumerateFiles(Directory, "hnsw-*.usearch*")
-            .Where(path => !string.Equals(Path.GetFileName(path), keep, StringComparison.Ordinal));
+    /// <summary>The far end's cells file that goes with the index file <paramref name="indexName"/>.</summary>
+    public static string CellsName(string indexName) => Path.ChangeExtension(indexName, ".cells");
+
+    /// <summary>Index and cells files (finished or temporary) other than the ones named, left by earlier builds.</summary>
+    public IEnumerable<string> Stale(params string[] keep) =>
+        System.IO.Directory.EnumerateFiles(Directory, "hnsw-*")
+            .Where(path => !keep.Contains(Path.GetFileName(path), StringComparer.Ordinal));
 }

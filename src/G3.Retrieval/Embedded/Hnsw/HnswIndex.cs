@@ -5,8 +5,9 @@ namespace G3.Retrieval.Embedded.Hnsw;
 
 /// <summary>
 /// A finished USearch index served as a memory-mapped view of its file (nothing is copied into the heap;
-/// the pages are shared page cache like the store's vectors). It only proposes candidate rows: the store
-/// rescores them exactly from its own vectors, so scores and order are the exact scan's on those rows.
+/// the pages are shared page cache like the store's vectors), with its far-end cells (<see cref="CellIndex"/>,
+/// a few MB, loaded). It only proposes candidate rows: the store rescores them exactly from its own vectors,
+/// so scores and order are the exact scan's on those rows.
 /// </summary>
 internal sealed class HnswIndex : IDisposable
 {
@@ -17,15 +18,19 @@ internal sealed class HnswIndex : IDisposable
     private readonly int _contextCount;
     private bool _disposed;
 
-    private HnswIndex(USearchIndex index, HnswRecord record, int contexts)
+    private HnswIndex(USearchIndex index, HnswRecord record, CellIndex cells, int contexts)
     {
         _index = index;
         Record = record;
+        Cells = cells;
         _contexts = new SemaphoreSlim(contexts, contexts);
         _contextCount = contexts;
     }
 
     public HnswRecord Record { get; }
+
+    /// <summary>The far end's cells of the same rows.</summary>
+    public CellIndex Cells { get; }
 
     /// <summary>Rows [0, Rows) are indexed; later rows are scanned exactly.</summary>
     public int Rows => Record.Rows;
@@ -52,6 +57,12 @@ internal sealed class HnswIndex : IDisposable
             status = "hnsw index does not match this store's vectors (run g3 index to rebuild it): exact scan";
             return null;
         }
+        var cells = record.CellsFile.Length == 0 ? null : CellIndex.TryLoad(files.PathOf(record.CellsFile), record.Dimension, record.Rows);
+        if (cells is null)
+        {
+            status = "hnsw index has no usable far-end cells file (run g3 index to rebuild it): exact scan";
+            return null;
+        }
         var contexts = Math.Max(64, 4 * Environment.ProcessorCount);
         USearchIndex index;
         try
@@ -74,19 +85,14 @@ internal sealed class HnswIndex : IDisposable
             throw;
         }
         status = string.Create(CultureInfo.InvariantCulture,
-            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; efSearch {settings.EfSearch}, far candidates {settings.FarCandidates})");
-        return new HnswIndex(index, record, contexts);
+            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells})");
+        return new HnswIndex(index, record, cells, contexts);
     }
 
-    /// <summary>
-    /// Up to <paramref name="count"/> candidate rows nearest to <paramref name="query"/> by inner product, or,
-    /// when <paramref name="farthest"/>, nearest to its negation, which are the rows least similar to it.
-    /// </summary>
-    public int[] Search(ReadOnlySpan<float> query, int count, bool farthest)
+    /// <summary>Up to <paramref name="count"/> candidate rows nearest to <paramref name="query"/> by inner product.</summary>
+    public int[] Search(ReadOnlySpan<float> query, int count)
     {
         var vector = query.ToArray();
-        if (farthest)
-            for (var i = 0; i < vector.Length; i++) vector[i] = -vector[i];
         _contexts.Wait();
         try
         {

@@ -8,8 +8,9 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Builds the USearch index of a store's committed rows on every core. Crash-safe and resumable: rows go in
 /// batch by batch; between batches (at most every <see cref="HnswBuildRun.CheckpointEvery"/>) the index is
 /// saved aside and renamed over hnsw.partial.usearch, so a killed build loses at most that much work and the
-/// next build continues from the checkpoint. The finished index is saved under a fresh name, flushed, renamed,
-/// and only then published by replacing hnsw.json, which is the single commit point.
+/// next build continues from the checkpoint. Once every row is in the graph, the cells are computed
+/// (<see cref="CellIndex"/>; cancelling then checkpoints the whole graph). The finished index and its cells are saved
+/// under fresh names, flushed, renamed, and only then published by replacing hnsw.json, which is the single commit point.
 /// </summary>
 internal static unsafe class HnswIndexBuilder
 {
@@ -25,7 +26,9 @@ internal static unsafe class HnswIndexBuilder
         var threads = settings.Threads;
         var current = HnswRecord.TryRead(files.Record);
         if (current is not null && current.Rows == manifest.Rows && current.VectorsCrc32C == manifest.VectorsCrc32C &&
-            current.SameShape(manifest.ModelId, manifest.Dimension, settings) && File.Exists(files.PathOf(current.File)))
+            current.SameShape(manifest.ModelId, manifest.Dimension, settings) && File.Exists(files.PathOf(current.File)) &&
+            current.Cells == settings.CellCount(manifest.Rows) && current.CellsFile.Length > 0 &&
+            CellIndex.TryLoad(files.PathOf(current.CellsFile), manifest.Dimension, manifest.Rows) is not null)
             return new HnswBuildResult(manifest.Rows, manifest.Rows, threads, clock.Elapsed, current.File, Cancelled: false);
 
         var shape = new HnswRecord
@@ -60,6 +63,18 @@ internal static unsafe class HnswIndexBuilder
             }
             progress?.Report(new HnswBuildProgress(done, manifest.Rows, checkpoint));
         }
+        CellIndex? cells = null;
+        if (!cancelled)
+        {
+            try
+            {
+                cells = CellIndex.Build(snapshot, manifest.Rows, settings.CellCount(manifest.Rows), threads, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+            }
+        }
         if (cancelled)
         {
             if (done > start) SaveCheckpoint(files, index);
@@ -72,15 +87,20 @@ internal static unsafe class HnswIndexBuilder
         index.Save(path + ".tmp");
         HnswRecord.FlushToDisk(path + ".tmp");
         File.Move(path + ".tmp", path, overwrite: true);
+        var cellsName = HnswFiles.CellsName(name);
+        cells!.Save(files.PathOf(cellsName) + ".tmp");
+        File.Move(files.PathOf(cellsName) + ".tmp", files.PathOf(cellsName), overwrite: true);
         (shape with
         {
             File = name,
+            CellsFile = cellsName,
+            Cells = cells.Count,
             Rows = manifest.Rows,
             VectorsCrc32C = manifest.VectorsCrc32C,
             BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         }).WriteAtomically(files.Record);
         // Published; what earlier builds left is now garbage. A crash before this line only leaves garbage behind.
-        foreach (var stale in files.Stale(keep: name)) TryDelete(stale);
+        foreach (var stale in files.Stale(name, cellsName)) TryDelete(stale);
         TryDelete(files.Partial);
         TryDelete(files.Partial + ".tmp");
         TryDelete(files.PartialRecord);
@@ -89,7 +109,7 @@ internal static unsafe class HnswIndexBuilder
 
     /// <summary>
     /// The index to continue: the checkpoint of an unfinished build of the same shape, else the current finished
-    /// index when it has the same shape and covers a prefix of the rows (the store only grows), else a new one.
+    /// index when it has the same shape and covers a prefix of the rows (the store only grows) or all of them, else a new one.
     /// </summary>
     private static USearchIndex StartingPoint(HnswFiles files, StoreManifest manifest, HnswSettings settings, HnswRecord shape, HnswRecord? current)
     {
@@ -102,7 +122,9 @@ internal static unsafe class HnswIndexBuilder
         }
         TryDelete(files.Partial);
         shape.WriteAtomically(files.PartialRecord);
-        if (current is not null && current.SameShape(manifest.ModelId, manifest.Dimension, settings) && current.Rows < manifest.Rows &&
+        // Equal rows with the same checksum: only the cells change (another cell count, or an index from before them).
+        var prefix = current is not null && (current.Rows < manifest.Rows || current.VectorsCrc32C == manifest.VectorsCrc32C);
+        if (current is not null && prefix && current.SameShape(manifest.ModelId, manifest.Dimension, settings) &&
             File.Exists(files.PathOf(current.File)))
             return new USearchIndex(files.PathOf(current.File), view: false);
         return new USearchIndex(MetricKind.Ip, settings.Storage.ToScalarKind(), (ulong)manifest.Dimension,

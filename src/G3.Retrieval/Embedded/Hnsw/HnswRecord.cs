@@ -26,6 +26,12 @@ internal sealed record HnswRecord
     /// <summary>The store's vectors checksum when it held exactly <see cref="Rows"/> rows.</summary>
     public uint VectorsCrc32C { get; init; }
 
+    /// <summary>The far end's cells file (<see cref="CellIndex"/>) of the same rows; empty in a checkpoint's record.</summary>
+    public string CellsFile { get; init; } = "";
+
+    /// <summary>How many cells <see cref="CellsFile"/> holds.</summary>
+    public int Cells { get; init; }
+
     public double BuildSeconds { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()

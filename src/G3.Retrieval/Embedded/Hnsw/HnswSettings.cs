@@ -6,7 +6,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Configuration section <c>Store:Embedded:Hnsw</c>: the USearch HNSW index that <c>Store:Embedded:Index=hnsw</c>
 /// puts beside the store's vectors. The defaults are the ones bench/ann.sh measured (docs/scale.md, "HNSW").
 /// Connectivity, EfConstruction and Storage shape the file and take effect at the next build (<c>g3 index</c>);
-/// EfSearch and FarCandidates are read when the store opens.
+/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells and FarCells are read when the store opens.
 /// </summary>
 public sealed class HnswSettings
 {
@@ -20,10 +20,25 @@ public sealed class HnswSettings
     public int EfSearch { get; set; } = 128;
 
     /// <summary>
-    /// Candidates the far-end search (the least similar references) fetches before they are rescored exactly;
-    /// it also bounds that search's beam. HNSW is built for near neighbours, so the far end needs a wider beam.
+    /// Candidates the graph search returns for the most similar references, all rescored exactly from the store's
+    /// vectors (at least the k asked for). Oversampling repairs the order a coarse index storage (Int8) gets wrong.
     /// </summary>
-    public int FarCandidates { get; set; } = 256;
+    public int NearCandidates { get; set; } = 40;
+
+    /// <summary>
+    /// Cells whose members join the graph's candidates for the most similar references: those with the most similar
+    /// means (0: the graph alone). A safety net where the data falls into tight groups the graph links poorly inside.
+    /// </summary>
+    public int NearCells { get; set; } = 2;
+
+    /// <summary>
+    /// Cells the build groups the rows into (<see cref="CellIndex"/>, for the far end and NearCells); 0 means the square root of
+    /// the row count, so a cell holds about as many rows as there are cells.
+    /// </summary>
+    public int Cells { get; set; }
+
+    /// <summary>Cells whose members are scanned exactly for the least similar references: those with the least similar means.</summary>
+    public int FarCells { get; set; } = 4;
 
     /// <summary>How the index stores its own copy of the vectors; results are always rescored from the store's vectors.</summary>
     public HnswStorage Storage { get; set; } = HnswStorage.Float16;
@@ -38,7 +53,10 @@ public sealed class HnswSettings
         Check(problems, nameof(Connectivity), Connectivity, 2, 256);
         Check(problems, nameof(EfConstruction), EfConstruction, 8, 4096);
         Check(problems, nameof(EfSearch), EfSearch, 8, 4096);
-        Check(problems, nameof(FarCandidates), FarCandidates, 1, 4096);
+        Check(problems, nameof(NearCandidates), NearCandidates, 1, 4096);
+        Check(problems, nameof(NearCells), NearCells, 0, 1 << 20);
+        Check(problems, nameof(Cells), Cells, 0, 1 << 20);
+        Check(problems, nameof(FarCells), FarCells, 1, 1 << 20);
         Check(problems, nameof(BuildThreads), BuildThreads, 0, 1024);
         if (!Enum.IsDefined(Storage))
             problems.Add($"Store:Embedded:Hnsw:Storage is '{Storage}'; it must be Float32, Float16, BFloat16 or Int8.");
@@ -46,6 +64,9 @@ public sealed class HnswSettings
     }
 
     internal int Threads => BuildThreads > 0 ? BuildThreads : Environment.ProcessorCount;
+
+    /// <summary>The cells a build of <paramref name="rows"/> rows makes (at least one, at most one per row; none for no rows).</summary>
+    internal int CellCount(int rows) => rows == 0 ? 0 : Math.Clamp(Cells > 0 ? Cells : (int)Math.Round(Math.Sqrt(rows)), 1, rows);
 
     private static void Check(List<string> problems, string key, int value, int min, int max)
     {
