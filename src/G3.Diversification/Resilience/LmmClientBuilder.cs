@@ -13,6 +13,7 @@ namespace G3.Diversification.Resilience;
 /// <code>
 ///   ConfigureOptions     (M.E.AI; pins this provider's own model id)
 ///   → logging            (M.E.AI UseLogging)
+///   → rate limit         (UseRateLimit; this provider's requests and tokens per minute, when configured; one permit per call, before its attempts)
 ///   → resilience         (UseLmmResilience: circuit breaker → retry → hedging → deadline-aware timeout; meters each attempt)
 ///     → concurrency limit (UseConcurrencyLimit; shared by all providers; one slot per HTTP call, released between retries)
 ///     → OpenTelemetry    (M.E.AI UseOpenTelemetry; one GenAI span + metrics per attempt)
@@ -21,7 +22,9 @@ namespace G3.Diversification.Resilience;
 ///       → raw client     (the provider kind's SDK client: OpenAI via M.E.AI.OpenAI, AzureOpenAIClient, OllamaSharp)
 /// </code>
 /// The limiter sits inside the retry so it counts real HTTP calls: a back-off does not hold a slot, and no chain can
-/// deadlock on it (each call takes one slot and gives it back). Fallback chains are not built here: the candidate
+/// deadlock on it (each call takes one slot and gives it back). The rate limit sits outside the resilience strategies, so a wait
+/// for a permit never counts against an attempt's timeout (the request's deadline still cancels it); retries, which follow the
+/// provider's Retry-After, take no new permit. Fallback chains are not built here: the candidate
 /// generator runs a chain itself, building each provider's own request (see Generation/ProviderChain).
 /// </summary>
 public sealed class LmmClientBuilder(LmmTelemetry telemetry, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -34,13 +37,18 @@ public sealed class LmmClientBuilder(LmmTelemetry telemetry, ILoggerFactory? log
 
     /// <summary>One provider's own pipeline over <paramref name="raw"/>.</summary>
     /// <param name="circuit">Receives the provider's breaker state (an open circuit is an outage).</param>
+    /// <param name="rateLimiter">The provider's rate limits; null: none.</param>
+    /// <param name="tokens">How the provider counts a call's tokens (for a tokens-per-minute limit).</param>
     public IChatClient BuildProviderPipeline(string provider, string model, LmmResilienceOptions options, LmmConcurrencyLimiter limiter, IChatClient raw,
-        CircuitBreakerStateProvider? circuit = null)
+        CircuitBreakerStateProvider? circuit = null, LmmRateLimiter? rateLimiter = null, Tokens.TokenEstimator? tokens = null)
     {
+        if (rateLimiter is { LimitsTokens: true } && tokens is null)
+            throw new ArgumentException("a tokens-per-minute limit needs the provider's token estimator", nameof(tokens));
         var pipeline = LmmResiliencePipeline.Build(provider, options, telemetry, _loggers.CreateLogger<ResilientChatClient>(), _time, circuit);
         return new ChatClientBuilder(raw)
             .ConfigureOptions(o => o.ModelId = model)
             .UseLogging(_loggers)
+            .UseRateLimit(rateLimiter, tokens!)
             .UseLmmResilience(provider, pipeline, telemetry)
             .UseConcurrencyLimit(limiter)
             .UseOpenTelemetry(_loggers, TelemetrySourceName)
