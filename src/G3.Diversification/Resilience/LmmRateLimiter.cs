@@ -27,7 +27,8 @@ public sealed class LmmRateLimiter : IDisposable
         if (requestsPerMinute is { } rpm)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(rpm, 1, nameof(requestsPerMinute));
-            _requests = Bucket(1, 1, TimeSpan.FromMinutes(1) / rpm, autoReplenish);
+            RequestInterval = TimeSpan.FromMinutes(1) / rpm;
+            _requests = Bucket(1, 1, RequestInterval.Value, autoReplenish);
         }
         if (tokensPerMinute is { } tpm)
         {
@@ -35,7 +36,8 @@ public sealed class LmmRateLimiter : IDisposable
             // About one refill a second (a sixtieth of a minute's tokens), the period stretched so the rate stays exact.
             var perRefill = Math.Max(1, tpm / 60);
             _tokenCapacity = tpm;
-            _tokens = Bucket(tpm, perRefill, TimeSpan.FromMinutes(1) * perRefill / tpm, autoReplenish);
+            TokenRefill = (perRefill, TimeSpan.FromMinutes(1) * perRefill / tpm);
+            _tokens = Bucket(tpm, perRefill, TokenRefill.Value.Period, autoReplenish);
         }
     }
 
@@ -45,6 +47,12 @@ public sealed class LmmRateLimiter : IDisposable
         ArgumentNullException.ThrowIfNull(provider);
         return provider.RequestsPerMinute is null && provider.TokensPerMinute is null ? null : new LmmRateLimiter(provider.RequestsPerMinute, provider.TokensPerMinute);
     }
+
+    /// <summary>The time between two calls (60 s / RequestsPerMinute); null: no request limit.</summary>
+    public TimeSpan? RequestInterval { get; }
+
+    /// <summary>How many tokens come back, how often (TokensPerMinute a minute in all); null: no token limit.</summary>
+    public (int Tokens, TimeSpan Period)? TokenRefill { get; }
 
     /// <summary>Whether calls must estimate their tokens (a tokens-per-minute limit is set).</summary>
     public bool LimitsTokens => _tokens is not null;
@@ -64,7 +72,10 @@ public sealed class LmmRateLimiter : IDisposable
             Ensure(await _tokens.AcquireAsync(Math.Min(tokens, _tokenCapacity), cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>Refills both buckets by one period (tests; in service the buckets refill on their own).</summary>
+    /// <summary>
+    /// Refills both buckets by one period (tests; in service the buckets refill on their own). A bucket refills only when its
+    /// period has passed since its last refill, as System.Threading.RateLimiting keeps it.
+    /// </summary>
     internal void Replenish()
     {
         _requests?.TryReplenish();
