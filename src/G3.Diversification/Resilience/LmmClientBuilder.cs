@@ -13,8 +13,8 @@ namespace G3.Diversification.Resilience;
 /// <code>
 ///   ConfigureOptions     (M.E.AI; pins this provider's own model id)
 ///   → logging            (M.E.AI UseLogging)
-///   → rate limit         (UseRateLimit; this provider's requests and tokens per minute, when configured; one permit per call, before its attempts)
 ///   → resilience         (UseLmmResilience: circuit breaker → retry → hedging → deadline-aware timeout; meters each attempt)
+///     → rate limit       (UseRateLimit; this provider's requests and tokens per minute, when configured; one permit per attempt)
 ///     → concurrency limit (UseConcurrencyLimit; shared by all providers; one slot per HTTP call, released between retries)
 ///     → OpenTelemetry    (M.E.AI UseOpenTelemetry; one GenAI span + metrics per attempt)
 ///     → image detail     (UseImageDetail; the prompt settings' default detail on images without one)
@@ -22,9 +22,10 @@ namespace G3.Diversification.Resilience;
 ///       → raw client     (the provider kind's SDK client: OpenAI via M.E.AI.OpenAI, AzureOpenAIClient, OllamaSharp)
 /// </code>
 /// The limiter sits inside the retry so it counts real HTTP calls: a back-off does not hold a slot, and no chain can
-/// deadlock on it (each call takes one slot and gives it back). The rate limit sits outside the resilience strategies, so a wait
-/// for a permit never counts against an attempt's timeout (the request's deadline still cancels it); retries, which follow the
-/// provider's Retry-After, take no new permit. Fallback chains are not built here: the candidate
+/// deadlock on it (each call takes one slot and gives it back). The rate limit sits inside the retry too, since the provider counts
+/// every attempt: a retry after a 429 waits for its own permit (a run without one measured a cascade of 429s, bench/README.md),
+/// and it comes before the concurrency slot, so a call waiting for a permit holds no slot. Like a wait for a slot, a wait for a
+/// permit counts against the attempt's timeout. Fallback chains are not built here: the candidate
 /// generator runs a chain itself, building each provider's own request (see Generation/ProviderChain).
 /// </summary>
 public sealed class LmmClientBuilder(LmmTelemetry telemetry, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
@@ -48,8 +49,8 @@ public sealed class LmmClientBuilder(LmmTelemetry telemetry, ILoggerFactory? log
         return new ChatClientBuilder(raw)
             .ConfigureOptions(o => o.ModelId = model)
             .UseLogging(_loggers)
-            .UseRateLimit(rateLimiter, tokens!)
             .UseLmmResilience(provider, pipeline, telemetry)
+            .UseRateLimit(rateLimiter, tokens!)
             .UseConcurrencyLimit(limiter)
             .UseOpenTelemetry(_loggers, TelemetrySourceName)
             .UseImageDetail()

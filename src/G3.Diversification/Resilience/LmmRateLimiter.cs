@@ -8,8 +8,10 @@ namespace G3.Diversification.Resilience;
 /// token buckets, shared by every call to the provider (the service's requests and experiment runs alike: both go through
 /// the provider's one pipeline).
 /// <list type="bullet">
-/// <item>Requests: a bucket of one permit, refilled every 60 s / RequestsPerMinute. Calls are spaced evenly instead of
-/// sent in a burst, so no 60-second window holds more than the limit, however the provider slides its window.</item>
+/// <item>Requests: a bucket of one permit, refilled every 60 s / RequestsPerMinute, widened by <see cref="SpacingMargin"/>.
+/// Calls are spaced evenly instead of sent in a burst, so no 60-second window holds more than the limit however the
+/// provider slides its window; the margin keeps the limit's next call clear of the window's edge when the provider's clock
+/// and the network's delays differ from ours (at the exact spacing, that call lands on the edge: a run measured 429s).</item>
 /// <item>Tokens: a bucket holding one minute's tokens, refilled evenly; a call takes its estimate (input plus completion
 /// limit, clamped to the bucket's size so the largest call still goes once the bucket is full).</item>
 /// </list>
@@ -27,7 +29,7 @@ public sealed class LmmRateLimiter : IDisposable
         if (requestsPerMinute is { } rpm)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(rpm, 1, nameof(requestsPerMinute));
-            RequestInterval = TimeSpan.FromMinutes(1) / rpm;
+            RequestInterval = TimeSpan.FromMinutes(1) / rpm * (1 + SpacingMargin);
             _requests = Bucket(1, 1, RequestInterval.Value, autoReplenish);
         }
         if (tokensPerMinute is { } tpm)
@@ -48,7 +50,10 @@ public sealed class LmmRateLimiter : IDisposable
         return provider.RequestsPerMinute is null && provider.TokensPerMinute is null ? null : new LmmRateLimiter(provider.RequestsPerMinute, provider.TokensPerMinute);
     }
 
-    /// <summary>The time between two calls (60 s / RequestsPerMinute); null: no request limit.</summary>
+    /// <summary>How much wider than 60 s / RequestsPerMinute calls are spaced (1 %: 600 ms over a minute's calls).</summary>
+    public const double SpacingMargin = 0.01;
+
+    /// <summary>The time between two calls (60 s / RequestsPerMinute, widened by <see cref="SpacingMargin"/>); null: no request limit.</summary>
     public TimeSpan? RequestInterval { get; }
 
     /// <summary>How many tokens come back, how often (TokensPerMinute a minute in all); null: no token limit.</summary>

@@ -15,8 +15,8 @@ public sealed class RateLimitTests
 {
     private static readonly LmmProviderOptions s_provider = new() { Kind = LmmProviderKinds.OpenAI, Model = "gpt-4o" };
 
-    /// <summary>A provider that answers at once and counts the calls that reached it.</summary>
-    private sealed class CountingClient : IChatClient
+    /// <summary>A provider that answers at once (after refusing its first <paramref name="refusals"/> calls with 429) and counts the calls that reached it.</summary>
+    private sealed class CountingClient(int refusals = 0) : IChatClient
     {
         private int _calls;
 
@@ -24,7 +24,8 @@ public sealed class RateLimitTests
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
-            Interlocked.Increment(ref _calls);
+            if (Interlocked.Increment(ref _calls) <= refusals)
+                throw LmmProviderException.FromStatus("p", 429, "Rate limit reached for requests", TimeSpan.Zero);
             return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "{\"latitude\": 1, \"longitude\": 2}")));
         }
 
@@ -38,8 +39,9 @@ public sealed class RateLimitTests
         }
     }
 
-    private static IChatClient Pipeline(LmmRateLimiter limiter, CountingClient raw, LmmTelemetry telemetry) =>
-        new LmmClientBuilder(telemetry).BuildProviderPipeline("p", "gpt-4o", StubProviders.NoRetry(), new LmmConcurrencyLimiter(8), raw, null, limiter, new TokenEstimator(s_provider));
+    private static IChatClient Pipeline(LmmRateLimiter limiter, CountingClient raw, LmmTelemetry telemetry, LmmResilienceOptions? resilience = null) =>
+        new LmmClientBuilder(telemetry).BuildProviderPipeline("p", "gpt-4o", resilience ?? StubProviders.NoRetry(), new LmmConcurrencyLimiter(8), raw, null, limiter,
+            new TokenEstimator(s_provider));
 
     /// <summary>Waits for a state the test caused (not for time to pass): fails if it is not reached in a long while.</summary>
     private static async Task Until(Func<bool> condition)
@@ -57,10 +59,10 @@ public sealed class RateLimitTests
     }
 
     [Theory]
-    [InlineData(60, 1000)]
-    [InlineData(120, 500)]
-    [InlineData(7, 8571)]
-    public void Requests_per_minute_become_one_call_every_minute_divided_by_the_limit(int perMinute, int intervalMs)
+    [InlineData(60, 1010)]
+    [InlineData(120, 505)]
+    [InlineData(7, 8657)]
+    public void Requests_per_minute_become_one_call_every_minute_divided_by_the_limit_and_a_margin(int perMinute, int intervalMs)
     {
         using var limiter = new LmmRateLimiter(perMinute, null);
         Assert.Equal(intervalMs, limiter.RequestInterval!.Value.TotalMilliseconds, 0.5);
@@ -120,6 +122,24 @@ public sealed class RateLimitTests
         await RefillAfter(limiter, limiter.TokenRefill!.Value.Period);
         await Until(() => raw.Calls == 3);
         await Task.WhenAll(calls);
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_429_waits_for_a_permit_of_its_own()
+    {
+        using var telemetry = new LmmTelemetry();
+        using var limiter = new LmmRateLimiter(60, null, autoReplenish: false);
+        var raw = new CountingClient(refusals: 1);
+        var client = Pipeline(limiter, raw, telemetry, StubProviders.Fast(retries: 2, timeout: TimeSpan.FromSeconds(30)));
+
+        var call = client.GetResponseAsync(TestImages.GeolocationPrompt());
+        await Until(() => raw.Calls == 1 && limiter.QueuedRequests == 1);
+        Assert.False(call.IsCompleted);
+        await RefillAfter(limiter, limiter.RequestInterval!.Value);
+
+        var response = await call;
+        Assert.Equal(2, raw.Calls);
+        Assert.Contains("latitude", response.Text, StringComparison.Ordinal);
     }
 
     [Fact]
