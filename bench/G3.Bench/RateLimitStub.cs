@@ -18,6 +18,8 @@ internal sealed class RateLimitStub : IAsyncDisposable
     private readonly int _limit;
     private readonly Queue<long> _answered = new();
     private readonly Lock _gate = new();
+    private readonly List<double> _refusedAt = [];
+    private long _first;
     private int _ok, _refused;
 
     private RateLimitStub(WebApplication app, int limit)
@@ -29,6 +31,9 @@ internal sealed class RateLimitStub : IAsyncDisposable
     public Uri BaseUri => new(_app.Urls.First());
     public int Answered => Volatile.Read(ref _ok);
     public int Refused => Volatile.Read(ref _refused);
+
+    /// <summary>When each refusal came, in seconds after the first call arrived.</summary>
+    public IReadOnlyList<double> RefusedAt { get { lock (_gate) return [.. _refusedAt]; } }
 
     public static async Task<RateLimitStub> StartAsync(int requestsPerMinute)
     {
@@ -47,11 +52,13 @@ internal sealed class RateLimitStub : IAsyncDisposable
         var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
+            if (_first == 0) _first = now;
             while (_answered.Count > 0 && Stopwatch.GetElapsedTime(_answered.Peek(), now) >= s_window)
                 _answered.Dequeue();
             if (_answered.Count >= _limit)
             {
                 _refused++;
+                _refusedAt.Add(Math.Round(Stopwatch.GetElapsedTime(_first, now).TotalSeconds, 3));
                 var wait = s_window - Stopwatch.GetElapsedTime(_answered.Peek(), now);
                 context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Json(new { error = new { message = "Rate limit reached for requests", type = "requests", param = (string?)null, code = "rate_limit_exceeded" } },
