@@ -142,7 +142,8 @@ internal static class EvalCommand
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or ArgumentException)
         {
             await stderr.WriteLineAsync("eval: " + e.Message);
-            return ExitCodes.Failure;
+            // A setting with a bad value (found when the services start) is, for a plan, which does nothing else, a usage error.
+            return plan is not null && e is G3.Core.Options.G3OptionsException ? ExitCodes.Usage : ExitCodes.Failure;
         }
     }
 

@@ -5,6 +5,7 @@ using G3.Core.Usage;
 using G3.Diversification.Planning;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
+using G3.Diversification.Resilience;
 using G3.Diversification.Tokens;
 using G3.Retrieval.Mp16;
 
@@ -114,7 +115,7 @@ internal sealed class EvalPlanner(IExperimentRuntime runtime, Func<StoreOverride
         var output = configurations.Aggregate((long?)0, (sum, c) => sum + c.OutputTokenLimit);
         double? minutes = null;
         if (options.RequestsPerMinute is { } rpm)
-            minutes = (double)calls / rpm;
+            minutes = calls * LmmRateLimiter.Spacing(rpm).TotalMinutes;
         if (options.TokensPerMinute is { } tpm)
             minutes = Math.Max(minutes ?? 0, (double)(input + (output ?? 0)) / tpm);
         var estimator = new TokenEstimator(options);

@@ -123,7 +123,8 @@ public sealed class EvalPlanTests(ServiceFixture service) : IClassFixture<Servic
         Assert.Equal(16, plan.Configurations.Single(c => c.Name == "full-medoid").CachedSamples);
         Assert.Equal(0, plan.Configurations.Single(c => c.Name == "retrieval-only").Calls);
         var provider = Assert.Single(plan.Providers);
-        Assert.Equal(8.0 / 600, provider.Minutes!.Value, 6);
+        // 8 calls at 600 a minute, spaced 1 % wider than 100 ms.
+        Assert.Equal(8.0 / 600 * 1.01, provider.Minutes!.Value, 6);
         Assert.Contains("| stub | gpt-4o | 8 |", output, StringComparison.Ordinal);
         Assert.Contains("±5 %", output, StringComparison.Ordinal);
 
@@ -175,6 +176,10 @@ public sealed class EvalPlanTests(ServiceFixture service) : IClassFixture<Servic
         var (typo, _, typoError) = await Eval(WriteExperiment(), 1, "--plan", "--Lmm:Providers:stub:RequestPerMinute=60");
         Assert.Equal(ExitCodes.Usage, typo);
         Assert.Contains("RequestPerMinute", typoError, StringComparison.Ordinal);
+
+        var (zero, _, zeroError) = await Eval(WriteExperiment(), 1, "--plan", "--Lmm:Providers:stub:TokensPerMinute=0");
+        Assert.Equal(ExitCodes.Usage, zero);
+        Assert.Contains("Lmm:Providers:stub:TokensPerMinute must be in 1..", zeroError, StringComparison.Ordinal);
 
         var (alone, _, aloneError) = await Eval(WriteExperiment(), 1, "--plan-json", Path.Combine(_dir, "p.json"));
         Assert.Equal(ExitCodes.Usage, alone);

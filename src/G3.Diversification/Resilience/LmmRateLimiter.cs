@@ -29,7 +29,7 @@ public sealed class LmmRateLimiter : IDisposable
         if (requestsPerMinute is { } rpm)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(rpm, 1, nameof(requestsPerMinute));
-            RequestInterval = TimeSpan.FromMinutes(1) / rpm * (1 + SpacingMargin);
+            RequestInterval = Spacing(rpm);
             _requests = Bucket(1, 1, RequestInterval.Value, autoReplenish);
         }
         if (tokensPerMinute is { } tpm)
@@ -53,7 +53,10 @@ public sealed class LmmRateLimiter : IDisposable
     /// <summary>How much wider than 60 s / RequestsPerMinute calls are spaced (1 %: 600 ms over a minute's calls).</summary>
     public const double SpacingMargin = 0.01;
 
-    /// <summary>The time between two calls (60 s / RequestsPerMinute, widened by <see cref="SpacingMargin"/>); null: no request limit.</summary>
+    /// <summary>The time between two calls at <paramref name="requestsPerMinute"/>: 60 s / it, widened by <see cref="SpacingMargin"/>.</summary>
+    public static TimeSpan Spacing(int requestsPerMinute) => TimeSpan.FromMinutes(1) / requestsPerMinute * (1 + SpacingMargin);
+
+    /// <summary>The time between two calls (<see cref="Spacing"/>); null: no request limit.</summary>
     public TimeSpan? RequestInterval { get; }
 
     /// <summary>How many tokens come back, how often (TokensPerMinute a minute in all); null: no token limit.</summary>
