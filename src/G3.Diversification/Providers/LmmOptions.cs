@@ -109,8 +109,8 @@ public sealed record LmmProviderOptions
     public LmmPrice? Price { get; init; }
 
     /// <summary>
-    /// Calls per minute this provider allows; null: no limit. Calls are spaced evenly (one every 60 s / this), never in a burst,
-    /// so no 60-second window ever holds more; each call takes one permit before its attempts (retries follow Retry-After).
+    /// Calls per minute this provider allows; null: no limit. Calls are spaced evenly (one every 60 s / this, widened by 1 %),
+    /// never in a burst, so no 60-second window holds more; every attempt takes a permit, a retry after a 429 included.
     /// </summary>
     public int? RequestsPerMinute { get; init; }
 
