@@ -26,6 +26,9 @@ if (args.Length > 0 && args[0] == "replica-cache")
 // `fanout` measures the LMM stage's fan-out overhead against a fixed-latency provider stub.
 if (args.Length > 0 && args[0] == "fanout")
     return await G3.Bench.FanOutComparison.RunAsync(args[1..]);
+// `rate-limit` runs calls through a provider's pipeline against a stub that refuses calls past 120 a minute (bench/rate-limit.sh).
+if (args.Length > 0 && args[0] == "rate-limit")
+    return await G3.Bench.RateLimitBench.RunAsync(args[1..]);
 
 BenchmarkSwitcher.FromAssembly(typeof(G3.Bench.GreatCircleBenchmarks).Assembly).Run(args);
 return 0;

@@ -11,7 +11,8 @@ namespace G3.Cli;
 
 /// <summary>
 /// <c>g3 eval experiment.json [--limit N] [--out DIR]</c> runs a prompt-ablation experiment (resumable,
-/// LMM answers cached; <c>--max-cost</c> stops it at a cost cap, resumably); <c>g3 eval --report RUN_DIR</c> re-renders its reports from the JSON lines.
+/// LMM answers cached; <c>--max-cost</c> stops it at a cost cap, resumably); <c>g3 eval --report RUN_DIR</c> re-renders its reports from the JSON lines;
+/// <c>g3 eval experiment.json --plan [--plan-json FILE]</c> says what a run would still cost, calling no LMM and writing nothing else.
 /// </summary>
 internal static class EvalCommand
 {
@@ -27,21 +28,39 @@ internal static class EvalCommand
         };
         maxCost.Check(c => c < 0 ? $"--max-cost must not be negative (got {c})." : null);
         var report = new Option<DirectoryInfo?>("--report") { Description = "Only re-render the reports of this run folder (no model, no LMM call)." };
+        var plan = new Option<bool>("--plan")
+        {
+            Description = "Only plan: the LMM calls still needed after the cache (and the run folder's finished pairs), estimated tokens, cost, and time at the rate limits; no LMM call, nothing written.",
+        };
+        var planJson = new Option<FileInfo?>("--plan-json") { Description = "With --plan: also write the plan as JSON to this file." };
         var command = new Command("eval", "Run an evaluation / prompt-ablation experiment and write the paper-style table, CSV, JSON and a plot.")
         {
-            experiment, limit, output, maxCost, report,
+            experiment, limit, output, maxCost, report, plan, planJson,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, ct) => RunAsync(parse.GetValue(experiment), parse.GetValue(limit), parse.GetValue(output), parse.GetValue(maxCost),
-            parse.GetValue(report), parse, ct));
+            parse.GetValue(report), parse.GetValue(plan) ? new PlanRequest(parse.GetValue(planJson)) : null, parse, ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo? file, int? limit, DirectoryInfo? outDir, decimal? maxCost, DirectoryInfo? reportDir, ParseResult parse,
-        CancellationToken ct)
+    /// <summary>--plan was given, with where its JSON goes (null: printed only).</summary>
+    private sealed record PlanRequest(FileInfo? Json);
+
+    private static async Task<int> RunAsync(FileInfo? file, int? limit, DirectoryInfo? outDir, decimal? maxCost, DirectoryInfo? reportDir, PlanRequest? plan,
+        ParseResult parse, CancellationToken ct)
     {
         var stdout = parse.InvocationConfiguration.Output;
         var stderr = parse.InvocationConfiguration.Error;
+        if (plan is null && parse.GetResult("--plan-json") is not null)
+        {
+            await stderr.WriteLineAsync("eval: --plan-json goes with --plan");
+            return ExitCodes.Usage;
+        }
+        if (plan is not null && (reportDir is not null || maxCost is not null))
+        {
+            await stderr.WriteLineAsync("eval: --plan runs nothing, so it takes neither --report nor --max-cost");
+            return ExitCodes.Usage;
+        }
         try
         {
             if (reportDir is not null)
@@ -55,12 +74,21 @@ internal static class EvalCommand
                 await stderr.WriteLineAsync("eval: give an experiment file, or --report RUN_DIR");
                 return ExitCodes.Usage;
             }
-            var experiment = Experiment.Load(file.FullName);
+            Experiment experiment;
+            IConfiguration configuration;
+            try
+            {
+                experiment = Experiment.Load(file.FullName);
+                configuration = CliConfiguration.Build(parse.UnmatchedTokens);
+            }
+            catch (Exception e) when (plan is not null && e is InvalidDataException or FileNotFoundException or G3.Core.Options.G3OptionsException)
+            {
+                // A plan does nothing else: a bad experiment file or setting is a usage error (nothing was done).
+                await stderr.WriteLineAsync("eval: " + e.Message);
+                return ExitCodes.Usage;
+            }
             var run = outDir?.FullName ?? G3Paths.Resolve(Path.Combine("runs", experiment.Name));
-            Directory.CreateDirectory(run);
-            File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
 
-            var configuration = CliConfiguration.Build(parse.UnmatchedTokens);
             await using var services = CliServices.Build(configuration, LogLevel.Information);
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("eval");
             var world = new SyntheticFirstStartWorld();
@@ -84,6 +112,11 @@ internal static class EvalCommand
                 await FirstStart.EnsureStoreAsync(first, settings, model, world, _ => { }, log, token);
                 return await EvalStoreIndex.OpenAsync(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, stderr, token);
             }
+            if (plan is not null)
+                return await PlanAsync(new EvalPlanner(runtime, OpenStore), experiment, run, limit, plan, stdout, stderr, ct);
+
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
             ConsoleProgress? bar = null;
             var (ran, resumed, encoderCalls, batched, batchRuns, stopped) = await new EvalRunner(runtime, OpenStore, maxCost: maxCost).RunAsync(experiment, run, limit, p =>
             {
@@ -109,8 +142,36 @@ internal static class EvalCommand
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or G3.Core.Errors.G3Exception or G3.Core.Options.G3OptionsException or ArgumentException)
         {
             await stderr.WriteLineAsync("eval: " + e.Message);
-            return ExitCodes.Failure;
+            // A setting with a bad value (found when the services start) is, for a plan, which does nothing else, a usage error.
+            return plan is not null && e is G3.Core.Options.G3OptionsException ? ExitCodes.Usage : ExitCodes.Failure;
         }
+    }
+
+    private static async Task<int> PlanAsync(EvalPlanner planner, Experiment experiment, string run, int? limit, PlanRequest request, TextWriter stdout, TextWriter stderr,
+        CancellationToken ct)
+    {
+        ConsoleProgress? bar = null;
+        var plan = await planner.PlanAsync(experiment, run, limit, (done, total) =>
+        {
+            bar ??= new ConsoleProgress("plan", total);
+            bar.Report(done, "");
+        }, ct);
+        bar?.Complete(plan.Configurations.Sum(c => c.PairsLeft));
+        await stdout.WriteLineAsync(PlanReport.Markdown(plan));
+        if (request.Json is { } json)
+        {
+            try
+            {
+                File.WriteAllText(json.FullName, PlanReport.Json(plan));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"eval: cannot write the plan to '{json.FullName}': {e.Message}");
+                return ExitCodes.Failure;
+            }
+            await stdout.WriteLineAsync($"plan: {json.FullName}");
+        }
+        return ExitCodes.Ok;
     }
 
     /// <param name="Stopped">Where the last run stopped short of its end (the cost cap); null: it did not.</param>

@@ -4,6 +4,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Generation;
+using G3.Diversification.Planning;
 using G3.Diversification.Providers;
 using G3.Diversification.Prompts;
 using G3.Evaluation;
@@ -35,4 +36,8 @@ internal sealed class ExperimentRuntime(IServiceProvider services) : IExperiment
     public G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null,
         IReferenceStore? store = null, GenerationSettings? prompts = null) =>
         _pipelines.Create(provider, verifier, templates, imageEncoder ?? _model, store, prompts);
+
+    public G3Pipeline CreatePlanningPipeline(LmmCallPlan plan, string? provider, PromptTemplates? templates, IImageEncoder? imageEncoder = null,
+        IReferenceStore? store = null, GenerationSettings? prompts = null) =>
+        _pipelines.CreatePlanning(plan, provider, templates, imageEncoder ?? _model, store, prompts);
 }

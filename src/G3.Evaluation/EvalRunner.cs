@@ -118,7 +118,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
     }
 
     /// <summary>The photos a configuration asks about a row with: the row's image, or the first N photos of its place.</summary>
-    private static IReadOnlyList<string> Photos(ConfigurationSpec config, Mp16Record row, MultiViewDataset? views) =>
+    internal static IReadOnlyList<string> Photos(ConfigurationSpec config, Mp16Record row, MultiViewDataset? views) =>
         config.Views is > 1 ? views!.ViewsOf(row.Id, config.Views.Value) : [row.Id];
 
     private async Task<EvalRecord> EvaluateAsync(G3Pipeline pipeline, ConfigurationSpec config, Mp16Record row, MultiViewDataset? views, string images, CancellationToken ct)
@@ -172,12 +172,12 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         c.Source.ToString(), c.Point?.Latitude, c.Point?.Longitude, score, c.Outcome.ToString(), c.Variant?.Index, c.SampleIndex, rank ?? c.Rank);
 
     /// <summary>The configuration's selector; null keeps the runtime's own (the service's Pipeline:Selector).</summary>
-    private static G3.Core.Ports.IVerifier? Selector(string? name, IExperimentRuntime runtime) =>
+    internal static G3.Core.Ports.IVerifier? Selector(string? name, IExperimentRuntime runtime) =>
         string.IsNullOrWhiteSpace(name) ? null
         : SelectorCatalog.Find(name) is { } known ? runtime.Selector(known)
         : throw new InvalidDataException(SelectorCatalog.Unknown(name));
 
-    private static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)
+    internal static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)
     {
         var rows = new List<Mp16Record>();
         await foreach (var r in Mp16CsvReader.ReadAsync(experiment.Dataset.Metadata, null, ct))

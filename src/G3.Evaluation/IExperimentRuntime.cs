@@ -2,6 +2,7 @@ using G3.Core.Options;
 using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Generation;
+using G3.Diversification.Planning;
 using G3.Diversification.Providers;
 using G3.Diversification.Prompts;
 
@@ -35,4 +36,11 @@ public interface IExperimentRuntime
     /// <summary>A pipeline with <paramref name="provider"/> (null: the default), <paramref name="verifier"/> (null: the model's verifier)
     /// and optionally other prompt templates, image encoder and store; <paramref name="prompts"/> picks prompts and execution settings by name.</summary>
     G3Pipeline CreatePipeline(string? provider, IVerifier? verifier, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null, GenerationSettings? prompts = null);
+
+    /// <summary>
+    /// A pipeline as <see cref="CreatePipeline"/> builds it whose LMM stage asks no provider: it records in <paramref name="plan"/>
+    /// the calls the run would still need after the LMM response cache (g3 eval --plan).
+    /// </summary>
+    G3Pipeline CreatePlanningPipeline(LmmCallPlan plan, string? provider, PromptTemplates? templates, IImageEncoder? imageEncoder = null, IReferenceStore? store = null,
+        GenerationSettings? prompts = null) => throw new NotSupportedException("this runtime cannot plan LMM calls");
 }

@@ -4,6 +4,7 @@ using G3.Core.Usage;
 using G3.Diversification.Caching;
 using G3.Diversification.Orchestration;
 using G3.Diversification.Parsing;
+using G3.Diversification.Planning;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 using G3.Diversification.Resilience;
@@ -45,13 +46,20 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
     private readonly ProviderChain _chain;
     // The cache key's prompt templates, parsed once per prompt (one-call-per-sample providers make K×N calls per request).
     private readonly Dictionary<string, IPromptTemplate> _keyTemplates;
+    private readonly LmmCallPlan? _plan;
 
     /// <param name="kernel">
     /// A kernel holding the chat client of <paramref name="provider"/> and of each of its fallbacks as keyed services
     /// (see LmmProviderRegistry.Kernel). Each is looked up by name here, once: every call goes to the client found now.
     /// </param>
-    public LmmCandidateGenerator(Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, ResponseCache cache, GenerationSettings? settings = null)
+    /// <param name="plan">
+    /// Plan mode: no provider is asked. Each request looks its samples up in the cache as a run would, records the calls still
+    /// needed in <paramref name="plan"/>, and returns the cached answers, the other samples as failures ("planned, not asked").
+    /// </param>
+    public LmmCandidateGenerator(Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, ResponseCache cache, GenerationSettings? settings = null,
+        LmmCallPlan? plan = null)
     {
+        _plan = plan;
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(provider);
         _settings = settings ?? new GenerationSettings();
@@ -75,8 +83,8 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
     {
         cancellationToken.ThrowIfCancellationRequested();
         var promptName = request.Similar.Count == 0 ? _settings.ZeroShotPrompt : _settings.RagPrompt;
-        // With the cache off no key is looked up or stored, so the key's render is skipped.
-        var keyTemplate = _cache.Mode == CacheMode.Off ? null : _keyTemplates[promptName];
+        // With the cache off no key is looked up or stored, so the key's render is skipped (a plan still needs the prompt's text).
+        var keyTemplate = _cache.Mode == CacheMode.Off && _plan is null ? null : _keyTemplates[promptName];
         var chain = new List<ProviderRequest>();
         foreach (var (member, kernel) in _provider.Chain.Zip(_members))
             chain.Add(await ProviderRequest.BuildAsync(kernel, member, _prompts, promptName, _settings.PromptSettings, keyTemplate, request, cancellationToken).ConfigureAwait(false));
@@ -89,6 +97,11 @@ public sealed class LmmCandidateGenerator : ICandidateGenerator
                 await ReplayAsync(fallback, samples, texts, request.Calls, cancellationToken).ConfigureAwait(false);
 
         var missing = samples.Where(i => !texts.ContainsKey(i)).ToList();
+        if (_plan is not null)
+        {
+            _plan.Record(chain[0], samples, missing, sharesAnswers: _cache.Mode == CacheMode.ReadWrite);
+            return samples.Select(i => ToCandidate(request.Variant, i, texts.GetValueOrDefault(i), "planned, not asked")).ToList();
+        }
         ProviderAnswers? fetched = null;
         if (missing.Count > 0)
         {

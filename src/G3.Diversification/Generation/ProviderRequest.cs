@@ -30,10 +30,12 @@ internal sealed class ProviderRequest
     private readonly string _keyPrompt;
     private readonly string _imagesKey;
     private readonly Sampling _sampling;
+    private readonly IReadOnlyList<QueryImage> _photos;
 
     private ProviderRequest(Kernel kernel, LmmProviderInfo provider, KernelFunction function, PromptExecutionSettings settings, KernelArguments arguments,
-        string keyPrompt, string imagesKey, Sampling sampling)
+        string keyPrompt, string imagesKey, Sampling sampling, IReadOnlyList<QueryImage> photos)
     {
+        _photos = photos;
         Kernel = kernel;
         Provider = provider;
         Function = function;
@@ -53,7 +55,8 @@ internal sealed class ProviderRequest
 
     /// <param name="kernel">The kernel whose only chat service is <paramref name="provider"/>'s pipeline.</param>
     /// <param name="profile">The experiment's sampling profile; null = the provider's own.</param>
-    /// <param name="keyTemplate">The prompt's template, rendered (photos left out) into the cache key; null with the cache off.</param>
+    /// <param name="keyTemplate">The prompt's template, rendered (photos left out) into the cache key and the call's preview; null with the cache off
+    /// (and no plan asked for).</param>
     public static async Task<ProviderRequest> BuildAsync(Kernel kernel, LmmProviderInfo provider, PromptTemplates prompts, string promptName, string? profile,
         IPromptTemplate? keyTemplate, GenerationRequest request, CancellationToken cancellationToken)
     {
@@ -73,7 +76,7 @@ internal sealed class ProviderRequest
         arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(_ => "(image)"));
         var keyPrompt = keyTemplate is null ? string.Empty : await keyTemplate.RenderAsync(kernel, arguments, cancellationToken).ConfigureAwait(false);
         arguments[ImageVariable] = PromptTemplates.ImageTags(images.Select(DataUri));
-        return new ProviderRequest(kernel, provider, prompts.Function(promptName), settings, arguments, keyPrompt, imagesKey, Sampling.From(settings, profile ?? provider.PromptSettings, provider.StructuredOutput));
+        return new ProviderRequest(kernel, provider, prompts.Function(promptName), settings, arguments, keyPrompt, imagesKey, Sampling.From(settings, profile ?? provider.PromptSettings, provider.StructuredOutput), images);
     }
 
     /// <summary>The cache key of sample <paramref name="sampleIndex"/> as this provider answers it.</summary>
@@ -115,6 +118,15 @@ internal sealed class ProviderRequest
 
     private static string DataUri(QueryImage image) => s_dataUris.GetValue(image, static i =>
         $"data:{ImageMediaType.Sniff(i.Bytes.Span, i.MediaType)};base64,{Convert.ToBase64String(i.Bytes.Span)}");
+
+    /// <summary>
+    /// The messages one call sends, as a plan sees them before any call: the rendered prompt (from the cache key's render, so
+    /// built only when a key template was given) with this provider's photos in its image slots.
+    /// </summary>
+    public IReadOnlyList<ChatMessage> PreviewMessages() => Planning.RenderedPrompt.ToMessages(_keyPrompt, _photos);
+
+    /// <summary>The options of one call asking for <paramref name="choices"/> samples (completion limit, image detail, choices).</summary>
+    public ChatOptions PreviewOptions(int choices) => (LmmCallSettings.Of(_settings) with { Choices = choices }).ApplyTo(_settings.Clone()).ToChatOptions(null);
 
     /// <summary>The settings that change an answer, as the cache key records them.</summary>
     private sealed record Sampling(double? Temperature, int MaxTokens, string ImageDetail, string Profile, string StructuredOutput)

@@ -18,6 +18,10 @@ public static class LmmChatClientBuilderExtensions
     public static ChatClientBuilder UseConcurrencyLimit(this ChatClientBuilder builder, LmmConcurrencyLimiter limiter) =>
         builder.Use(inner => new ConcurrencyLimitingChatClient(inner, limiter));
 
+    /// <summary>Waits for the provider's rate limits (one request permit, and the call's estimated tokens) before each call.</summary>
+    public static ChatClientBuilder UseRateLimit(this ChatClientBuilder builder, LmmRateLimiter? limiter, Tokens.TokenEstimator estimator) =>
+        limiter is null ? builder : builder.Use(inner => new RateLimitingChatClient(inner, limiter, estimator));
+
     /// <summary>Gives images without a detail hint the request's default detail.</summary>
     public static ChatClientBuilder UseImageDetail(this ChatClientBuilder builder) =>
         builder.Use(inner => new ImageDetailChatClient(inner));

@@ -108,6 +108,21 @@ public sealed record LmmProviderOptions
     /// <summary>What the model bills, for experiments' cost estimates and budgets; null: unknown (costs are reported as unknown).</summary>
     public LmmPrice? Price { get; init; }
 
+    /// <summary>
+    /// Calls per minute this provider allows; null: no limit. Calls are spaced evenly (one every 60 s / this, widened by 1 %),
+    /// never in a burst, so no 60-second window holds more; every attempt takes a permit, a retry after a 429 included.
+    /// </summary>
+    public int? RequestsPerMinute { get; init; }
+
+    /// <summary>
+    /// Tokens per minute this provider allows; null: no limit. Each call takes its estimated input tokens plus its completion
+    /// limit (<see cref="Tokens"/>) from a bucket that holds one minute's worth and refills evenly.
+    /// </summary>
+    public int? TokensPerMinute { get; init; }
+
+    /// <summary>How this provider counts tokens, for plans and the tokens-per-minute limit.</summary>
+    public G3.Diversification.Tokens.LmmTokenOptions Tokens { get; init; } = new();
+
     /// <summary>Timeout, retries, circuit breaker and hedging for calls to this provider.</summary>
     public LmmResilienceOptions Resilience { get; init; } = new();
 
@@ -125,7 +140,8 @@ public sealed record LmmProviderOptions
     {
         builder.Append($"Kind = {Kind}, Model = {Model}, Endpoint = {Endpoint}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")}, ");
         builder.Append($"Deployment = {Deployment}, ApiVersion = {ApiVersion}, PromptSettings = {PromptSettings}, StructuredOutput = {StructuredOutput}, ");
-        builder.Append($"TokenLimitField = {TokenLimitField}, MaxImages = {MaxImages}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Price = {Price}, Resilience = {Resilience}");
+        builder.Append($"TokenLimitField = {TokenLimitField}, MaxImages = {MaxImages}, SupportsN = {SupportsN}, KeepAlive = {KeepAlive}, Fallbacks = [{string.Join(", ", Fallbacks)}], Price = {Price}, ");
+        builder.Append($"RequestsPerMinute = {RequestsPerMinute}, TokensPerMinute = {TokensPerMinute}, Tokens = {Tokens}, Resilience = {Resilience}");
         return true;
     }
 }

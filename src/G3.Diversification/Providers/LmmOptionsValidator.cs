@@ -1,4 +1,5 @@
 using G3.Diversification.Resilience;
+using G3.Diversification.Tokens;
 
 namespace G3.Diversification.Providers;
 
@@ -92,7 +93,34 @@ public static class LmmOptionsValidator
             if (price.OutputPerMillionTokens < 0) errors.Add($"{at}:Price:OutputPerMillionTokens must not be negative (was {price.OutputPerMillionTokens}).");
             if (price.PerImage < 0) errors.Add($"{at}:Price:PerImage must not be negative (was {price.PerImage}).");
         }
+        if (p.RequestsPerMinute is < 1 or > MaxPerMinute)
+            errors.Add($"{at}:RequestsPerMinute must be in 1..{MaxPerMinute} (was {p.RequestsPerMinute}); leave it out for no limit.");
+        if (p.TokensPerMinute is < 1 or > MaxPerMinute)
+            errors.Add($"{at}:TokensPerMinute must be in 1..{MaxPerMinute} (was {p.TokensPerMinute}); leave it out for no limit.");
+        ValidateTokens($"{at}:Tokens", p.Tokens, errors);
         ValidateResilience($"{at}:Resilience", p.Resilience, errors);
+    }
+
+    // A billion per minute is far beyond any provider's tier; it keeps the limiters' arithmetic in int.
+    private const int MaxPerMinute = 1_000_000_000;
+
+    private static void ValidateTokens(string at, LmmTokenOptions t, List<string> errors)
+    {
+        if (t.Encoding is { } encoding && !TextTokenizers.All.Contains(encoding))
+            errors.Add($"{at}:Encoding is '{encoding}'; use one of {string.Join(", ", TextTokenizers.All)}, or leave it out for the model's own.");
+        if (t.PerMessage is < 0 or > 1000)
+            errors.Add($"{at}:PerMessage must be in 0..1000 (was {t.PerMessage}).");
+        if (t.PerCall is < 0 or > 1000)
+            errors.Add($"{at}:PerCall must be in 0..1000 (was {t.PerCall}).");
+        var i = t.Images;
+        if (i.Rule is { } rule && !ImageTokenRules.All.Contains(rule))
+            errors.Add($"{at}:Images:Rule is '{rule}'; use one of {string.Join(", ", ImageTokenRules.All)}, or leave it out for the kind's own.");
+        foreach (var (name, value) in new[] { ("LowDetail", i.LowDetail), ("Base", i.Base), ("PerTile", i.PerTile), ("Fixed", i.Fixed) })
+            if (value is < 0 or > 100_000)
+                errors.Add($"{at}:Images:{name} must be in 0..100000 (was {value}).");
+        foreach (var (name, value) in new[] { ("TileSize", i.TileSize), ("MaxSide", i.MaxSide), ("ShortSide", i.ShortSide) })
+            if (value is < 1 or > 100_000)
+                errors.Add($"{at}:Images:{name} must be in 1..100000 pixels (was {value}).");
     }
 
     private static void ValidateResilience(string at, LmmResilienceOptions r, List<string> errors)

@@ -39,6 +39,9 @@ public sealed class LmmProviderRegistry : IDisposable
     /// <summary>The global in-flight limiter every provider shares.</summary>
     public LmmConcurrencyLimiter Limiter { get; }
 
+    /// <summary>The rate limiters of the providers that set RequestsPerMinute or TokensPerMinute, by name (one per provider, shared by every call to it).</summary>
+    public IReadOnlyDictionary<string, LmmRateLimiter> RateLimiters { get; private init; } = new Dictionary<string, LmmRateLimiter>();
+
     /// <summary>The kernel whose chat services are the providers' request pipelines, keyed by provider name.</summary>
     public Kernel Kernel { get; }
 
@@ -70,6 +73,7 @@ public sealed class LmmProviderRegistry : IDisposable
         // Each provider's own pipeline, once (one breaker per provider, shared by every chain it appears in).
         var pipelines = new Dictionary<string, IChatClient>(StringComparer.OrdinalIgnoreCase);
         var circuits = new Dictionary<string, CircuitBreakerStateProvider>(StringComparer.OrdinalIgnoreCase);
+        var rateLimiters = new Dictionary<string, LmmRateLimiter>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, provider) in configured.Where(p => p.Value.Kind != LmmProviderKinds.None))
         {
             var kind = ProviderKinds.Get(provider.Kind);
@@ -77,7 +81,13 @@ public sealed class LmmProviderRegistry : IDisposable
             owned.Add(raw);
             owned.Add(http);
             var circuit = circuits[name] = new CircuitBreakerStateProvider();
-            pipelines[name] = builder.BuildProviderPipeline(name, provider.Model, provider.Resilience, limiter, raw, circuit);
+            var rate = LmmRateLimiter.For(provider);
+            if (rate is not null)
+            {
+                owned.Add(rate);
+                rateLimiters[name] = rate;
+            }
+            pipelines[name] = builder.BuildProviderPipeline(name, provider.Model, provider.Resilience, limiter, raw, circuit, rate, new Tokens.TokenEstimator(provider));
         }
 
         var infos = configured.ToDictionary(kv => kv.Key, kv => Info(kv.Key, kv.Value), StringComparer.OrdinalIgnoreCase);
@@ -95,7 +105,7 @@ public sealed class LmmProviderRegistry : IDisposable
         }
         var chainContext = new LmmChainContext(time, options.Budget, circuits);
         var kernel = LmmKernel.Create(pipelines.Select(p => (Canonical(configured, p.Key), p.Value)), loggerFactory, chainContext);
-        return new LmmProviderRegistry(providers, Canonical(configured, options.Default), limiter, kernel, owned);
+        return new LmmProviderRegistry(providers, Canonical(configured, options.Default), limiter, kernel, owned) { RateLimiters = rateLimiters };
     }
 
     private static LmmProviderInfo Info(string name, LmmProviderOptions p) =>

@@ -4,6 +4,7 @@ using G3.Core.Pipeline;
 using G3.Core.Ports;
 using G3.Diversification.Caching;
 using G3.Diversification.Generation;
+using G3.Diversification.Planning;
 using G3.Diversification.Prompts;
 using G3.Diversification.Providers;
 
@@ -43,13 +44,22 @@ public sealed class G3Pipelines(
         IReferenceStore? referenceStore = null, GenerationSettings? prompts = null) =>
         Create(Provider(provider), selector, templates, encoder, referenceStore, prompts);
 
+    /// <summary>
+    /// A pipeline like <see cref="Create(string?, IVerifier?, PromptTemplates?, IImageEncoder?, IReferenceStore?, GenerationSettings?)"/>
+    /// whose generator asks no provider: it records in <paramref name="plan"/> the LMM calls the same requests would still need
+    /// after this cache (same keys, same lookups).
+    /// </summary>
+    public G3Pipeline CreatePlanning(LmmCallPlan plan, string? provider, PromptTemplates? templates = null, IImageEncoder? encoder = null,
+        IReferenceStore? referenceStore = null, GenerationSettings? prompts = null) =>
+        Create(Provider(provider), null, templates, encoder, referenceStore, prompts, plan ?? throw new ArgumentNullException(nameof(plan)));
+
     // The provider is resolved by name once, by the caller; its pipeline's generator takes it from here.
     private G3Pipeline Create(ILmmProvider lmm, IVerifier? selector = null, PromptTemplates? templates = null, IImageEncoder? encoder = null,
-        IReferenceStore? referenceStore = null, GenerationSettings? prompts = null)
+        IReferenceStore? referenceStore = null, GenerationSettings? prompts = null, LmmCallPlan? plan = null)
     {
         ICandidateGenerator? generator = lmm.Info.Kind == LmmProviderKinds.None
             ? null
-            : new LmmCandidateGenerator(providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, cache, prompts);
+            : new LmmCandidateGenerator(providers.Kernel, lmm.Info, templates ?? PromptTemplates.Default, cache, prompts, plan);
         return new G3Pipeline(encoder ?? imageEncoder, referenceStore ?? store, selector ?? verifier, generator, outOfDistribution, levels)
         {
             ViewAgreementThreshold = manifest.ViewAgreement?.Threshold,

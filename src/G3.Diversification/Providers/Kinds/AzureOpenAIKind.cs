@@ -15,6 +15,8 @@ internal sealed class AzureOpenAIKind : ILmmProviderKind
 
     public string DefaultPromptSettings => "gpt4v";
 
+    public string DefaultImageTokenRule => Tokens.ImageTokenRules.Tiles;
+
     public int MaxSamplesPerCall(LmmProviderOptions options) => LmmProviderOptions.MaxChoicesPerCall;
 
     public void Validate(string at, string name, LmmProviderOptions options, List<string> errors)

@@ -26,4 +26,7 @@ public interface ILmmProviderKind
 
     /// <summary>The prompt-settings profile when <see cref="LmmProviderOptions.PromptSettings"/> is unset.</summary>
     string DefaultPromptSettings { get; }
+
+    /// <summary>How an image is counted in input tokens when Tokens:Images:Rule is unset: tiles (OpenAI's rule) or fixed (one vision input size, as LLaVA).</summary>
+    string DefaultImageTokenRule { get; }
 }

@@ -15,6 +15,8 @@ internal sealed class OllamaKind : ILmmProviderKind
 
     public string DefaultPromptSettings => "llava";
 
+    public string DefaultImageTokenRule => Tokens.ImageTokenRules.Fixed;
+
     public int MaxSamplesPerCall(LmmProviderOptions options) => 1;
 
     public void Validate(string at, string name, LmmProviderOptions options, List<string> errors)

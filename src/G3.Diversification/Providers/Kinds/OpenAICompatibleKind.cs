@@ -11,6 +11,8 @@ internal sealed class OpenAICompatibleKind : ILmmProviderKind
 
     public string DefaultPromptSettings => "gpt4v";
 
+    public string DefaultImageTokenRule => Tokens.ImageTokenRules.Fixed;
+
     /// <summary>Servers that ignore <c>n</c> (some llama.cpp builds) are set SupportsN = false: then N calls.</summary>
     public int MaxSamplesPerCall(LmmProviderOptions options) => options.SupportsN ? LmmProviderOptions.MaxChoicesPerCall : 1;
 
