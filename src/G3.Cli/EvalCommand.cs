@@ -56,6 +56,8 @@ internal static class EvalCommand
                 return ExitCodes.Usage;
             }
             var experiment = Experiment.Load(file.FullName);
+            if (experiment.Dataset.World is { } testWorld)
+                await EvalSyntheticSplits.EnsureAsync(testWorld, testWorld.Folder, stderr, ct);
             var run = outDir?.FullName ?? G3Paths.Resolve(Path.Combine("runs", experiment.Name));
             Directory.CreateDirectory(run);
             File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
@@ -82,6 +84,7 @@ internal static class EvalCommand
                 await StoreBuildNotice.WriteAsync(first, settings, model, world, stderr, "eval",
                     "for the rows that name it; --limit does not shrink it, as those rows retrieve from the whole database");
                 await FirstStart.EnsureStoreAsync(first, settings, model, world, _ => { }, log, token);
+                await EvalStoreExtras.EnsureAsync(spec, settings, model, stderr, token);
                 return await EvalStoreIndex.OpenAsync(settings, manifest.Id, manifest.RequireImage().Retrieval.Dimension, stderr, token);
             }
             ConsoleProgress? bar = null;

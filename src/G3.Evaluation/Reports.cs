@@ -9,7 +9,8 @@ internal static class Reports
         var records = ResultsFile.Read(runDirectory);
         var metrics = EvalMetrics.Compute(records);
         var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
-        var markdown = (stopped is null ? "" : $"**Incomplete run: {stopped}.**\n\n") + ReportWriter.Markdown(metrics, published) + MultiViewReport.Markdown(records, metrics)
+        var markdown = (stopped is null ? "" : $"**Incomplete run: {stopped}.**\n\n") + ReportWriter.Markdown(metrics, published) + "\n" + IntervalReport.Markdown(records)
+            + MultiViewReport.Markdown(records, metrics)
             + "\n" + ReportWriter.UsageMarkdown(metrics);
         // Answers per level (country, region, city), when the run recorded them.
         var levels = LevelMetrics.Compute(records);

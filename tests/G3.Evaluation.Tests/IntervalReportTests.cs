@@ -1,0 +1,32 @@
+namespace G3.Evaluation.Tests;
+
+public sealed class IntervalReportTests
+{
+    private static EvalRecord R(string config, int image, double? error) => new()
+    {
+        Configuration = config, ImageId = $"q{image}", TrueLatitude = 0, TrueLongitude = 0, ErrorKm = error, Error = error is null ? "failed" : null,
+    };
+
+    [Fact]
+    public void Each_configuration_gets_its_accuracy_interval_and_its_paired_gain_over_the_first()
+    {
+        // 200 images: the baseline is within 25 km on the first 60; the other on the first 80 (gains 20, loses none),
+        // and image 199 failed for it (a miss, as in the accuracy table).
+        var records = Enumerable.Range(0, 200).Select(i => R("top-1", i, i < 60 ? 10 : 5000))
+            .Concat(Enumerable.Range(0, 200).Select(i => R("consensus", i, i == 199 ? null : i < 80 ? 10 : 5000))).ToList();
+        var md = IntervalReport.Markdown(records);
+
+        var top1 = BootstrapInterval.Mean(Enumerable.Range(0, 200).Select(i => i < 60 ? 100.0 : 0).ToArray());
+        Assert.Contains($"| top-1 | 0.0 [0.0, 0.0] | 30.0 [{top1.Low:0.0}, {top1.High:0.0}] |", md, StringComparison.Ordinal);
+        var gain = md.Split('\n').Single(l => l.StartsWith("| consensus |", StringComparison.Ordinal) && l.Contains('+', StringComparison.Ordinal));
+        Assert.StartsWith("| consensus | 0.0 [0.0, 0.0] | +10.0 [+", gain, StringComparison.Ordinal);
+        Assert.EndsWith("| 200 |", gain.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("Paired gain over \"top-1\"", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_records_no_section()
+    {
+        Assert.Equal("", IntervalReport.Markdown([]));
+    }
+}
