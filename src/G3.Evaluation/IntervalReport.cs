@@ -7,7 +7,8 @@ namespace G3.Evaluation;
 /// <summary>
 /// The report's 95 % intervals (<see cref="BootstrapInterval"/>, seeded, resampling the images): each configuration's
 /// accuracy at every distance, and its paired gain over the first configuration (the table's baseline, e.g. top-1
-/// retrieval) on the images both answered for. A failed image counts as a miss, as in the accuracy table.
+/// retrieval) on the images both answered for. A failed image counts as a miss, as in the accuracy table. Images are
+/// taken in id order, so two configurations with the same outcomes get the same interval whatever order the run wrote them in.
 /// </summary>
 public static class IntervalReport
 {
@@ -25,7 +26,7 @@ public static class IntervalReport
         foreach (var (name, hits) in byConfiguration)
         {
             var cells = Enumerable.Range(0, AccuracyThresholds.StandardKm.Count)
-                .Select(t => Format(BootstrapInterval.Mean(hits.Values.Select(h => h[t]).ToArray()), signed: false));
+                .Select(t => Format(BootstrapInterval.Mean(hits.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Value[t]).ToArray()), signed: false));
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", cells)} | {hits.Count} |");
         }
         if (byConfiguration.Count < 2) return sb.ToString();

@@ -25,6 +25,16 @@ public sealed class IntervalReportTests
     }
 
     [Fact]
+    public void The_same_outcomes_written_in_another_order_get_the_same_interval()
+    {
+        // A run with concurrency writes lines out of order; "first valid" equals top-1 image for image without an LMM.
+        var records = Enumerable.Range(0, 300).Select(i => R("top-1", i, i % 3 == 0 ? 10 : 5000))
+            .Concat(Enumerable.Range(0, 300).Reverse().Select(i => R("first valid", i, i % 3 == 0 ? 10 : 5000))).ToList();
+        var rows = IntervalReport.Markdown(records).Split('\n').Where(l => l.Contains("] |", StringComparison.Ordinal)).Take(2).ToArray();
+        Assert.Equal(rows[0].Replace("| top-1 |", "", StringComparison.Ordinal), rows[1].Replace("| first valid |", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_records_no_section()
     {
         Assert.Equal("", IntervalReport.Markdown([]));

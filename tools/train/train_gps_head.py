@@ -1,17 +1,16 @@
 #!/usr/bin/python3
 """Retrains g3-mini's GPS head (e_gps^image, the verifier's image side) on more photos, the rest frozen.
 
-Run with Debian's interpreter, CPU only, after train_g3_mini.py:
+Run with Debian's interpreter, CPU only. The shipped head's recipe is tools/train/rebuild.sh, which
+generates the worlds and runs:
 
-    for s in 3 4 5 6 7; do
-      dotnet src/G3.Cli/bin/Release/net10.0/g3.dll synth --seed $s --database 1 --queries 25000 \
-        --out data/mp16pro/generated/gps-head/seed$s
-    done
-    /usr/bin/python3 tools/train/train_gps_head.py --checkpoint data/mp16pro/generated/world/cache/g3-mini.pt \
-        --extra data/mp16pro/generated/gps-head/seed3,...,seed7 --heldout data/mp16pro/generated/heldout
+    /usr/bin/python3 tools/train/train_gps_head.py --base-onnx models/g3-mini --logit-scale 38.28876876831055 \
+        --world WORLD --heldout HELDOUT --extra SEED3,SEED4,SEED5,SEED6,SEED7 --out OUT
 
---checkpoint is the v2 weights train_g3_mini.py wrote (WORLD/cache/g3-mini.pt; the log names the file
-used). Each extra world's crops are cached under its own cache/ folder on first use.
+--base-onnx takes the frozen parts from a model folder's image.onnx and location.onnx (onnx_base.py);
+--checkpoint takes them from train_g3_mini.py's weights (WORLD/cache/g3-mini.pt) instead. The log
+names the base it used and how many photos each world gave. Each extra world's crops are cached under
+its own cache/ folder on first use.
 
 Why: the verifier's head is a parametric model of "where does this look like", and with the 20,000
 database photos alone it stays below nearest-neighbour retrieval (model card). A head learns that
