@@ -47,7 +47,7 @@ internal static class EvalCommand
             if (reportDir is not null)
             {
                 var meta = ReadRunInfo(reportDir.FullName);
-                await stdout.WriteLineAsync(Reports.Write(reportDir.FullName, meta.Name, meta.Kind, meta.Stopped));
+                await stdout.WriteLineAsync(Reports.Write(reportDir.FullName, meta.Name, meta.Kind, meta.Stopped, meta.Baselines));
                 return 0;
             }
             if (file is null)
@@ -60,7 +60,7 @@ internal static class EvalCommand
                 await EvalSyntheticSplits.EnsureAsync(testWorld, testWorld.Folder, stderr, ct);
             var run = outDir?.FullName ?? G3Paths.Resolve(Path.Combine("runs", experiment.Name));
             Directory.CreateDirectory(run);
-            File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind)));
+            File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind, Baselines: experiment.Baselines)));
 
             var configuration = CliConfiguration.Build(parse.UnmatchedTokens);
             await using var services = CliServices.Build(configuration, LogLevel.Information);
@@ -96,8 +96,8 @@ internal static class EvalCommand
             bar?.Complete(ran + resumed);
             await stdout.WriteLineAsync($"eval: {ran} evaluated, {resumed} already in {Path.Combine(run, ResultsFile.FileName)}, {encoderCalls} images encoded ({batched} in {batchRuns} batched model runs), LMM cache {cache.Hits} hits / {cache.Writes} new answers / {cache.InFlight.Shared} shared in flight");
             if (stopped is not null)
-                File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind, stopped.Describe())));
-            await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind, stopped?.Describe()));
+                File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new RunInfo(experiment.Name, experiment.Dataset.Kind, stopped.Describe(), experiment.Baselines)));
+            await stdout.WriteLineAsync(Reports.Write(run, experiment.Name, experiment.Dataset.Kind, stopped?.Describe(), experiment.Baselines));
             await stdout.WriteLineAsync($"reports: {run}/report.md, report.csv, report.json, accuracy.svg");
             if (stopped is null) return 0;
             // Like Ctrl-C: every finished result is kept and a rerun resumes.
@@ -117,7 +117,8 @@ internal static class EvalCommand
     }
 
     /// <param name="Stopped">Where the last run stopped short of its end (the cost cap); null: it did not.</param>
-    private sealed record RunInfo(string Name, string Kind, string? Stopped = null);
+    /// <param name="Baselines">The experiment's rows that name their own baseline, so a re-rendered report compares the same pairs.</param>
+    private sealed record RunInfo(string Name, string Kind, string? Stopped = null, IReadOnlyDictionary<string, string>? Baselines = null);
 
     private static RunInfo ReadRunInfo(string run)
     {

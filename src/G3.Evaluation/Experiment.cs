@@ -55,6 +55,10 @@ internal sealed record Experiment
         return experiment with { Dataset = experiment.Dataset.ResolvedAgainst(baseDir) };
     }
 
+    /// <summary>The rows that name their own baseline for the report's paired gain: row → baseline.</summary>
+    public IReadOnlyDictionary<string, string> Baselines =>
+        Configurations.Where(c => c.Baseline is not null).ToDictionary(c => c.Name, c => c.Baseline!, StringComparer.Ordinal);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -77,6 +81,12 @@ internal sealed record Experiment
         if (Limit is < 1) problems.Add("'limit' must be positive.");
         if (MaxCost is < 0) problems.Add("'maxCost' must not be negative.");
         if (Dataset is not null) problems.AddRange(Dataset.Problems());
+        if (Defaults?.Baseline is not null) problems.Add("'defaults' cannot name a 'baseline': each row names its own.");
+        foreach (var c in (Configurations ?? []).Where(c => c.Baseline is not null))
+        {
+            if (c.Baseline == c.Name) problems.Add($"configuration '{c.Name}' names itself as its baseline.");
+            else if (!Configurations!.Any(o => o.Name == c.Baseline)) problems.Add($"configuration '{c.Name}': baseline '{c.Baseline}' is not a configuration of this file.");
+        }
         foreach (var c in Configurations ?? [])
             if (c.Store?.Extra is { } extra)
                 problems.AddRange(extra.SelectMany((e, i) => e.Problems($"configuration '{c.Name}': store.extra[{i}]")));
@@ -136,9 +146,10 @@ internal sealed record DatasetSpec(string Kind, string? Metadata = null, string?
 /// <param name="PromptSettings">The prompts' execution-settings profile by name (e.g. "gpt4v", "llava"); default: the provider's own.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
 /// <param name="Views">Photos per query: 1 (default) asks with the row's image; N asks with the first N photos of its place (the dataset's views file).</param>
+/// <param name="Baseline">The configuration the report's paired gain compares this row with (default: the first configuration); never inherited from the defaults.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
-    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null, int? Views = null)
+    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null, int? Views = null, string? Baseline = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
     {

@@ -6,13 +6,13 @@ namespace G3.Evaluation;
 
 /// <summary>
 /// The report's 95 % intervals (<see cref="BootstrapInterval"/>, seeded, resampling the images): each configuration's
-/// accuracy at every distance, and its paired gain over the first configuration (the table's baseline, e.g. top-1
-/// retrieval) on the images both answered for. A failed image counts as a miss, as in the accuracy table. Images are
+/// accuracy at every distance, and its paired gain over its baseline (the first configuration, e.g. top-1 retrieval,
+/// unless the experiment names another for the row) on the images both were asked. A failed image counts as a miss, as in the accuracy table. Images are
 /// taken in id order, so two configurations with the same outcomes get the same interval whatever order the run wrote them in.
 /// </summary>
 public static class IntervalReport
 {
-    public static string Markdown(IReadOnlyList<EvalRecord> records)
+    public static string Markdown(IReadOnlyList<EvalRecord> records, IReadOnlyDictionary<string, string>? baselines = null)
     {
         var byConfiguration = records.GroupBy(r => r.Configuration)
             .Select(g => (Name: g.Key, Hits: g.GroupBy(r => r.ImageId).ToDictionary(i => i.Key, i => Hits(i.Last())))).ToList();
@@ -31,16 +31,22 @@ public static class IntervalReport
         }
         if (byConfiguration.Count < 2) return sb.ToString();
 
-        var (baseName, baseHits) = byConfiguration[0];
-        sb.AppendLine(CultureInfo.InvariantCulture, $"\nPaired gain over \"{baseName}\" in points (the same images on both sides), estimate [low, high]:\n");
-        sb.AppendLine(header).AppendLine(rule);
+        var first = byConfiguration[0].Name;
+        var hitsOf = byConfiguration.ToDictionary(c => c.Name, c => c.Hits, StringComparer.Ordinal);
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"\nPaired gain over the baseline in points (the same images on both sides), estimate [low, high]; the baseline is \"{first}\" unless the experiment names another:\n");
+        sb.AppendLine(header.Replace("| Configuration |", "| Configuration | Baseline |", StringComparison.Ordinal))
+            .AppendLine(rule.Replace("|---|", "|---|---|", StringComparison.Ordinal));
         foreach (var (name, hits) in byConfiguration.Skip(1))
         {
+            var baseName = baselines is not null && baselines.TryGetValue(name, out var named) && hitsOf.ContainsKey(named) ? named : first;
+            if (baseName == name) continue;
+            var baseHits = hitsOf[baseName];
             var shared = hits.Keys.Where(baseHits.ContainsKey).Order(StringComparer.Ordinal).ToArray();
             if (shared.Length == 0) continue;
             var cells = Enumerable.Range(0, AccuracyThresholds.StandardKm.Count).Select(t => Format(BootstrapInterval.PairedDifference(
                 shared.Select(id => hits[id][t]).ToArray(), shared.Select(id => baseHits[id][t]).ToArray()), signed: true));
-            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", cells)} | {shared.Length} |");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {baseName} | {string.Join(" | ", cells)} | {shared.Length} |");
         }
         return sb.ToString();
     }

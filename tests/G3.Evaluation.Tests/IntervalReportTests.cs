@@ -19,9 +19,22 @@ public sealed class IntervalReportTests
         var top1 = BootstrapInterval.Mean(Enumerable.Range(0, 200).Select(i => i < 60 ? 100.0 : 0).ToArray());
         Assert.Contains($"| top-1 | 0.0 [0.0, 0.0] | 30.0 [{top1.Low:0.0}, {top1.High:0.0}] |", md, StringComparison.Ordinal);
         var gain = md.Split('\n').Single(l => l.StartsWith("| consensus |", StringComparison.Ordinal) && l.Contains('+', StringComparison.Ordinal));
-        Assert.StartsWith("| consensus | 0.0 [0.0, 0.0] | +10.0 [+", gain, StringComparison.Ordinal);
+        Assert.StartsWith("| consensus | top-1 | 0.0 [0.0, 0.0] | +10.0 [+", gain, StringComparison.Ordinal);
         Assert.EndsWith("| 200 |", gain.TrimEnd(), StringComparison.Ordinal);
-        Assert.Contains("Paired gain over \"top-1\"", md, StringComparison.Ordinal);
+        Assert.Contains("the baseline is \"top-1\" unless", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_row_that_names_its_baseline_is_compared_with_it()
+    {
+        // Two stores: each store's consensus row is compared with the top-1 row of the same store.
+        var records = Enumerable.Range(0, 100).SelectMany(i => new[]
+        {
+            R("top-1", i, i < 20 ? 10 : 5000), R("top-1, big store", i, i < 40 ? 10 : 5000), R("consensus, big store", i, i < 45 ? 10 : 5000),
+        }).ToList();
+        var md = IntervalReport.Markdown(records, new Dictionary<string, string> { ["consensus, big store"] = "top-1, big store" });
+        Assert.Contains("| consensus, big store | top-1, big store | 0.0 [0.0, 0.0] | +5.0 [+", md, StringComparison.Ordinal);
+        Assert.Contains("| top-1, big store | top-1 | 0.0 [0.0, 0.0] | +20.0 [+", md, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,4 +56,15 @@ public sealed class SyntheticSplitSpecTests
         var ex = Assert.Throws<InvalidDataException>(() => Load(Dataset, "{\"directory\":\"s\",\"extra\":[{\"seed\":-1,\"queries\":5}]}"));
         Assert.Contains("store.extra[0].seed must not be negative", ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("[{\"name\":\"a\"},{\"name\":\"b\",\"baseline\":\"c\"}]", "baseline 'c' is not a configuration")]
+    [InlineData("[{\"name\":\"a\",\"baseline\":\"a\"}]", "names itself as its baseline")]
+    public void A_baseline_must_name_another_configuration(string configurations, string reason)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"baseline-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\"name\":\"x\",\"dataset\":{\"kind\":\"synthetic\",\"metadata\":\"m.csv\",\"images\":\"i\"},\"configurations\":" + configurations + "}");
+        try { Assert.Contains(reason, Assert.Throws<InvalidDataException>(() => Experiment.Load(path)).Message, StringComparison.Ordinal); }
+        finally { File.Delete(path); }
+    }
 }
