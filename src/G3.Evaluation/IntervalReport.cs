@@ -14,30 +14,30 @@ public static class IntervalReport
 {
     public static string Markdown(IReadOnlyList<EvalRecord> records, IReadOnlyDictionary<string, string>? baselines = null)
     {
-        var byConfiguration = records.GroupBy(r => r.Configuration)
+        var outcomes = records.GroupBy(r => r.Configuration)
             .Select(g => (Name: g.Key, Hits: g.GroupBy(r => r.ImageId).ToDictionary(i => i.Key, i => Hits(i.Last())))).ToList();
-        if (byConfiguration.Count == 0) return "";
+        if (outcomes.Count == 0) return "";
         var header = "| Configuration | " + string.Join(" | ", AccuracyThresholds.StandardKm.Select(t => $"{t:0} km")) + " | Images |";
         var rule = "|---|" + string.Concat(Enumerable.Repeat("---:|", AccuracyThresholds.StandardKm.Count + 1));
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"## 95 % intervals\n\nPercentile bootstrap over the images ({BootstrapInterval.DefaultResamples} resamples, seed {BootstrapInterval.DefaultSeed}): % within each distance, estimate [low, high].\n");
         sb.AppendLine(header).AppendLine(rule);
-        foreach (var (name, hits) in byConfiguration)
+        foreach (var (name, hits) in outcomes)
         {
             var cells = Enumerable.Range(0, AccuracyThresholds.StandardKm.Count)
                 .Select(t => Format(BootstrapInterval.Mean(hits.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Value[t]).ToArray()), signed: false));
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {string.Join(" | ", cells)} | {hits.Count} |");
         }
-        if (byConfiguration.Count < 2) return sb.ToString();
+        if (outcomes.Count < 2) return sb.ToString();
 
-        var first = byConfiguration[0].Name;
-        var hitsOf = byConfiguration.ToDictionary(c => c.Name, c => c.Hits, StringComparer.Ordinal);
+        var first = outcomes[0].Name;
+        var hitsOf = outcomes.ToDictionary(c => c.Name, c => c.Hits, StringComparer.Ordinal);
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"\nPaired gain over the baseline in points (the same images on both sides), estimate [low, high]; the baseline is \"{first}\" unless the experiment names another:\n");
         sb.AppendLine(header.Replace("| Configuration |", "| Configuration | Baseline |", StringComparison.Ordinal))
             .AppendLine(rule.Replace("|---|", "|---|---|", StringComparison.Ordinal));
-        foreach (var (name, hits) in byConfiguration.Skip(1))
+        foreach (var (name, hits) in outcomes.Skip(1))
         {
             var baseName = baselines is not null && baselines.TryGetValue(name, out var named) && hitsOf.ContainsKey(named) ? named : first;
             if (baseName == name) continue;
