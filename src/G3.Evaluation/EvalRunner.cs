@@ -70,7 +70,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
         var (batched, batchRuns) = runtime.ImageBatchEncoder is { } model
             ? await EmbeddingPrefill.RunAsync(model, batching ?? new BatchEncodingOptions(), encoder,
-                work.SelectMany(w => Photos(w.Config, w.Row, views)).Select(id => Path.Combine(experiment.Dataset.Images, id)).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
+                work.SelectMany(w => Photos(w.Config, w.Row, views)).Select(id => Path.Combine(experiment.Dataset.ImagesPath, id)).Distinct(StringComparer.Ordinal).ToList(), cancellationToken)
             : (0, 0);
 
         var total = configurations.Count * rows.Count;
@@ -84,7 +84,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
         {
             var reservation = 0m;
             if (budget is not null && !budget.TryReserve(w.Config.Name, out reservation)) return;
-            var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, views, experiment.Dataset.Images, ct);
+            var record = await EvaluateAsync(pipelines[w.Config.Name], w.Config, w.Row, views, experiment.Dataset.ImagesPath, ct);
             results.Append(record);
             budget?.Settle(w.Config.Name, reservation, record.Usage?.Cost);
             lock (gate)
@@ -180,7 +180,7 @@ internal sealed class EvalRunner(IExperimentRuntime runtime, Func<StoreOverride,
     internal static async Task<List<Mp16Record>> ReadDatasetAsync(Experiment experiment, int? limit, CancellationToken ct)
     {
         var rows = new List<Mp16Record>();
-        await foreach (var r in Mp16CsvReader.ReadAsync(experiment.Dataset.Metadata, null, ct))
+        await foreach (var r in Mp16CsvReader.ReadAsync(experiment.Dataset.MetadataPath, null, ct))
         {
             rows.Add(r);
             if (limit is { } n && rows.Count >= n) break;

@@ -55,6 +55,10 @@ internal sealed record Experiment
         return experiment with { Dataset = experiment.Dataset.ResolvedAgainst(baseDir) };
     }
 
+    /// <summary>The rows that name their own baseline for the report's paired gain: row → baseline.</summary>
+    public IReadOnlyDictionary<string, string> Baselines =>
+        Configurations.Where(c => c.Baseline is not null).ToDictionary(c => c.Name, c => c.Baseline!, StringComparer.Ordinal);
+
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
@@ -76,24 +80,60 @@ internal sealed record Experiment
         if (Concurrency is < 1 or > 256) problems.Add("'concurrency' must be between 1 and 256.");
         if (Limit is < 1) problems.Add("'limit' must be positive.");
         if (MaxCost is < 0) problems.Add("'maxCost' must not be negative.");
+        if (Dataset is not null) problems.AddRange(Dataset.Problems());
+        if (Defaults?.Baseline is not null) problems.Add("'defaults' cannot name a 'baseline': each row names its own.");
+        foreach (var c in (Configurations ?? []).Where(c => c.Baseline is not null))
+        {
+            if (c.Baseline == c.Name) problems.Add($"configuration '{c.Name}' names itself as its baseline.");
+            else if (!Configurations!.Any(o => o.Name == c.Baseline)) problems.Add($"configuration '{c.Name}': baseline '{c.Baseline}' is not a configuration of this file.");
+        }
+        foreach (var c in Configurations ?? [])
+            if (c.Store?.Extra is { } extra)
+                problems.AddRange(extra.SelectMany((e, i) => e.Problems($"configuration '{c.Name}': store.extra[{i}]")));
         return problems;
     }
 }
 
 /// <param name="Kind">synthetic, IM2GPS3K or YFCC4K (the latter two print the paper's rows beside ours).</param>
-/// <param name="Metadata">CSV with IMG_ID, LAT, LON; relative to the experiment file.</param>
-/// <param name="Images">Folder the IMG_IDs are relative to; relative to the experiment file.</param>
+/// <param name="Metadata">CSV with IMG_ID, LAT, LON; relative to the experiment file. Omitted with <paramref name="World"/>.</param>
+/// <param name="Images">Folder the IMG_IDs are relative to; relative to the experiment file. Omitted with <paramref name="World"/>.</param>
 /// <param name="Views">Optional views file (IMG_ID, VIEWS): every photo of each row's place, for configurations with "views" &gt; 1.</param>
+/// <param name="World">The query split of a synthetic world that eval generates into its directory (relative to the
+/// experiment file) when missing: the images are that split's, so the file alone fixes which photos are asked.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record DatasetSpec(string Kind, string Metadata, string Images, string? Views = null)
+internal sealed record DatasetSpec(string Kind, string? Metadata = null, string? Images = null, string? Views = null, SyntheticQuerySplit? World = null)
 {
-    public DatasetSpec ResolvedAgainst(string directory) =>
-        this with
+    /// <summary>The metadata CSV (absolute once loaded).</summary>
+    public string MetadataPath => Metadata ?? throw new InvalidOperationException("dataset.metadata is not set");
+
+    /// <summary>The image folder (absolute once loaded).</summary>
+    public string ImagesPath => Images ?? throw new InvalidOperationException("dataset.images is not set");
+
+    public IEnumerable<string> Problems()
+    {
+        if (World is null)
         {
-            Metadata = Path.GetFullPath(Path.Combine(directory, Metadata)),
-            Images = Path.GetFullPath(Path.Combine(directory, Images)),
+            if (string.IsNullOrWhiteSpace(Metadata) || string.IsNullOrWhiteSpace(Images))
+                yield return "'dataset' needs 'metadata' and 'images', or a 'world' to generate.";
+            yield break;
+        }
+        if (Metadata is not null || Images is not null)
+            yield return "'dataset' takes either 'world' (its query split is the dataset) or 'metadata' and 'images', not both.";
+        if (World.Directory is null) yield return "'dataset.world' needs a 'directory' (relative to the experiment file) to generate the world into.";
+        foreach (var problem in World.Problems("dataset.world")) yield return problem;
+    }
+
+    public DatasetSpec ResolvedAgainst(string directory)
+    {
+        var world = World is null ? null : World with { Directory = Path.GetFullPath(Path.Combine(directory, World.Directory!)) };
+        return this with
+        {
+            World = world,
+            Metadata = world is not null ? Path.Combine(world.Directory!, "im2gps3k", "metadata.csv") : Path.GetFullPath(Path.Combine(directory, Metadata!)),
+            Images = world is not null ? Path.Combine(world.Directory!, "im2gps3k", "images") : Path.GetFullPath(Path.Combine(directory, Images!)),
             Views = Views is null ? null : Path.GetFullPath(Path.Combine(directory, Views)),
         };
+    }
 }
 
 /// <summary>One row of the results table.</summary>
@@ -106,9 +146,10 @@ internal sealed record DatasetSpec(string Kind, string Metadata, string Images, 
 /// <param name="PromptSettings">The prompts' execution-settings profile by name (e.g. "gpt4v", "llava"); default: the provider's own.</param>
 /// <param name="Store">Another embedded store for this configuration (e.g. float16); built from the synthetic world when missing.</param>
 /// <param name="Views">Photos per query: 1 (default) asks with the row's image; N asks with the first N photos of its place (the dataset's views file).</param>
+/// <param name="Baseline">The configuration the report's paired gain compares this row with (default: the first configuration); never inherited from the defaults.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ConfigurationSpec(string Name, string? Provider = null, G3OptionsOverrides? G3 = null, string? Selector = null, string? Prompts = null,
-    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null, int? Views = null)
+    StoreOverride? Store = null, string? ZeroShotPrompt = null, string? RagPrompt = null, string? PromptSettings = null, int? Views = null, string? Baseline = null)
 {
     public ConfigurationSpec Over(ConfigurationSpec? defaults) => defaults is null ? this : this with
     {
@@ -141,9 +182,22 @@ internal sealed record ConfigurationSpec(string Name, string? Provider = null, G
 /// <param name="Directory">The store's folder; relative to the repository root (the folder holding appsettings.json), like Store:Embedded:Directory.</param>
 /// <param name="ElementType">Float32 or Float16, used when the store is built.</param>
 /// <param name="Index">exact (scan every row) or hnsw (the USearch index beside the vectors, built by eval when missing).</param>
+/// <param name="Extra">Synthetic query splits whose photos the store holds beside the database photos (e.g. every photo the
+/// model's GPS head was trained on), generated and indexed by eval when missing; ids are prefixed by their seed.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record StoreOverride(string Directory, StoreElementType ElementType = StoreElementType.Float32, EmbeddedIndex Index = EmbeddedIndex.Exact)
+internal sealed record StoreOverride(string Directory, StoreElementType ElementType = StoreElementType.Float32, EmbeddedIndex Index = EmbeddedIndex.Exact,
+    IReadOnlyList<SyntheticQuerySplit>? Extra = null)
 {
+    /// <summary>Photos the store holds beyond the database split.</summary>
+    public long ExtraPhotos => Extra?.Sum(e => (long)e.Queries) ?? 0;
+
+    // Rows that name the same store share one open store: equal by value, the extra splits included.
+    public bool Equals(StoreOverride? other) =>
+        other is not null && Directory == other.Directory && ElementType == other.ElementType && Index == other.Index
+        && (Extra ?? []).SequenceEqual(other.Extra ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Directory, ElementType, Index, Extra?.Count ?? 0);
+
     /// <summary>
     /// The settings the store is built and opened with: this override's folder, element type and index, with the
     /// service's HNSW parameters (Store:Embedded:Hnsw), so an hnsw row measures the index the service would serve.

@@ -4,12 +4,14 @@ namespace G3.Evaluation;
 internal static class Reports
 {
     /// <param name="stopped">Where the run stopped short of its end (the cost cap), said at the top of report.md; null: it did not.</param>
-    public static string Write(string runDirectory, string title, string? datasetKind, string? stopped = null)
+    /// <param name="baselines">Rows whose paired gain compares with another row than the first (row → baseline; the experiment's "baseline").</param>
+    public static string Write(string runDirectory, string title, string? datasetKind, string? stopped = null, IReadOnlyDictionary<string, string>? baselines = null)
     {
         var records = ResultsFile.Read(runDirectory);
         var metrics = EvalMetrics.Compute(records);
         var published = datasetKind is null ? null : PublishedResults.For(datasetKind);
-        var markdown = (stopped is null ? "" : $"**Incomplete run: {stopped}.**\n\n") + ReportWriter.Markdown(metrics, published) + MultiViewReport.Markdown(records, metrics)
+        var markdown = (stopped is null ? "" : $"**Incomplete run: {stopped}.**\n\n") + ReportWriter.Markdown(metrics, published) + "\n" + IntervalReport.Markdown(records, baselines)
+            + MultiViewReport.Markdown(records, metrics)
             + "\n" + ReportWriter.UsageMarkdown(metrics);
         // Answers per level (country, region, city), when the run recorded them.
         var levels = LevelMetrics.Compute(records);

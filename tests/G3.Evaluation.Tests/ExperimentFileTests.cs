@@ -6,6 +6,8 @@ public class ExperimentFileTests
     [Theory]
     [InlineData("synthetic-ablation.json", 10, "synthetic")]
     [InlineData("im2gps3k-g3.json", 4, "IM2GPS3K")]
+    [InlineData("synthetic-controlled.json", 6, "synthetic")]
+    [InlineData("synthetic-test.json", 6, "synthetic")]
     public void Shipped_experiments_load_and_validate(string file, int configurations, string kind)
     {
         var experiment = Experiment.Load(TestPaths.InRepo("experiments", file));

@@ -1,17 +1,16 @@
 #!/usr/bin/python3
 """Retrains g3-mini's GPS head (e_gps^image, the verifier's image side) on more photos, the rest frozen.
 
-Run with Debian's interpreter, CPU only, after train_g3_mini.py:
+Run with Debian's interpreter, CPU only. The shipped head's recipe is tools/train/rebuild.sh, which
+generates the worlds and runs:
 
-    for s in 3 4 5 6 7; do
-      dotnet src/G3.Cli/bin/Release/net10.0/g3.dll synth --seed $s --database 1 --queries 25000 \
-        --out data/mp16pro/generated/gps-head/seed$s
-    done
-    /usr/bin/python3 tools/train/train_gps_head.py --checkpoint data/mp16pro/generated/world/cache/g3-mini.pt \
-        --extra data/mp16pro/generated/gps-head/seed3,...,seed7 --heldout data/mp16pro/generated/heldout
+    /usr/bin/python3 tools/train/train_gps_head.py --base-onnx models/g3-mini --logit-scale 38.28876876831055 \
+        --world WORLD --heldout HELDOUT --extra SEED3,SEED4,SEED5,SEED6,SEED7 --out OUT
 
---checkpoint is the v2 weights train_g3_mini.py wrote (WORLD/cache/g3-mini.pt; the log names the file
-used). Each extra world's crops are cached under its own cache/ folder on first use.
+--base-onnx takes the frozen parts from a model folder's image.onnx and location.onnx (onnx_base.py);
+--checkpoint takes them from train_g3_mini.py's weights (WORLD/cache/g3-mini.pt) instead. The log
+names the base it used and how many photos each world gave. Each extra world's crops are cached under
+its own cache/ folder on first use.
 
 Why: the verifier's head is a parametric model of "where does this look like", and with the 20,000
 database photos alone it stays below nearest-neighbour retrieval (model card). A head learns that
@@ -47,6 +46,7 @@ from g3_mini_model import MiniImageEncoder, g3_models, l2n  # noqa: E402
 from losses import EARTH_RADIUS_KM  # noqa: E402
 from torch_eval import THRESHOLDS_KM, accuracy, encode_locations  # noqa: E402
 from train_g3_mini import Alignment  # noqa: E402
+from onnx_base import load_frozen_from_onnx  # noqa: E402
 from world_data import cached_crops, load_world, normalize  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,7 +55,11 @@ REPO = Path(__file__).resolve().parents[2]
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--world", default=str(REPO / "data/mp16pro/generated/world"), help="the training world (database split = gallery)")
-    p.add_argument("--checkpoint", required=True, help="train_g3_mini.py's checkpoint (.pt) of the shipped model")
+    base = p.add_mutually_exclusive_group(required=True)
+    base.add_argument("--checkpoint", help="train_g3_mini.py's checkpoint (.pt) of the model to retrain")
+    base.add_argument("--base-onnx", help="a model folder whose image.onnx and location.onnx hold the frozen parts (onnx_base.py)")
+    p.add_argument("--logit-scale", type=float, default=None,
+                   help="the image<->GPS logit scale (with --base-onnx, which holds none; the checkpoint's learned one otherwise)")
     p.add_argument("--extra", default="", help="comma-separated `g3 synth` worlds whose query splits add training photos")
     p.add_argument("--heldout", default=None, help="a world of held-out photos to report on every epoch")
     p.add_argument("--out", default=str(REPO / "models/g3-mini"))
@@ -104,19 +108,30 @@ def main(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     taus = [float(t) for t in args.taus_km.split(",")]
-    state = torch.load(args.checkpoint)
-    state = state.get("model", state)
-    model = Alignment(seed=1, text=any(k.startswith("text.") for k in state))
-    model.load_state_dict(state)
-    model.eval()
-    scale = model.s_image_gps().item()
+    if args.checkpoint:
+        state = torch.load(args.checkpoint)
+        state = state.get("model", state)
+        model = Alignment(seed=1, text=any(k.startswith("text.") for k in state))
+        model.load_state_dict(state)
+        model.eval()
+        base_head = "checkpoint (linear)"
+    else:
+        if args.logit_scale is None:
+            raise SystemExit("--base-onnx needs --logit-scale (the ONNX files hold no logit scale)")
+        # text=True as the v2 checkpoint had: its construction consumes the same random numbers, so the
+        # head's initialisation and the shuffling below match a run from that checkpoint.
+        model = load_frozen_from_onnx(Alignment(seed=1, text=True), args.base_onnx)
+        base_head = f"shipped ({Path(args.base_onnx).name}/image.onnx)"
+    scale = args.logit_scale if args.logit_scale is not None else model.s_image_gps().item()
 
     database, _ = load_world(args.world)
     cache = Path(args.world) / "cache"
     db_crops = cached_crops(database, cache / "database_112_u8.npy", workers=args.threads, pooled=True)
     feats, coords = [trunk_features(model.image, db_crops)], [database.coords]
+    per_world = {"database": len(database)}
     for world in filter(None, args.extra.split(",")):
         _, photos = load_world(world)
+        per_world[str(json.loads((Path(world) / "world.json").read_text())["seed"])] = len(photos)
         feats.append(trunk_features(model.image, cached_crops(photos, Path(world) / "cache" / "queries_112_u8.npy",
                                                               workers=args.threads, pooled=True)))
         coords.append(photos.coords)
@@ -141,7 +156,7 @@ def main(args):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.05)
     log = []
     if held:
-        log.append({"epoch": 0, "head": "checkpoint (linear)", "heldout": heldout_report(model.image.gps, e_img_db, gallery, db_coords, held)})
+        log.append({"epoch": 0, "head": base_head, "heldout": heldout_report(model.image.gps, e_img_db, gallery, db_coords, held)})
         print(json.dumps(log[-1]), flush=True)
     t_train = time.time()
     for epoch in range(args.epochs):
@@ -164,10 +179,12 @@ def main(args):
 
     model.image.gps = head
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     g3_models.export_image(model.image, str(out / "image.onnx"))
     torch.save(model.state_dict(), Path(args.world) / "cache" / "g3-mini-gps-head.pt")
     summary = {
-        "checkpoint": Path(args.checkpoint).name, "training_photos": len(feats), "database_photos": len(database),
+        "base": Path(args.checkpoint).name if args.checkpoint else f"{Path(args.base_onnx).name}/image.onnx + location.onnx",
+        "training_photos": len(feats), "database_photos": len(database), "photos_per_world": per_world,
         "extra_worlds": [json.loads((Path(w) / "world.json").read_text())["seed"] for w in filter(None, args.extra.split(","))],
         "hidden": args.hidden, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "taus_km": taus,
         "logit_scale": scale, "thresholds_km": list(THRESHOLDS_KM), "threads": args.threads, "seed": args.seed,
