@@ -53,7 +53,7 @@ internal sealed class EvalPlanner(IExperimentRuntime runtime, Func<StoreOverride
         var work = configurations.SelectMany(c => rows.Select(r => (Config: c, Row: r))).Where(w => !done.Contains((w.Config.Name, w.Row.Id))).ToList();
         if (runtime.ImageBatchEncoder is { } model && work.Count > 0)
             await EmbeddingPrefill.RunAsync(model, batching ?? new BatchEncodingOptions(), encoder,
-                work.SelectMany(w => EvalRunner.Photos(w.Config, w.Row, views)).Select(id => Path.Combine(experiment.Dataset.Images, id)).Distinct(StringComparer.Ordinal).ToList(),
+                work.SelectMany(w => EvalRunner.Photos(w.Config, w.Row, views)).Select(id => Path.Combine(experiment.Dataset.ImagesPath, id)).Distinct(StringComparer.Ordinal).ToList(),
                 cancellationToken);
 
         var plan = new LmmCallPlan(lmm);
@@ -77,7 +77,7 @@ internal sealed class EvalPlanner(IExperimentRuntime runtime, Func<StoreOverride
                     {
                         var photos = new List<QueryImage>();
                         foreach (var id in EvalRunner.Photos(config, row, views))
-                            photos.Add(new QueryImage(await File.ReadAllBytesAsync(Path.Combine(experiment.Dataset.Images, id), ct)));
+                            photos.Add(new QueryImage(await File.ReadAllBytesAsync(Path.Combine(experiment.Dataset.ImagesPath, id), ct)));
                         await pipeline.RunAsync(new PlaceQuery(photos), options, cancellationToken: ct);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

@@ -39,7 +39,6 @@ using G3.Core.Geo;
 using G3.Core.Levels;
 using G3.Core.Ports;
 using G3.Evaluation;
-using G3.Evaluation.Statistics;
 using G3.Geography;
 using G3.Geography.Levels;
 using G3.Retrieval.Embedded;
@@ -210,9 +209,9 @@ foreach (var b in table.Bins)
     Console.WriteLine(string.Create(inv, $"| {b.Low:0.0}–{b.High:0.0} | {b.Count} | {(b.Count == 0 ? "–" : b.MeanConfidence.ToString("0.000", inv))} | {(b.Count == 0 ? "–" : b.HitRate25Km.ToString("0.000", inv))} | {(b.Count == 0 ? "–" : b.HitRate200Km.ToString("0.000", inv))} |"));
 Console.WriteLine();
 // 95 % intervals: the query photos resampled with replacement (seeded), the ECE recomputed on each resample.
-string EceInterval(IReadOnlyList<double> confidence) => Format(Bootstrap.Interval(queries.Count, picks =>
+string EceInterval(IReadOnlyList<double> confidence) => Format(BootstrapInterval.Of(queries.Count, picks =>
     ReliabilityTable.Build(picks.Select(i => confidence[i]).ToList(), picks.Select(i => queries[i].ErrorKm).ToList()).ExpectedCalibrationError()));
-string Format((double Low, double High) ci) => string.Create(inv, $"95 % bootstrap interval {ci.Low:0.000}–{ci.High:0.000}");
+string Format(BootstrapInterval ci) => string.Create(inv, $"95 % bootstrap interval {ci.Low:0.000}–{ci.High:0.000}");
 Console.WriteLine(string.Create(inv, $"ECE (200 km hit): calibrated {table.ExpectedCalibrationError():0.000} ({EceInterval(calibrated)}), raw softmax mass {rawTable.ExpectedCalibrationError():0.000} ({EceInterval(queries.Select(q => q.Raw).ToList())}); {queries.Count} query photos, 2000 resamples, seed 0"));
 Console.WriteLine(string.Create(inv, $"mean calibrated confidence {calibrated.Average():0.000}; query hit rate within 200 km {queries.Count(q => q.ErrorKm <= 200) / (double)queries.Count:0.000}"));
 Console.WriteLine();
@@ -224,7 +223,7 @@ foreach (var l in levelFits)
 {
     double Mean(LevelReliability r) => r.Bins.Sum(b => b.Count * b.MeanConfidence) / r.Total;
     var answers = LevelOutcomes(queries, l.Level).Select(x => (l.Fit.Apply(x.Mass), x.Right)).ToList();
-    var ci = Bootstrap.Interval(answers.Count, picks => LevelReliability.Build(picks.Select(i => answers[i]).ToList()).ExpectedCalibrationError);
+    var ci = BootstrapInterval.Of(answers.Count, picks => LevelReliability.Build(picks.Select(i => answers[i]).ToList()).ExpectedCalibrationError);
     Console.WriteLine(string.Create(inv, $"| {l.Level} | {l.Right:0.000} | {Mean(l.Raw):0.000} | {l.Raw.ExpectedCalibrationError:0.000} | {Mean(l.Calibrated):0.000} | {l.Calibrated.ExpectedCalibrationError:0.000} | {ci.Low:0.000}–{ci.High:0.000} | {l.Fit.Raw.Count} |"));
 }
 Console.WriteLine();

@@ -24,9 +24,9 @@ public sealed class StatisticsTests
         var clusters = Enumerable.Range(0, 200).Select(i => (i / 10).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         double Mean(IReadOnlyList<int> picks) => picks.Average(i => outcomes[i]);
 
-        var units = Bootstrap.Interval(200, Mean, seed: 3);
-        Assert.Equal(units, Bootstrap.Interval(200, Mean, seed: 3));
-        var grouped = Bootstrap.Interval(200, Mean, clusters, seed: 3);
+        var units = BootstrapInterval.Of(200, Mean, seed: 3);
+        Assert.Equal(units, BootstrapInterval.Of(200, Mean, seed: 3));
+        var grouped = BootstrapInterval.OfClusters(clusters, Mean, seed: 3);
         Assert.InRange(0.5, units.Low, units.High);
         Assert.InRange(0.5, grouped.Low, grouped.High);
         Assert.True(grouped.High - grouped.Low > 2 * (units.High - units.Low), $"clusters {grouped}, units {units}");
