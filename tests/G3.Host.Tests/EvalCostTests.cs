@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using G3.Cli;
@@ -49,12 +48,10 @@ public sealed class EvalCostTests(ServiceFixture service) : IClassFixture<Servic
 
     private string WriteExperiment()
     {
-        var csv = Path.Combine(_dir, "queries.csv");
-        File.WriteAllLines(csv, new[] { "IMG_ID,LAT,LON" }.Concat(ServiceFixture.Photos.Take(4).Select(p => $"{p.File},{p.Lat},{p.Lon}")));
         var experiment = new
         {
             name = "cost",
-            dataset = new { kind = "synthetic", metadata = "queries.csv", images = TestPaths.Fixture("images") },
+            dataset = EvalCliRun.Dataset,
             concurrency = 1,
             configurations = new object[]
             {
@@ -62,26 +59,13 @@ public sealed class EvalCostTests(ServiceFixture service) : IClassFixture<Servic
                 new { name = "retrieval-only", provider = "none" },
             },
         };
-        var path = Path.Combine(_dir, "experiment.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(experiment));
-        return path;
+        return EvalCliRun.WriteExperiment(_dir, experiment);
     }
 
-    private async Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, bool priced, params string[] extra)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        string[] prices = priced
+    private Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, bool priced, params string[] extra) =>
+        EvalCliRun.RunAsync(service, _dir, experiment, port, "stub", extra, priced
             ? ["--Lmm:Providers:stub:Price:InputPerMillionTokens=2", "--Lmm:Providers:stub:Price:OutputPerMillionTokens=8", "--Lmm:Providers:stub:Price:PerImage=0.01"]
-            : [];
-        string[] args = ["eval", experiment, "--out", Path.Combine(_dir, "run"), .. extra,
-            $"--Model:Manifest={service.ManifestPath}", $"--Store:Embedded:Directory={service.StorePath}",
-            "--Cache:Mode=ReadWrite", $"--Cache:Directory={Path.Combine(_dir, "cache")}",
-            "--Lmm:Providers:stub:Kind=openai", "--Lmm:Providers:stub:Model=stub", $"--Lmm:Providers:stub:Endpoint=http://127.0.0.1:{port}/v1",
-            "--Lmm:Providers:stub:ApiKey=test", .. prices];
-        var exit = await G3Cli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+            : []);
 
     private ConfigurationMetrics Metrics(string configuration) =>
         EvalMetrics.Compute(ResultsFile.Read(Path.Combine(_dir, "run"))).Single(m => m.Configuration == configuration);

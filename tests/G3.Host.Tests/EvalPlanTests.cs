@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using G3.Cli;
 using G3.Diversification.Tokens;
@@ -65,13 +64,11 @@ public sealed class EvalPlanTests(ServiceFixture service) : IClassFixture<Servic
 
     private string WriteExperiment()
     {
-        var csv = Path.Combine(_dir, "queries.csv");
-        File.WriteAllLines(csv, new[] { "IMG_ID,LAT,LON" }.Concat(ServiceFixture.Photos.Take(4).Select(p => $"{p.File},{p.Lat},{p.Lon}")));
         var g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2 };
         var experiment = new
         {
             name = "plan",
-            dataset = new { kind = "synthetic", metadata = "queries.csv", images = TestPaths.Fixture("images") },
+            dataset = EvalCliRun.Dataset,
             concurrency = 1,
             configurations = new object[]
             {
@@ -81,24 +78,13 @@ public sealed class EvalPlanTests(ServiceFixture service) : IClassFixture<Servic
                 new { name = "retrieval-only", provider = "none" },
             },
         };
-        var path = Path.Combine(_dir, "experiment.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(experiment));
-        return path;
+        return EvalCliRun.WriteExperiment(_dir, experiment);
     }
 
-    private async Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, params string[] extra)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        string[] args = ["eval", experiment, "--out", Path.Combine(_dir, "run"), .. extra,
-            $"--Model:Manifest={service.ManifestPath}", $"--Store:Embedded:Directory={service.StorePath}",
-            "--Cache:Mode=ReadWrite", $"--Cache:Directory={Path.Combine(_dir, "cache")}",
-            "--Lmm:Providers:stub:Kind=openai", "--Lmm:Providers:stub:Model=gpt-4o", $"--Lmm:Providers:stub:Endpoint=http://127.0.0.1:{port}/v1",
-            "--Lmm:Providers:stub:ApiKey=test", "--Lmm:Providers:stub:RequestsPerMinute=600",
-            "--Lmm:Providers:stub:Price:InputPerMillionTokens=2", "--Lmm:Providers:stub:Price:OutputPerMillionTokens=8"];
-        var exit = await G3Cli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, params string[] extra) =>
+        EvalCliRun.RunAsync(service, _dir, experiment, port, "gpt-4o", extra,
+            "--Lmm:Providers:stub:RequestsPerMinute=600",
+            "--Lmm:Providers:stub:Price:InputPerMillionTokens=2", "--Lmm:Providers:stub:Price:OutputPerMillionTokens=8");
 
     private EvalPlan ReadPlan(string path) => JsonSerializer.Deserialize<EvalPlan>(File.ReadAllText(path), EvalJsonForTests.Options)!;
 

@@ -34,12 +34,10 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
     /// configurations asking the same prompt at the same moment both miss the cache and both call the LMM.</param>
     private string WriteExperiment(int concurrency = 2)
     {
-        var csv = Path.Combine(_dir, "queries.csv");
-        File.WriteAllLines(csv, new[] { "IMG_ID,LAT,LON" }.Concat(ServiceFixture.Photos.Take(4).Select(p => $"{p.File},{p.Lat},{p.Lon}")));
         var experiment = new
         {
             name = "test-ablation",
-            dataset = new { kind = "synthetic", metadata = "queries.csv", images = TestPaths.Fixture("images") },
+            dataset = EvalCliRun.Dataset,
             concurrency,
             defaults = new { provider = "stub", g3 = new { reference_counts = new[] { 0, 2 }, samples_per_prompt = 2 } },
             configurations = new object[]
@@ -50,23 +48,11 @@ public sealed class EvalTests(ServiceFixture service) : IClassFixture<ServiceFix
                 new { name = "retrieval-only", provider = "none" },
             },
         };
-        var path = Path.Combine(_dir, "experiment.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(experiment));
-        return path;
+        return EvalCliRun.WriteExperiment(_dir, experiment);
     }
 
-    private async Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, params string[] extra)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        string[] args = ["eval", experiment, "--out", Path.Combine(_dir, "run"), .. extra,
-            $"--Model:Manifest={service.ManifestPath}", $"--Store:Embedded:Directory={service.StorePath}",
-            "--Cache:Mode=ReadWrite", $"--Cache:Directory={Path.Combine(_dir, "cache")}",
-            "--Lmm:Providers:stub:Kind=openai", "--Lmm:Providers:stub:Model=stub", $"--Lmm:Providers:stub:Endpoint=http://127.0.0.1:{port}/v1",
-            "--Lmm:Providers:stub:ApiKey=test"];
-        var exit = await G3Cli.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    private Task<(int Exit, string Out, string Err)> Eval(string experiment, int port, params string[] extra) =>
+        EvalCliRun.RunAsync(service, _dir, experiment, port, "stub", extra);
 
     [Fact]
     public async Task Runs_every_configuration_shares_LMM_answers_and_a_rerun_costs_nothing()
