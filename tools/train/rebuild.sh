@@ -50,13 +50,20 @@ for s in 3 4 5 6 7; do
   extra+=("$out/gps-head/seed$s")
 done
 
-stage "train the GPS head"
 mkdir -p "$out/model"
-cp "$shipped"/manifest.json "$shipped"/location.onnx "$shipped"/text.onnx "$shipped"/vocab.json "$shipped"/merges.txt "$out/model/"
-# 38.28876876831055: the v2 checkpoint's learned image<->GPS scale (the manifest rounds it to 38.2888).
-/usr/bin/python3 tools/train/train_gps_head.py --base-onnx "$shipped" --logit-scale 38.28876876831055 \
-  --world "$out/world" --heldout "$out/heldout" --out "$out/model" --threads 2 \
-  --extra "$(IFS=,; echo "${extra[*]}")"
+# The manifest names its card, which must sit beside it; the card is the shipped one (the rebuild documents nothing new).
+cp "$shipped"/manifest.json "$shipped"/MODEL_CARD.md "$shipped"/location.onnx "$shipped"/text.onnx "$shipped"/vocab.json \
+  "$shipped"/merges.txt "$out/model/"
+# The training log is written after image.onnx, last: with it there, training finished and is not repeated.
+if [ -f "$out/model/gps-head-training-log.json" ] && [ -f "$out/model/image.onnx" ]; then
+  stage "GPS head already trained ($out/model/gps-head-training-log.json)"
+else
+  stage "train the GPS head"
+  # 38.28876876831055: the v2 checkpoint's learned image<->GPS scale (the manifest rounds it to 38.2888).
+  /usr/bin/python3 tools/train/train_gps_head.py --base-onnx "$shipped" --logit-scale 38.28876876831055 \
+    --world "$out/world" --heldout "$out/heldout" --out "$out/model" --threads 2 \
+    --extra "$(IFS=,; echo "${extra[*]}")"
+fi
 
 stage "index the database with the rebuilt model"
 rm -rf "$out/store"
