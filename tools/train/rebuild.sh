@@ -3,7 +3,7 @@
 # result against the shipped model (models/g3-mini): the same photo counts, the same frozen weights, and
 # the validation evaluation within the tolerance tools/train/check_rebuild.py states.
 #
-#   tools/train/rebuild.sh [OUT]      # OUT defaults to data/rebuild (git-ignored); about 1.5 h on two CPU cores
+#   tools/train/rebuild.sh [OUT]      # OUT defaults to data/rebuild (git-ignored); about an hour on two idle CPU cores
 #
 # Run by hand, never in CI. Needs scripts/bootstrap.sh --tools (Debian's torch and onnx). The shipped
 # files are only read: the rebuilt model lands in OUT/model, so the two can be compared and nothing is
