@@ -11,7 +11,8 @@ namespace G3.Bench;
 
 /// <summary>
 /// The .NET half of bench/ann.sh: the embedded store's exact scan against its HNSW index (USearch graph for the
-/// most similar, optionally with the nearest cells, and the cells least similar for the least similar) on the same clustered unit vectors. Writes the vectors and
+/// most similar, optionally with the nearest cells, and the cells least similar for the least similar, all rescored from the
+/// cell-ordered copy of the vectors) on the same clustered unit vectors. Writes the vectors and
 /// queries for the FAISS half, builds a float16 store, builds the index at each thread count (timed), then answers
 /// the pipeline's request (10 most + 10 least similar, one query at a time, ONE thread) exactly and through the index
 /// at every point of the search grid: p50/p99 of both ends together and of each end alone, recall@10 at both ends,
@@ -72,6 +73,7 @@ public static class AnnBench
                 ["vectors_per_s"] = Math.Round(result.VectorsPerSecond, 0),
                 ["cpu_seconds"] = Math.Round((ProcessCpuClock.NowMs() - cpuBefore) / 1000, 1), ["file_mb"] = Math.Round(new FileInfo(file).Length / 1048576.0, 1),
                 ["cells_mb"] = Math.Round(new FileInfo(Path.ChangeExtension(file, ".cells")).Length / 1048576.0, 1),
+                ["cell_vectors_mb"] = Math.Round(new FileInfo(Path.ChangeExtension(file, ".cellvectors")).Length / 1048576.0, 1),
                 ["load_after"] = LoadAverage(),
             });
             Console.Error.WriteLine("build " + JsonSerializer.Serialize(builds[^1]));
