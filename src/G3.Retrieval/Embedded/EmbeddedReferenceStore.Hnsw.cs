@@ -98,7 +98,7 @@ public sealed partial class EmbeddedReferenceStore
 
     /// <summary>
     /// One query: the near end from the graph, oversampled, and the members of the NearCells cells most similar to
-    /// the query; the far end from the members of the FarCells least similar cells. Whole cells are read as contiguous
+    /// the query; the far end from the members of the FarCells least similar cells (and more, up to FarRows rows). Whole cells are read as contiguous
     /// runs of the cell-ordered copy; the graph's candidates outside them one by one from the same copy.
     /// </summary>
     private ReferenceNeighbours SearchHnsw(HnswIndex index, HnswSettings settings, StoreSnapshot snapshot, Span<float> query,
@@ -109,7 +109,7 @@ public sealed partial class EmbeddedReferenceStore
         var chosen = new List<int>();
         if (kMost > 0 && settings.NearCells > 0) chosen.AddRange(cells.Choose(order, settings.NearCells, kMost + extra, fromEnd: true));
         if (kLeast > 0)
-            foreach (var cell in cells.Choose(order, settings.FarCells, kLeast + extra, fromEnd: false))
+            foreach (var cell in cells.Choose(order, settings.FarCells, Math.Max(kLeast + extra, settings.FarRows), fromEnd: false))
                 if (!chosen.Contains(cell)) chosen.Add(cell);
         var runs = chosen.Select(cells.Range).ToList();
         var positions = new List<int>();

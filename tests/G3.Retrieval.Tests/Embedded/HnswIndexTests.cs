@@ -18,8 +18,14 @@ public sealed class HnswIndexTests
     /// references may exceed the exact least similar ones' mean by at most this much (cosine units).</summary>
     private const double FarTolerance = 0.01;
 
-    /// <summary>No near cells: the most-similar recall asserted below is the graph's own. The far end runs at its default (FarCells).</summary>
-    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0 };
+    /// <summary>
+    /// No near cells: the most-similar recall asserted below is the graph's own. The far end runs on its default FarCells
+    /// without the FarRows floor, which would scan all of a store this small (see the test of FarRows).
+    /// </summary>
+    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0, FarRows = 0 };
+
+    private static HnswSettings Far(int cells, int rows) =>
+        new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0, FarCells = cells, FarRows = rows };
 
     private static EmbeddedStoreOptions Options(string dir, HnswSettings? hnsw, bool readOnly = false,
         StoreElementType element = StoreElementType.Float32) => new()
@@ -266,6 +272,29 @@ public sealed class HnswIndexTests
             Assert.Equal(K, got.Dissimilar.Count);
             foreach (var p in got.Similar.Concat(got.Dissimilar)) Assert.Equal(all[p.Id], p.Similarity);
         }
+    }
+
+    [Fact]
+    public async Task Far_rows_widen_the_far_end_to_whole_cells_until_that_many_rows_are_scanned()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        var one = Far(cells: 1, rows: 0);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, one)))
+            store.BuildHnswIndex(new HnswBuildRun(one), null, CancellationToken.None);
+        using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true));
+        using var thin = EmbeddedReferenceStore.Open(Options(dir.Path, one, readOnly: true));
+        using var floor = EmbeddedReferenceStore.Open(Options(dir.Path, Far(cells: 1, rows: 3000), readOnly: true));
+        var thinMisses = 0;
+        foreach (var q in HnswTestData.Queries(records, 20, seed: 6))
+        {
+            var truth = (await exact.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)).ToList();
+            if (!truth.SequenceEqual((await thin.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)))) thinMisses++;
+            // A floor of every row: the far end is the exact one.
+            Assert.Equal(truth, (await floor.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)));
+        }
+        // The control: one cell of ~55 rows alone misses some of the exact least similar.
+        Assert.True(thinMisses > 0, "one far cell found the exact least similar for every query; the floor was not exercised");
     }
 
     [Fact]

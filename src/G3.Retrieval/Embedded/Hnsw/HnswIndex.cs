@@ -99,7 +99,7 @@ internal sealed class HnswIndex : IDisposable
             throw;
         }
         status = string.Create(CultureInfo.InvariantCulture,
-            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells})");
+            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells}, far rows {settings.FarRows})");
         return new HnswIndex(index, record, cells, cellVectors, contexts);
     }
 
