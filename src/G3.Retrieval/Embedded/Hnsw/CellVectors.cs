@@ -6,9 +6,10 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// <summary>
 /// A copy of the store's vectors in cell order (<see cref="CellIndex"/>: cell 0's members, then cell 1's, …), in the
 /// store's element type, memory-mapped. Why a copy: the cells' members are scattered over the store's vectors file,
-/// and scoring thousands of scattered rows costs about six times as much per row as reading them in order (0.35 µs
-/// against 0.06 µs a row at 768 float16 dimensions, docs/scale.md), which at 1 M rows was most of a query's time.
-/// Here a cell is one contiguous run. The bytes are the store's own, so every row scores exactly as in a full scan.
+/// and scoring thousands of scattered rows cost about 0.35 µs a row at 768 float16 dimensions against 0.06 µs in the
+/// sequential scan, most of a query's time at 1 M rows. Here a cell is one contiguous run (measured at the sequential
+/// rate at 100 000 rows; docs/scale.md says what 1 M showed). The bytes are the store's own, so every row scores
+/// exactly as in a full scan.
 /// </summary>
 internal sealed unsafe class CellVectors : IDisposable
 {
