@@ -11,13 +11,14 @@ namespace G3.Bench;
 
 /// <summary>
 /// The .NET half of bench/ann.sh: the embedded store's exact scan against its HNSW index (USearch graph for the
-/// most similar, optionally with the nearest cells, and the cells least similar for the least similar) on the same clustered unit vectors. Writes the vectors and
+/// most similar, optionally with the nearest cells, and the cells least similar for the least similar, all rescored from the
+/// cell-ordered copy of the vectors) on the same clustered unit vectors. Writes the vectors and
 /// queries for the FAISS half, builds a float16 store, builds the index at each thread count (timed), then answers
 /// the pipeline's request (10 most + 10 least similar, one query at a time, ONE thread) exactly and through the index
 /// at every point of the search grid: p50/p99 of both ends together and of each end alone, recall@10 at both ends,
 /// how much more similar the returned least similar references are than the exact ones, and the page faults taken.
 /// Usage: ann [--rows N] [--dim D] [--queries Q] [--threads 1,2 | --reuse] [--M 16] [--efc 128] [--storage Float16]
-///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 0] [--far-cells 8] [--note TEXT] [--artifacts DIR]
+///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 2] [--far-cells 4] [--far-rows 8192] [--note TEXT] [--artifacts DIR]
 /// --reuse times an index already built with the same --M/--efc/--storage/--cells (no build): the timing-only run.
 /// </summary>
 public static class AnnBench
@@ -43,6 +44,7 @@ public static class AnnBench
         var nears = IntList(EmbeddedStoreComparison.StringOption(args, "--near", settings.NearCandidates.ToString(CultureInfo.InvariantCulture)));
         var nearCells = IntList(EmbeddedStoreComparison.StringOption(args, "--near-cells", settings.NearCells.ToString(CultureInfo.InvariantCulture)));
         var farCells = IntList(EmbeddedStoreComparison.StringOption(args, "--far-cells", settings.FarCells.ToString(CultureInfo.InvariantCulture)));
+        var farRows = IntList(EmbeddedStoreComparison.StringOption(args, "--far-rows", settings.FarRows.ToString(CultureInfo.InvariantCulture)));
         var note = EmbeddedStoreComparison.StringOption(args, "--note", "");
         var artifacts = Path.GetFullPath(EmbeddedStoreComparison.StringOption(args, "--artifacts", Path.Combine("bench", "artifacts")));
         Directory.CreateDirectory(artifacts);
@@ -72,6 +74,7 @@ public static class AnnBench
                 ["vectors_per_s"] = Math.Round(result.VectorsPerSecond, 0),
                 ["cpu_seconds"] = Math.Round((ProcessCpuClock.NowMs() - cpuBefore) / 1000, 1), ["file_mb"] = Math.Round(new FileInfo(file).Length / 1048576.0, 1),
                 ["cells_mb"] = Math.Round(new FileInfo(Path.ChangeExtension(file, ".cells")).Length / 1048576.0, 1),
+                ["cell_vectors_mb"] = Math.Round(new FileInfo(Path.ChangeExtension(file, ".cellvectors")).Length / 1048576.0, 1),
                 ["load_after"] = LoadAverage(),
             });
             Console.Error.WriteLine("build " + JsonSerializer.Serialize(builds[^1]));
@@ -92,7 +95,8 @@ public static class AnnBench
         // The truth: the exact scan of the same store on one thread, and its latency on this machine now.
         ReferenceNeighbours[] truth;
         Dictionary<string, object> exactRow;
-        using (var exact = EmbeddedReferenceStore.Open(Options(storeDir, dim, null, readOnly: true) with { MaxDegreeOfParallelism = 1 }))
+        // Kept open: every grid point also times the exact scan query by query, interleaved with its own.
+        using var exact = EmbeddedReferenceStore.Open(Options(storeDir, dim, null, readOnly: true) with { MaxDegreeOfParallelism = 1 });
         {
             await exact.SearchNeighboursAsync(queries[0], K, K, CancellationToken.None);
             var (answers, ms, faults, cpuMs) = await TimeAsync(exact, queries, K, K);
@@ -108,11 +112,12 @@ public static class AnnBench
         foreach (var near in nears)
         foreach (var nearCellCount in nearCells)
         foreach (var far in farCells)
+        foreach (var farRowCount in farRows)
         {
             var search = new HnswSettings
             {
                 Connectivity = settings.Connectivity, EfConstruction = settings.EfConstruction, Storage = settings.Storage, Cells = settings.Cells,
-                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far,
+                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far, FarRows = farRowCount,
             };
             using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, search, readOnly: true) with { MaxDegreeOfParallelism = 1 });
             // One untimed pass: the first touch of the mapped index pages is a start-up cost, not a query's.
@@ -124,6 +129,7 @@ public static class AnnBench
             row["near_candidates"] = near;
             row["near_cells"] = nearCellCount;
             row["far_cells"] = far;
+            row["far_rows"] = farRowCount;
             var (_, nearMs, _, nearCpu) = await TimeAsync(store, queries, K, 0);
             var (_, farMs, _, farCpu) = await TimeAsync(store, queries, 0, K);
             row["near_only_p50_ms"] = Percentile(nearMs, 0.5);
@@ -134,6 +140,13 @@ public static class AnnBench
             row["far_only_cpu_p50_ms"] = Percentile(farCpu, 0.5);
             row["speedup_p50_vs_exact"] = Math.Round((double)exactRow["p50_ms"] / (double)row["p50_ms"], 1);
             row["speedup_cpu_p50_vs_exact"] = Math.Round((double)exactRow["cpu_p50_ms"] / (double)row["cpu_p50_ms"], 1);
+            // The same ratio with each query timed on the exact scan and then on the index, back to back, so both see
+            // the machine in the same state (on this VM memory speed drifted by up to 1.6x over an hour).
+            var (pairedExact, pairedIndex) = await InterleavedAsync(exact, store, queries);
+            row["interleaved_exact_p50_ms"] = Percentile(pairedExact, 0.5);
+            row["interleaved_p50_ms"] = Percentile(pairedIndex, 0.5);
+            row["speedup_p50_interleaved"] = Math.Round(Percentile(pairedExact, 0.5) / Percentile(pairedIndex, 0.5), 1);
+            row["speedup_median_of_pairs"] = Math.Round(Percentile(pairedExact.Zip(pairedIndex, (e, h) => e / h).ToArray(), 0.5), 1);
             using var self = Process.GetCurrentProcess();
             row["rss_mb"] = Math.Round(self.WorkingSet64 / 1048576.0, 1);
             hnswRows.Add(row);
@@ -181,6 +194,23 @@ public static class AnnBench
         }
         var after = PageFaults();
         return (answers, ms, [after[0] - before[0], after[1] - before[1]], cpuMs);
+    }
+
+    /// <summary>Each query timed on <paramref name="exact"/> and at once on <paramref name="index"/> (both ends, one thread each).</summary>
+    private static async Task<(double[] Exact, double[] Index)> InterleavedAsync(EmbeddedReferenceStore exact, EmbeddedReferenceStore index, float[][] queries)
+    {
+        var exactMs = new double[queries.Length];
+        var indexMs = new double[queries.Length];
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var clock = Stopwatch.StartNew();
+            await exact.SearchNeighboursAsync(queries[q], K, K, CancellationToken.None);
+            exactMs[q] = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            await index.SearchNeighboursAsync(queries[q], K, K, CancellationToken.None);
+            indexMs[q] = clock.Elapsed.TotalMilliseconds;
+        }
+        return (exactMs, indexMs);
     }
 
     private static Dictionary<string, object> Row(string engine, double[] ms, long[] faults, ReferenceNeighbours[] got, ReferenceNeighbours[] truth)

@@ -5,9 +5,10 @@ namespace G3.Retrieval.Embedded;
 
 /// <summary>
 /// The store's optional HNSW index (Store:Embedded:Index=hnsw): the graph (with the nearest cells) proposes the most
-/// similar rows, the cells least similar to the query the least similar (<see cref="CellIndex"/>). The index only proposes candidate rows; every
-/// result is rescored exactly from the store's vectors, rows added since the build are scanned exactly, and
-/// deleted rows are skipped, so the store's contract is the same with or without it.
+/// similar rows, the cells least similar to the query the least similar (<see cref="CellIndex"/>). The index only
+/// proposes candidate rows; every result is rescored exactly from a cell-ordered copy of the store's vectors
+/// (<see cref="CellVectors"/>), rows added since the build are scanned exactly, and deleted rows are skipped, so the
+/// store's contract is the same with or without it.
 /// </summary>
 public sealed partial class EmbeddedReferenceStore
 {
@@ -82,31 +83,50 @@ public sealed partial class EmbeddedReferenceStore
         {
             cancellationToken.ThrowIfCancellationRequested();
             var query = packed.AsSpan(q * dim, dim);
-            // The near end from the graph, oversampled (and the nearest cells' members when NearCells asks);
-            // the far end from the members of the cells least similar to the query.
-            var candidates = new List<int>();
-            var seen = new HashSet<int>();
-            var cells = kLeast > 0 || settings.NearCells > 0 ? index.Cells.Order(query) : [];
-            if (kMost > 0)
+            index.Enter();
+            try
             {
-                foreach (var row in index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)))
-                    if (seen.Add(row)) candidates.Add(row);
-                if (settings.NearCells > 0)
-                    foreach (var row in index.Cells.Members(cells, settings.NearCells, kMost + extra, fromEnd: true))
-                        if (seen.Add(row)) candidates.Add(row);
+                results[q] = SearchHnsw(index, settings, snapshot, query, kMost, kLeast, extra, cancellationToken);
             }
-            if (kLeast > 0)
+            finally
             {
-                // Cells are disjoint: the far rows need checking only against the near end's.
-                var checkNear = seen.Count > 0;
-                foreach (var row in index.Cells.Members(cells, settings.FarCells, kLeast + extra, fromEnd: false))
-                    if (!checkNear || !seen.Contains(row)) candidates.Add(row);
+                index.Exit();
             }
-            var single = query.ToArray();
-            var scan = ExactScan.RunCandidates(snapshot, single, candidates, index.Rows, kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);
-            results[q] = new ReferenceNeighbours(ToPhotos(snapshot, scan.Most?[0]), ToPhotos(snapshot, scan.Least?[0]));
         }
         return results;
+    }
+
+    /// <summary>
+    /// One query: the near end from the graph, oversampled, and the members of the NearCells cells most similar to
+    /// the query; the far end from the members of the FarCells least similar cells (and more, up to FarRows rows). Whole cells are read as contiguous
+    /// runs of the cell-ordered copy; the graph's candidates outside them one by one from the same copy.
+    /// </summary>
+    private ReferenceNeighbours SearchHnsw(HnswIndex index, HnswSettings settings, StoreSnapshot snapshot, Span<float> query,
+        int kMost, int kLeast, int extra, CancellationToken cancellationToken)
+    {
+        var cells = index.Cells;
+        var order = kLeast > 0 || settings.NearCells > 0 ? cells.Order(query) : [];
+        var chosen = new List<int>();
+        if (kMost > 0 && settings.NearCells > 0) chosen.AddRange(cells.Choose(order, settings.NearCells, kMost + extra, fromEnd: true));
+        if (kLeast > 0)
+            foreach (var cell in cells.Choose(order, settings.FarCells, Math.Max(kLeast + extra, settings.FarRows), fromEnd: false))
+                if (!chosen.Contains(cell)) chosen.Add(cell);
+        var runs = chosen.Select(cells.Range).ToList();
+        var positions = new List<int>();
+        if (kMost > 0)
+        {
+            var where = cells.Positions;
+            foreach (var row in index.Search(query, Math.Max(kMost + extra, settings.NearCandidates)))
+            {
+                var position = where[row];
+                if (!runs.Exists(run => position >= run.Start && position < run.End)) positions.Add(position);
+            }
+            // Ascending positions read the copy forwards.
+            positions.Sort();
+        }
+        var scan = ExactScan.RunCells(snapshot, query.ToArray(), index.CellVectors, cells.MembersInOrder, runs, positions, index.Rows,
+            kMost, kLeast, _options.MaxDegreeOfParallelism, cancellationToken);
+        return new ReferenceNeighbours(ToPhotos(snapshot, scan.Most?[0]), ToPhotos(snapshot, scan.Least?[0]));
     }
 
     private void DisposeHnswIndexes()

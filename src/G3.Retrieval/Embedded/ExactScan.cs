@@ -65,29 +65,39 @@ internal static unsafe class ExactScan
     }
 
     /// <summary>
-    /// Exact top-k of one query over given rows (an HNSW index's candidates, distinct, each below
-    /// <paramref name="tailStart"/>) plus every row from <paramref name="tailStart"/> on. The rows are scored by
-    /// the same kernels as a full scan, so a row's score is the one a full scan gives it.
+    /// Exact top-k of one query over an HNSW index's candidates, read from the cell-ordered copy of the vectors
+    /// (<see cref="Hnsw.CellVectors"/>): whole cells as contiguous runs of positions, single positions (the graph's
+    /// candidates, none inside a run), and every row from <paramref name="tailStart"/> on from the store itself.
+    /// <paramref name="rowOf"/> maps a position to its row. The copy holds the store's bytes and the kernels are the
+    /// same, so a row's score is the one a full scan gives it.
     /// </summary>
-    public static Result RunCandidates(StoreSnapshot snapshot, float[] query, IReadOnlyList<int> rows, int tailStart, int kMost, int kLeast,
+    public static Result RunCells(StoreSnapshot snapshot, float[] query, Hnsw.CellVectors copy, int[] rowOf,
+        IReadOnlyList<(int Start, int End)> runs, IReadOnlyList<int> positions, int tailStart, int kMost, int kLeast,
         int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         var result = Run(snapshot, query, 1, kMost, kLeast, maxDegreeOfParallelism, cancellationToken, firstRow: tailStart);
         if (result.Most is null && result.Least is null) return result;
         var worker = new Worker(snapshot, query, 1, kMost, kLeast);
-        var rowBytes = (long)snapshot.Dimension * (snapshot.Element == StoreElementType.Float16 ? sizeof(ushort) : sizeof(float));
-        for (var i = 0; i < rows.Count; i++)
+        fixed (int* rows = rowOf)
         {
-            // Candidate rows are scattered over the file: ask for a row a few ahead while this one is scored, so
-            // several rows' memory reads are in flight at once rather than one row's latency after another's.
-            if (i + PrefetchAhead < rows.Count) Prefetch(snapshot.VectorPointer + rows[i + PrefetchAhead] * rowBytes, rowBytes);
-            worker.Scan(rows[i], rows[i] + 1);
+            foreach (var (start, end) in runs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                worker.Scan(start, end, copy.Data, rows);
+            }
+            for (var i = 0; i < positions.Count; i++)
+            {
+                // The graph's candidates are scattered: ask for a row a few ahead while this one is scored, so
+                // several rows' memory reads are in flight at once rather than one row's latency after another's.
+                if (i + PrefetchAhead < positions.Count) Prefetch(copy.PositionPointer(positions[i + PrefetchAhead]), copy.RowBytes);
+                worker.Scan(positions[i], positions[i] + 1, copy.Data, rows);
+            }
         }
         worker.MergeInto(result.Most, result.Least);
         return result;
     }
 
-    /// <summary>How many candidate rows ahead <see cref="RunCandidates"/> prefetches.</summary>
+    /// <summary>How many candidate rows ahead <see cref="RunCells"/> prefetches.</summary>
     private const int PrefetchAhead = 4;
 
     private static void Prefetch(byte* start, long bytes)
@@ -136,10 +146,14 @@ internal static unsafe class ExactScan
         /// <summary>The single query × 2^112 for <see cref="WideHalfKernels"/>; null where that path is not taken.</summary>
         private readonly float[]? _scaledQuery;
 
-        public void Scan(int start, int end)
+        /// <summary>
+        /// Scores rows [start, end) of the store, or, given <paramref name="source"/>, positions [start, end) of that
+        /// copy of the vectors, whose rows <paramref name="rowOf"/> names.
+        /// </summary>
+        public void Scan(int start, int end, byte* source = null, int* rowOf = null)
         {
             var dim = _snapshot.Dimension;
-            var basePointer = _snapshot.VectorPointer;
+            var basePointer = source is null ? _snapshot.VectorPointer : source;
             var wide = WideKernels.IsSupported;
             fixed (float* queries = _queries)
             fixed (float* scores = _scores)
@@ -156,13 +170,13 @@ internal static unsafe class ExactScan
                         if (scaledQuery is not null)
                         {
                             WideHalfKernels.ScoreRows(halves, n, scaledQuery, queries, dim, scores);
-                            Collect(scores, r0, n);
+                            Collect(scores, r0, n, rowOf);
                             continue;
                         }
                         if (!wide && HalfKernels.IsSupported)
                         {
                             HalfKernels.ScoreRows(halves, n, queries, dim, scores);
-                            Collect(scores, r0, n);
+                            Collect(scores, r0, n, rowOf);
                             continue;
                         }
                     }
@@ -187,12 +201,12 @@ internal static unsafe class ExactScan
                         if (_queryCount == 1) DotKernels.ScoreRows(block, n, queries, dim, scores);
                         else DotKernels.ScoreBlock(block, n, queries, _queryCount, dim, scores, BlockRows);
                     }
-                    Collect(scores, r0, n);
+                    Collect(scores, r0, n, rowOf);
                 }
             }
         }
 
-        private void Collect(float* scores, int firstRow, int n)
+        private void Collect(float* scores, int first, int n, int* rowOf)
         {
             for (var q = 0; q < _queryCount; q++)
             {
@@ -202,7 +216,7 @@ internal static unsafe class ExactScan
                 for (var i = 0; i < n; i++)
                 {
                     var score = s[i];
-                    var row = firstRow + i;
+                    var row = rowOf is null ? first + i : rowOf[first + i];
                     var toMost = most is not null && most.MightAccept(score);
                     var toLeast = least is not null && least.MightAccept(score);
                     if ((!toMost && !toLeast) || _snapshot.IsDead(row)) continue;

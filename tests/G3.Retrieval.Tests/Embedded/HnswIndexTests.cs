@@ -18,18 +18,25 @@ public sealed class HnswIndexTests
     /// references may exceed the exact least similar ones' mean by at most this much (cosine units).</summary>
     private const double FarTolerance = 0.01;
 
-    /// <summary>No near cells: the most-similar recall asserted below is the graph's own. The far end runs at its default (FarCells).</summary>
-    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0 };
+    /// <summary>
+    /// No near cells: the most-similar recall asserted below is the graph's own. The far end runs on its default FarCells
+    /// without the FarRows floor, which would scan all of a store this small (see the test of FarRows).
+    /// </summary>
+    private static readonly HnswSettings Settings = new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0, FarRows = 0 };
 
-    private static EmbeddedStoreOptions Options(string dir, HnswSettings? hnsw, bool readOnly = false) => new()
+    private static HnswSettings Far(int cells, int rows) =>
+        new() { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0, FarCells = cells, FarRows = rows };
+
+    private static EmbeddedStoreOptions Options(string dir, HnswSettings? hnsw, bool readOnly = false,
+        StoreElementType element = StoreElementType.Float32) => new()
     {
-        Directory = dir, ModelId = StoreTestData.Model, Dimension = Dim, Hnsw = hnsw, ReadOnly = readOnly,
+        Directory = dir, ModelId = StoreTestData.Model, Dimension = Dim, Hnsw = hnsw, ReadOnly = readOnly, ElementType = element,
     };
 
-    private static async Task<ReferenceRecord[]> FilledStore(string dir, int rows = Rows)
+    private static async Task<ReferenceRecord[]> FilledStore(string dir, int rows = Rows, StoreElementType element = StoreElementType.Float32)
     {
         var records = HnswTestData.Clustered(rows, Dim, seed: 5);
-        using var store = EmbeddedReferenceStore.Create(Options(dir, null));
+        using var store = EmbeddedReferenceStore.Create(Options(dir, null, element: element));
         foreach (var chunk in records.Chunk(1000)) await store.UpsertAsync(chunk, CancellationToken.None);
         return records;
     }
@@ -210,6 +217,84 @@ public sealed class HnswIndexTests
         using var missing = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, readOnly: true));
         Assert.Equal(0, missing.HnswRows);
         Assert.Contains("cells", missing.IndexStatus, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("damaged")]
+    [InlineData("missing")]
+    public async Task An_index_whose_cell_ordered_vectors_are_damaged_or_missing_is_not_used_and_the_next_build_repairs_it(string fault)
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 1500);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings)))
+            store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        var copy = Directory.EnumerateFiles(dir.Path, "hnsw-*.cellvectors").Single();
+        if (fault == "missing")
+        {
+            File.Delete(copy);
+        }
+        else
+        {
+            // One flipped bit inside a vector: the header still reads, only the checksum can tell.
+            using var stream = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
+            stream.Position = stream.Length - 7;
+            var b = stream.ReadByte();
+            stream.Position = stream.Length - 7;
+            stream.WriteByte((byte)(b ^ 0x10));
+        }
+
+        using var store2 = EmbeddedReferenceStore.Open(Options(dir.Path, Settings));
+        Assert.Equal(0, store2.HnswRows);
+        Assert.Contains("cell-ordered vectors", store2.IndexStatus, StringComparison.Ordinal);
+        Assert.Equal(records[5].Id, (await store2.SearchAsync(records[5].Vector, 1, CancellationToken.None))[0].Id);
+        // The graph is reused (same rows, same checksum); the cells and their copy are made again.
+        Assert.Equal(1500, store2.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None).ResumedFrom);
+        Assert.Equal(1500, store2.HnswRows);
+        Assert.Single(Directory.EnumerateFiles(dir.Path, "hnsw-*.cellvectors"));
+        Assert.Equal(records[5].Id, (await store2.SearchAsync(records[5].Vector, 1, CancellationToken.None))[0].Id);
+    }
+
+    [Fact]
+    public async Task A_float16_store_answers_from_its_cell_ordered_copy_with_the_exact_scans_scores()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 2000, element: StoreElementType.Float16);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, element: StoreElementType.Float16)))
+            store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
+        using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true, element: StoreElementType.Float16));
+        using var hnsw = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, readOnly: true, element: StoreElementType.Float16));
+        Assert.Equal(2000, hnsw.HnswRows);
+        foreach (var q in HnswTestData.Queries(records, 10, seed: 4))
+        {
+            var all = (await exact.SearchNeighboursAsync(q, 2000, 0, CancellationToken.None)).Similar.ToDictionary(p => p.Id, p => p.Similarity);
+            var got = await hnsw.SearchNeighboursAsync(q, K, K, CancellationToken.None);
+            Assert.Equal(K, got.Similar.Count);
+            Assert.Equal(K, got.Dissimilar.Count);
+            foreach (var p in got.Similar.Concat(got.Dissimilar)) Assert.Equal(all[p.Id], p.Similarity);
+        }
+    }
+
+    [Fact]
+    public async Task Far_rows_widen_the_far_end_to_whole_cells_until_that_many_rows_are_scanned()
+    {
+        using var dir = new TempDirectory();
+        var records = await FilledStore(dir.Path, rows: 3000);
+        var one = Far(cells: 1, rows: 0);
+        using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, one)))
+            store.BuildHnswIndex(new HnswBuildRun(one), null, CancellationToken.None);
+        using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true));
+        using var thin = EmbeddedReferenceStore.Open(Options(dir.Path, one, readOnly: true));
+        using var floor = EmbeddedReferenceStore.Open(Options(dir.Path, Far(cells: 1, rows: 3000), readOnly: true));
+        var thinMisses = 0;
+        foreach (var q in HnswTestData.Queries(records, 20, seed: 6))
+        {
+            var truth = (await exact.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)).ToList();
+            if (!truth.SequenceEqual((await thin.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)))) thinMisses++;
+            // A floor of every row: the far end is the exact one.
+            Assert.Equal(truth, (await floor.SearchNeighboursAsync(q, 0, K, CancellationToken.None)).Dissimilar.Select(p => (p.Id, p.Similarity)));
+        }
+        // The control: one cell of ~55 rows alone misses some of the exact least similar.
+        Assert.True(thinMisses > 0, "one far cell found the exact least similar for every query; the floor was not exercised");
     }
 
     [Fact]

@@ -62,24 +62,39 @@ internal sealed class CellIndex
     }
 
     /// <summary>
-    /// The rows of the first <paramref name="cells"/> non-empty cells of <paramref name="order"/> (from its end when
-    /// <paramref name="fromEnd"/>: the most similar), and of more cells while fewer than <paramref name="minRows"/> rows
-    /// are gathered. Rows are ascending within each cell, so the exact pass reads the vectors file forwards.
+    /// The first <paramref name="cells"/> non-empty cells of <paramref name="order"/> (from its end when
+    /// <paramref name="fromEnd"/>: the most similar), and more cells while they hold fewer than <paramref name="minRows"/> rows.
     /// </summary>
-    public List<int> Members(int[] order, int cells, int minRows, bool fromEnd)
+    public List<int> Choose(int[] order, int cells, int minRows, bool fromEnd)
     {
-        var rows = new List<int>();
-        var taken = 0;
-        for (var i = 0; i < order.Length && (taken < cells || rows.Count < minRows); i++)
+        var chosen = new List<int>();
+        var rows = 0;
+        for (var i = 0; i < order.Length && (chosen.Count < cells || rows < minRows); i++)
         {
             var c = fromEnd ? order[^(i + 1)] : order[i];
             var members = _offsets[c + 1] - _offsets[c];
             if (members == 0) continue;
-            rows.AddRange(new ReadOnlySpan<int>(_members, _offsets[c], members));
-            taken++;
+            chosen.Add(c);
+            rows += members;
         }
-        return rows;
+        return chosen;
     }
+
+    /// <summary>Cell <paramref name="cell"/>'s positions in the cell order: [Start, End) of <see cref="MembersInOrder"/>.</summary>
+    public (int Start, int End) Range(int cell) => (_offsets[cell], _offsets[cell + 1]);
+
+    /// <summary>Every row, cell by cell (ascending within a cell): the order of <see cref="CellVectors"/>.</summary>
+    public int[] MembersInOrder => _members;
+
+    /// <summary>Where each row sits in the cell order (the inverse of <see cref="MembersInOrder"/>), made on first use.</summary>
+    public int[] Positions => LazyInitializer.EnsureInitialized(ref _positions, () =>
+    {
+        var positions = new int[_members.Length];
+        for (var p = 0; p < _members.Length; p++) positions[_members[p]] = p;
+        return positions;
+    });
+
+    private int[]? _positions;
 
     /// <summary>
     /// Groups rows [0, <paramref name="rows"/>) of <paramref name="snapshot"/> into <paramref name="cells"/> cells on

@@ -5,7 +5,8 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// complete index file in use and is replaced atomically, so a build killed at any moment leaves either
 /// the previous index or none, never a half-written one. A build in progress checkpoints to
 /// hnsw.partial.usearch (described by hnsw.partial.json) and resumes from it. Each finished index file
-/// hnsw-ROWS-STAMP.usearch has its far end's cells beside it in hnsw-ROWS-STAMP.cells.
+/// hnsw-ROWS-STAMP.usearch has its cells beside it in hnsw-ROWS-STAMP.cells and the vectors in cell order in
+/// hnsw-ROWS-STAMP.cellvectors.
 /// </summary>
 internal sealed class HnswFiles(string directory)
 {
@@ -26,8 +27,11 @@ internal sealed class HnswFiles(string directory)
 
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 
-    /// <summary>The far end's cells file that goes with the index file <paramref name="indexName"/>.</summary>
+    /// <summary>The cells file that goes with the index file <paramref name="indexName"/>.</summary>
     public static string CellsName(string indexName) => Path.ChangeExtension(indexName, ".cells");
+
+    /// <summary>The cell-ordered vectors file that goes with the index file <paramref name="indexName"/>.</summary>
+    public static string CellVectorsName(string indexName) => Path.ChangeExtension(indexName, ".cellvectors");
 
     /// <summary>Index and cells files (finished or temporary) other than the ones named, left by earlier builds.</summary>
     public IEnumerable<string> Stale(params string[] keep) =>

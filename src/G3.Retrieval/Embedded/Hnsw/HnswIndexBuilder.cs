@@ -9,8 +9,9 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// batch by batch; between batches (at most every <see cref="HnswBuildRun.CheckpointEvery"/>) the index is
 /// saved aside and renamed over hnsw.partial.usearch, so a killed build loses at most that much work and the
 /// next build continues from the checkpoint. Once every row is in the graph, the cells are computed
-/// (<see cref="CellIndex"/>; cancelling then checkpoints the whole graph). The finished index and its cells are saved
-/// under fresh names, flushed, renamed, and only then published by replacing hnsw.json, which is the single commit point.
+/// (<see cref="CellIndex"/>; cancelling then checkpoints the whole graph). The finished index, its cells and the
+/// vectors in cell order (<see cref="CellVectors"/>) are saved under fresh names, flushed, renamed, and only then
+/// published by replacing hnsw.json, which is the single commit point.
 /// </summary>
 internal static unsafe class HnswIndexBuilder
 {
@@ -27,8 +28,7 @@ internal static unsafe class HnswIndexBuilder
         var current = HnswRecord.TryRead(files.Record);
         if (current is not null && current.Rows == manifest.Rows && current.VectorsCrc32C == manifest.VectorsCrc32C &&
             current.SameShape(manifest.ModelId, manifest.Dimension, settings) && File.Exists(files.PathOf(current.File)) &&
-            current.Cells == settings.CellCount(manifest.Rows) && current.CellsFile.Length > 0 &&
-            CellIndex.TryLoad(files.PathOf(current.CellsFile), manifest.Dimension, manifest.Rows) is not null)
+            current.Cells == settings.CellCount(manifest.Rows) && CellsUsable(files, current, manifest))
             return new HnswBuildResult(manifest.Rows, manifest.Rows, threads, clock.Elapsed, current.File, Cancelled: false);
 
         var shape = new HnswRecord
@@ -63,16 +63,21 @@ internal static unsafe class HnswIndexBuilder
             }
             progress?.Report(new HnswBuildProgress(done, manifest.Rows, checkpoint));
         }
+        var name = HnswFiles.NewIndexName(manifest.Rows);
+        var cellVectorsName = HnswFiles.CellVectorsName(name);
         CellIndex? cells = null;
+        var cellVectorsCrc = 0u;
         if (!cancelled)
         {
             try
             {
                 cells = CellIndex.Build(snapshot, manifest.Rows, settings.CellCount(manifest.Rows), threads, cancellationToken);
+                cellVectorsCrc = CellVectors.Write(snapshot, cells, files.PathOf(cellVectorsName) + ".tmp", cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 cancelled = true;
+                TryDelete(files.PathOf(cellVectorsName) + ".tmp");
             }
         }
         if (cancelled)
@@ -82,7 +87,6 @@ internal static unsafe class HnswIndexBuilder
             return new HnswBuildResult(done, start, threads, clock.Elapsed, files.Partial, Cancelled: true);
         }
 
-        var name = HnswFiles.NewIndexName(manifest.Rows);
         var path = files.PathOf(name);
         index.Save(path + ".tmp");
         HnswRecord.FlushToDisk(path + ".tmp");
@@ -90,21 +94,34 @@ internal static unsafe class HnswIndexBuilder
         var cellsName = HnswFiles.CellsName(name);
         cells!.Save(files.PathOf(cellsName) + ".tmp");
         File.Move(files.PathOf(cellsName) + ".tmp", files.PathOf(cellsName), overwrite: true);
+        File.Move(files.PathOf(cellVectorsName) + ".tmp", files.PathOf(cellVectorsName), overwrite: true);
         (shape with
         {
             File = name,
             CellsFile = cellsName,
             Cells = cells.Count,
+            CellVectorsFile = cellVectorsName,
+            CellVectorsCrc32C = cellVectorsCrc,
             Rows = manifest.Rows,
             VectorsCrc32C = manifest.VectorsCrc32C,
             BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
         }).WriteAtomically(files.Record);
         // Published; what earlier builds left is now garbage. A crash before this line only leaves garbage behind.
-        foreach (var stale in files.Stale(name, cellsName)) TryDelete(stale);
+        foreach (var stale in files.Stale(name, cellsName, cellVectorsName)) TryDelete(stale);
         TryDelete(files.Partial);
         TryDelete(files.Partial + ".tmp");
         TryDelete(files.PartialRecord);
         return new HnswBuildResult(manifest.Rows, start, threads, clock.Elapsed, name, Cancelled: false);
+    }
+
+    /// <summary>Whether the finished index's cells and cell-ordered vectors are there and intact.</summary>
+    private static bool CellsUsable(HnswFiles files, HnswRecord record, StoreManifest manifest)
+    {
+        if (record.CellsFile.Length == 0 || record.CellVectorsFile.Length == 0) return false;
+        var cells = CellIndex.TryLoad(files.PathOf(record.CellsFile), manifest.Dimension, manifest.Rows);
+        if (cells is null) return false;
+        using var vectors = CellVectors.TryOpen(files.PathOf(record.CellVectorsFile), cells, manifest.Element, record.CellVectorsCrc32C);
+        return vectors is not null;
     }
 
     /// <summary>

@@ -32,6 +32,12 @@ internal sealed record HnswRecord
     /// <summary>How many cells <see cref="CellsFile"/> holds.</summary>
     public int Cells { get; init; }
 
+    /// <summary>The vectors in cell order (<see cref="CellVectors"/>); empty in a checkpoint's record.</summary>
+    public string CellVectorsFile { get; init; } = "";
+
+    /// <summary>The checksum of <see cref="CellVectorsFile"/>, verified when the index opens.</summary>
+    public uint CellVectorsCrc32C { get; init; }
+
     public double BuildSeconds { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()

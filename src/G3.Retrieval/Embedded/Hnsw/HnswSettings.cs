@@ -6,7 +6,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Configuration section <c>Store:Embedded:Hnsw</c>: the USearch HNSW index that <c>Store:Embedded:Index=hnsw</c>
 /// puts beside the store's vectors. The defaults are the ones bench/ann.sh measured (docs/scale.md, "HNSW").
 /// Connectivity, EfConstruction and Storage shape the file and take effect at the next build (<c>g3 index</c>);
-/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells and FarCells are read when the store opens.
+/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells, FarCells and FarRows are read when the store opens.
 /// </summary>
 public sealed class HnswSettings
 {
@@ -40,6 +40,13 @@ public sealed class HnswSettings
     /// <summary>Cells whose members are scanned exactly for the least similar references: those with the least similar means.</summary>
     public int FarCells { get; set; } = 4;
 
+    /// <summary>
+    /// The least number of rows the far end scans: cells are added, least similar first, until FarCells cells and
+    /// FarRows rows are taken. Small stores have small cells, and four of them are too few rows to hold the least
+    /// similar (docs/scale.md); a store of at most FarRows rows has its far end scanned in full.
+    /// </summary>
+    public int FarRows { get; set; } = 8192;
+
     /// <summary>How the index stores its own copy of the vectors; results are always rescored from the store's vectors.</summary>
     public HnswStorage Storage { get; set; } = HnswStorage.Float16;
 
@@ -57,6 +64,7 @@ public sealed class HnswSettings
         Check(problems, nameof(NearCells), NearCells, 0, 1 << 20);
         Check(problems, nameof(Cells), Cells, 0, 1 << 20);
         Check(problems, nameof(FarCells), FarCells, 1, 1 << 20);
+        Check(problems, nameof(FarRows), FarRows, 0, int.MaxValue);
         Check(problems, nameof(BuildThreads), BuildThreads, 0, 1024);
         if (!Enum.IsDefined(Storage))
             problems.Add($"Store:Embedded:Hnsw:Storage is '{Storage}'; it must be Float32, Float16, BFloat16 or Int8.");
