@@ -18,7 +18,7 @@ namespace G3.Bench;
 /// at every point of the search grid: p50/p99 of both ends together and of each end alone, recall@10 at both ends,
 /// how much more similar the returned least similar references are than the exact ones, and the page faults taken.
 /// Usage: ann [--rows N] [--dim D] [--queries Q] [--threads 1,2 | --reuse] [--M 16] [--efc 128] [--storage Float16]
-///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 2] [--far-cells 4] [--far-rows 8192] [--note TEXT] [--artifacts DIR]
+///   [--cells 0] [--ef 64,128,256,512] [--near 40] [--near-cells 2] [--far-cells 4] [--far-rows 8192] [--in-memory 1,0] [--note TEXT] [--artifacts DIR]
 /// --reuse times an index already built with the same --M/--efc/--storage/--cells (no build): the timing-only run.
 /// </summary>
 public static class AnnBench
@@ -45,6 +45,7 @@ public static class AnnBench
         var nearCells = IntList(EmbeddedStoreComparison.StringOption(args, "--near-cells", settings.NearCells.ToString(CultureInfo.InvariantCulture)));
         var farCells = IntList(EmbeddedStoreComparison.StringOption(args, "--far-cells", settings.FarCells.ToString(CultureInfo.InvariantCulture)));
         var farRows = IntList(EmbeddedStoreComparison.StringOption(args, "--far-rows", settings.FarRows.ToString(CultureInfo.InvariantCulture)));
+        var inMemory = IntList(EmbeddedStoreComparison.StringOption(args, "--in-memory", settings.CellVectorsInMemory ? "1" : "0"));
         var note = EmbeddedStoreComparison.StringOption(args, "--note", "");
         var artifacts = Path.GetFullPath(EmbeddedStoreComparison.StringOption(args, "--artifacts", Path.Combine("bench", "artifacts")));
         Directory.CreateDirectory(artifacts);
@@ -113,11 +114,12 @@ public static class AnnBench
         foreach (var nearCellCount in nearCells)
         foreach (var far in farCells)
         foreach (var farRowCount in farRows)
+        foreach (var memory in inMemory)
         {
             var search = new HnswSettings
             {
                 Connectivity = settings.Connectivity, EfConstruction = settings.EfConstruction, Storage = settings.Storage, Cells = settings.Cells,
-                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far, FarRows = farRowCount,
+                EfSearch = ef, NearCandidates = near, NearCells = nearCellCount, FarCells = far, FarRows = farRowCount, CellVectorsInMemory = memory != 0,
             };
             using var store = EmbeddedReferenceStore.Open(Options(storeDir, dim, search, readOnly: true) with { MaxDegreeOfParallelism = 1 });
             // One untimed pass: the first touch of the mapped index pages is a start-up cost, not a query's.
@@ -130,6 +132,7 @@ public static class AnnBench
             row["near_cells"] = nearCellCount;
             row["far_cells"] = far;
             row["far_rows"] = farRowCount;
+            row["cell_vectors_in_memory"] = memory != 0;
             var (_, nearMs, _, nearCpu) = await TimeAsync(store, queries, K, 0);
             var (_, farMs, _, farCpu) = await TimeAsync(store, queries, 0, K);
             row["near_only_p50_ms"] = Percentile(nearMs, 0.5);

@@ -254,16 +254,20 @@ public sealed class HnswIndexTests
         Assert.Equal(records[5].Id, (await store2.SearchAsync(records[5].Vector, 1, CancellationToken.None))[0].Id);
     }
 
-    [Fact]
-    public async Task A_float16_store_answers_from_its_cell_ordered_copy_with_the_exact_scans_scores()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_float16_store_answers_from_its_cell_ordered_copy_with_the_exact_scans_scores(bool inMemory)
     {
         using var dir = new TempDirectory();
         var records = await FilledStore(dir.Path, rows: 2000, element: StoreElementType.Float16);
         using (var store = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, element: StoreElementType.Float16)))
             store.BuildHnswIndex(new HnswBuildRun(Settings), null, CancellationToken.None);
         using var exact = EmbeddedReferenceStore.Open(Options(dir.Path, null, readOnly: true, element: StoreElementType.Float16));
-        using var hnsw = EmbeddedReferenceStore.Open(Options(dir.Path, Settings, readOnly: true, element: StoreElementType.Float16));
+        var serving = new HnswSettings { Connectivity = 16, EfConstruction = 128, EfSearch = 128, NearCandidates = 40, NearCells = 0, FarRows = 0, CellVectorsInMemory = inMemory };
+        using var hnsw = EmbeddedReferenceStore.Open(Options(dir.Path, serving, readOnly: true, element: StoreElementType.Float16));
         Assert.Equal(2000, hnsw.HnswRows);
+        Assert.EndsWith(inMemory ? "cell vectors in memory)" : "cell vectors mapped)", hnsw.IndexStatus, StringComparison.Ordinal);
         foreach (var q in HnswTestData.Queries(records, 10, seed: 4))
         {
             var all = (await exact.SearchNeighboursAsync(q, 2000, 0, CancellationToken.None)).Similar.ToDictionary(p => p.Id, p => p.Similarity);

@@ -6,7 +6,7 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// <summary>
 /// A finished USearch index served as a memory-mapped view of its file (nothing is copied into the heap;
 /// the pages are shared page cache like the store's vectors), with its cells (<see cref="CellIndex"/>, a few MB,
-/// loaded) and the vectors in cell order (<see cref="CellVectors"/>, mapped). The graph and the cells only propose
+/// loaded) and the vectors in cell order (<see cref="CellVectors"/>, in memory or mapped). The graph and the cells only propose
 /// candidate rows: the store rescores them exactly from the copy of its own bytes, so scores and order are the exact
 /// scan's on those rows.
 /// </summary>
@@ -69,7 +69,7 @@ internal sealed class HnswIndex : IDisposable
             return null;
         }
         var cellVectors = record.CellVectorsFile.Length == 0 ? null
-            : CellVectors.TryOpen(files.PathOf(record.CellVectorsFile), cells, manifest.Element, record.CellVectorsCrc32C);
+            : CellVectors.TryOpen(files.PathOf(record.CellVectorsFile), cells, manifest.Element, record.CellVectorsCrc32C, settings.CellVectorsInMemory);
         if (cellVectors is null)
         {
             status = "hnsw index has no usable cell-ordered vectors file (run g3 index to rebuild it): exact scan";
@@ -99,7 +99,7 @@ internal sealed class HnswIndex : IDisposable
             throw;
         }
         status = string.Create(CultureInfo.InvariantCulture,
-            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells}, far rows {settings.FarRows})");
+            $"hnsw index of {record.Rows} rows (M {record.Connectivity}, efConstruction {record.EfConstruction}, {record.Storage.ToString().ToLowerInvariant()}; {record.Cells} cells; efSearch {settings.EfSearch}, near candidates {settings.NearCandidates}, near cells {settings.NearCells}, far cells {settings.FarCells}, far rows {settings.FarRows}; cell vectors {(cellVectors.InMemory ? "in memory" : "mapped")})");
         return new HnswIndex(index, record, cells, cellVectors, contexts);
     }
 

@@ -120,7 +120,7 @@ internal static unsafe class HnswIndexBuilder
         if (record.CellsFile.Length == 0 || record.CellVectorsFile.Length == 0) return false;
         var cells = CellIndex.TryLoad(files.PathOf(record.CellsFile), manifest.Dimension, manifest.Rows);
         if (cells is null) return false;
-        using var vectors = CellVectors.TryOpen(files.PathOf(record.CellVectorsFile), cells, manifest.Element, record.CellVectorsCrc32C);
+        using var vectors = CellVectors.TryOpen(files.PathOf(record.CellVectorsFile), cells, manifest.Element, record.CellVectorsCrc32C, inMemory: false);
         return vectors is not null;
     }
 

@@ -6,7 +6,8 @@ namespace G3.Retrieval.Embedded.Hnsw;
 /// Configuration section <c>Store:Embedded:Hnsw</c>: the USearch HNSW index that <c>Store:Embedded:Index=hnsw</c>
 /// puts beside the store's vectors. The defaults are the ones bench/ann.sh measured (docs/scale.md, "HNSW").
 /// Connectivity, EfConstruction and Storage shape the file and take effect at the next build (<c>g3 index</c>);
-/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells, FarCells and FarRows are read when the store opens.
+/// Cells is used by the next build too; EfSearch, NearCandidates, NearCells, FarCells, FarRows and CellVectorsInMemory are read
+/// when the store opens.
 /// </summary>
 public sealed class HnswSettings
 {
@@ -46,6 +47,13 @@ public sealed class HnswSettings
     /// similar (docs/scale.md); a store of at most FarRows rows has its far end scanned in full.
     /// </summary>
     public int FarRows { get; set; } = 8192;
+
+    /// <summary>
+    /// Whether the vectors in cell order (<see cref="CellVectors"/>) are read into this process's memory when the store
+    /// opens (true) or served as a mapped view of their file (false: shared with other processes through the page cache,
+    /// and several times slower to scan on the VM docs/scale.md measured).
+    /// </summary>
+    public bool CellVectorsInMemory { get; set; } = true;
 
     /// <summary>How the index stores its own copy of the vectors; results are always rescored from the store's vectors.</summary>
     public HnswStorage Storage { get; set; } = HnswStorage.Float16;
